@@ -1,0 +1,66 @@
+package io.drorch.workflows.backup;
+
+import io.drorch.workflows.plan.StorageTarget;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The one place object keys and backup ids are made. Layout under the plan's prefix:
+ *
+ * <pre>
+ *   PREFIX/database/db-20261126T020000Z-3f9a1c.dump            pg_dump -Fc output
+ *   PREFIX/database/db-20261126T020000Z-3f9a1c.manifest.json   written last: the commit marker
+ *   PREFIX/files/files-20261126T023000Z-77b0e2.tar.gz          tar.gz of the uploads directory
+ *   PREFIX/files/files-20261126T023000Z-77b0e2.listing.jsonl   one line per file: path, size, sha256
+ *   PREFIX/files/files-20261126T023000Z-77b0e2.manifest.json   written last
+ *   PREFIX/reports/...                                         incident and drill reports
+ * </pre>
+ *
+ * A retried upload attempt writes under a fresh key ({@code .attempt2.dump}) so no object is ever
+ * overwritten; only the key named by the manifest counts.
+ */
+public final class BackupKeys {
+  public static final String MANIFEST_SUFFIX = ".manifest.json";
+  private static final DateTimeFormatter ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private BackupKeys() {}
+
+  /** A backup id: kind, UTC start time and a short unique suffix (e.g. from the run id). */
+  public static String newBackupId(BackupKind kind, Instant startedAt, String uniqueSuffix) {
+    String suffix = uniqueSuffix.replace("-", "");
+    return kind.idPrefix() + "-" + ID_TIME.format(startedAt) + "-"
+        + suffix.substring(0, Math.min(6, suffix.length()));
+  }
+
+  public static String folder(StorageTarget storage, BackupKind kind) {
+    return root(storage) + kind.folder() + "/";
+  }
+
+  public static String root(StorageTarget storage) {
+    String p = storage.prefix() == null ? "" : storage.prefix().replaceAll("^/+|/+$", "");
+    return p.isEmpty() ? "" : p + "/";
+  }
+
+  public static String dataKey(StorageTarget storage, BackupKind kind, String backupId,
+      String extension, int attempt) {
+    String attemptPart = attempt > 1 ? ".attempt" + attempt : "";
+    return folder(storage, kind) + backupId + attemptPart + extension;
+  }
+
+  public static String manifestKey(StorageTarget storage, BackupKind kind, String backupId) {
+    return folder(storage, kind) + backupId + MANIFEST_SUFFIX;
+  }
+
+  public static String listingKey(StorageTarget storage, String backupId, int attempt) {
+    return dataKey(storage, BackupKind.FILES, backupId, ".listing.jsonl", attempt);
+  }
+
+  /** The backup id a key belongs to (its file name up to the first dot). */
+  public static String backupIdOf(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+}

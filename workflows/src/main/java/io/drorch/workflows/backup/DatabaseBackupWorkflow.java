@@ -1,0 +1,11 @@
+package io.drorch.workflows.backup;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** {@code pg_dump} streamed to S3, then its manifest written last. */
+@WorkflowInterface
+public interface DatabaseBackupWorkflow {
+  @WorkflowMethod
+  BackupResult backup(DatabaseBackupInput input);
+}

@@ -1,0 +1,11 @@
+package io.drorch.workflows.backup;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** The uploads directory as tar.gz streamed to S3, its listing beside it, its manifest last. */
+@WorkflowInterface
+public interface FileBackupWorkflow {
+  @WorkflowMethod
+  BackupResult backup(FileBackupInput input);
+}

@@ -1,0 +1,11 @@
+package io.drorch.workflows.backup;
+
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** Deletes backups past retention, never the newest valid one of each kind. */
+@WorkflowInterface
+public interface RetentionWorkflow {
+  @WorkflowMethod
+  RetentionResult sweep(RetentionInput input);
+}

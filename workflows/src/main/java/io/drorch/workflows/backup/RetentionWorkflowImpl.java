@@ -1,0 +1,62 @@
+package io.drorch.workflows.backup;
+
+import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Inputs;
+import io.drorch.workflows.storage.AbortUploadsInput;
+import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.storage.DeleteObjectsInput;
+import io.drorch.workflows.storage.StorageActivities;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+public class RetentionWorkflowImpl implements RetentionWorkflow {
+  /** Multipart uploads older than this are abandoned attempts (a dump streams within hours). */
+  static final Duration STALE_UPLOAD_AGE = Duration.ofDays(1);
+
+  private static final int DELETE_BATCH = 500;
+
+  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
+
+  @Override
+  public RetentionResult sweep(RetentionInput input) {
+    Inputs.check("retention input")
+        .require(input != null && input.storage() != null, "storage section is missing")
+        .orFail();
+    Inputs.check("retention input")
+        .notBlank(input.storage().bucket(), "storage.bucket")
+        .require(input.storage().retentionDays() > 0,
+            "storage.retention-days must be at least 1, got " + input.storage().retentionDays())
+        .orFail();
+
+    Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    BackupCatalog catalog = storage.listBackups(input.storage());
+    RetentionPolicy.Decision d =
+        RetentionPolicy.decide(catalog, now, input.storage().retentionDays());
+
+    // Manifests first: from this point on the expired backups are no longer "valid" anywhere.
+    delete(input, d.manifestKeysToDelete());
+    delete(input, d.dataKeysToDelete());
+    delete(input, d.orphanKeysToDelete());
+    int aborted =
+        storage.abortStaleUploads(new AbortUploadsInput(input.storage(), now.minus(STALE_UPLOAD_AGE)));
+
+    Workflow.getLogger(RetentionWorkflowImpl.class)
+        .info(
+            "retention: deleted {} backups, kept {} newest valid, {} orphans, aborted {} uploads",
+            d.expiredBackupIds().size(),
+            d.keptNewestValid().size(),
+            d.orphanKeysToDelete().size(),
+            aborted);
+    return new RetentionResult(
+        d.expiredBackupIds(), d.keptNewestValid(), d.orphanKeysToDelete(), aborted);
+  }
+
+  private void delete(RetentionInput input, List<String> keys) {
+    for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
+      List<String> batch = List.copyOf(keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)));
+      storage.deleteObjects(new DeleteObjectsInput(input.storage(), batch));
+    }
+  }
+}

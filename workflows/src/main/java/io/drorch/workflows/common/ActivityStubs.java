@@ -1,0 +1,42 @@
+package io.drorch.workflows.common;
+
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/** Activity options in one place: every stub has a StartToClose timeout, long ones heartbeat. */
+public final class ActivityStubs {
+  private ActivityStubs() {}
+
+  /** Streams of gigabytes (pg_dump, tar): hours allowed, heartbeat every few seconds. */
+  public static <T> T longRunning(Class<T> activities) {
+    return Workflow.newActivityStub(
+        activities,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofHours(6))
+            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(retry(3, Duration.ofSeconds(10)))
+            .build());
+  }
+
+  /** Calls that take seconds (S3 metadata, manifests, listings). */
+  public static <T> T quick(Class<T> activities) {
+    return Workflow.newActivityStub(
+        activities,
+        ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofMinutes(10))
+            .setRetryOptions(retry(5, Duration.ofSeconds(2)))
+            .build());
+  }
+
+  private static RetryOptions retry(int attempts, Duration initial) {
+    return RetryOptions.newBuilder()
+        .setInitialInterval(initial)
+        .setBackoffCoefficient(2.0)
+        .setMaximumInterval(Duration.ofMinutes(5))
+        .setMaximumAttempts(attempts)
+        .setDoNotRetry(DrError.nonRetryableTypes())
+        .build();
+  }
+}

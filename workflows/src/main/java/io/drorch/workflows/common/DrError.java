@@ -1,0 +1,55 @@
+package io.drorch.workflows.common;
+
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * Failure types of the orchestrator: the {@code type} of every {@link ApplicationFailure} we throw.
+ * Non-retryable types are bad input or missing permissions: retrying cannot fix them.
+ */
+public enum DrError {
+  BAD_INPUT(false),
+  DATABASE_UNREACHABLE(true),
+  DATABASE_AUTH(false),
+  DATABASE_NOT_FOUND(false),
+  DUMP_FAILED(true),
+  TOOL_MISSING(false),
+  UPLOADS_DIR_MISSING(false),
+  ARCHIVE_FAILED(true),
+  BUCKET_MISSING(false),
+  STORAGE_AUTH(false),
+  STORAGE_UNAVAILABLE(true),
+  MANIFEST_CONFLICT(false),
+  CHECKSUM_MISMATCH(false),
+  BACKUP_NOT_FOUND(false);
+
+  private final boolean retryable;
+
+  DrError(boolean retryable) {
+    this.retryable = retryable;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The failure to throw from an activity: message says what is wrong and how to fix it. */
+  public ApplicationFailure failure(String message, Throwable cause) {
+    ApplicationFailure f =
+        retryable
+            ? ApplicationFailure.newFailureWithCause(message, name(), cause)
+            : ApplicationFailure.newNonRetryableFailureWithCause(message, name(), cause);
+    return f;
+  }
+
+  public ApplicationFailure failure(String message) {
+    return failure(message, null);
+  }
+
+  /** Types that activity retry policies must not retry. */
+  public static String[] nonRetryableTypes() {
+    return java.util.Arrays.stream(values())
+        .filter(e -> !e.retryable)
+        .map(Enum::name)
+        .toArray(String[]::new);
+  }
+}

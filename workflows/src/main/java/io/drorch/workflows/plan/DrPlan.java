@@ -1,0 +1,17 @@
+package io.drorch.workflows.plan;
+
+import java.util.List;
+
+/**
+ * The Disaster Recovery Plan as data: loaded and validated once from {@code dr-plan.yaml}
+ * (see {@code io.drorch.starter.plan.PlanLoader}) and passed to workflows as input. Holds no secrets.
+ */
+public record DrPlan(
+    String application,
+    Objectives objectives,
+    DatabaseTarget database,
+    FilesTarget files,
+    StorageTarget storage,
+    ScheduleSettings schedules,
+    List<EscalationLevel> escalation,
+    NotificationSettings notifications) {}

@@ -1,0 +1,13 @@
+package io.drorch.workflows.postgres;
+
+import io.drorch.workflows.backup.DatabaseBackupDetails;
+import java.time.Instant;
+
+public record DumpDatabaseResult(
+    String dataKey,
+    String format,
+    long sizeBytes,
+    String sha256,
+    Instant startedAt,
+    Instant finishedAt,
+    DatabaseBackupDetails details) {}

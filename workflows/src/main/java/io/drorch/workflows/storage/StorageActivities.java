@@ -1,0 +1,34 @@
+package io.drorch.workflows.storage;
+
+import io.drorch.workflows.plan.StorageTarget;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** The backup store (S3) as seen by workflows. */
+@ActivityInterface
+public interface StorageActivities {
+
+  /**
+   * Writes the manifest once ({@code If-None-Match: *}). Idempotent: when the same manifest is
+   * already there it succeeds; a different one fails with {@code MANIFEST_CONFLICT}. Checks first
+   * that the data object it names exists with the stated size.
+   */
+  @ActivityMethod
+  String writeManifest(WriteManifestInput input);
+
+  /** Every manifest under the prefix with the state of its data, plus unreferenced objects. */
+  @ActivityMethod
+  BackupCatalog listBackups(StorageTarget storage);
+
+  /** Deletes the given keys; keys already gone count as deleted (idempotent). */
+  @ActivityMethod
+  int deleteObjects(DeleteObjectsInput input);
+
+  /** Aborts multipart uploads under the prefix started before {@code input.olderThan()}. */
+  @ActivityMethod
+  int abortStaleUploads(AbortUploadsInput input);
+
+  /** Re-reads a backup's data (and listing) and checks size and SHA-256 against its manifest. */
+  @ActivityMethod
+  VerifyBackupResult verifyBackup(VerifyBackupInput input);
+}
