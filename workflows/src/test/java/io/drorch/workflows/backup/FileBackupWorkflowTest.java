@@ -1,0 +1,93 @@
+package io.drorch.workflows.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.files.ArchiveFilesInput;
+import io.drorch.workflows.files.ArchiveFilesResult;
+import io.drorch.workflows.files.FileActivities;
+import io.drorch.workflows.storage.StorageActivities;
+import io.drorch.workflows.storage.WriteManifestInput;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+class FileBackupWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow =
+      TestWorkflowExtension.newBuilder()
+          .setWorkflowTypes(FileBackupWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  private final FileActivities files = mock(FileActivities.class, withSettings().withoutAnnotations());
+  private final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+
+  private FileBackupWorkflow start(TestWorkflowEnvironment env, Worker worker) {
+    worker.registerActivitiesImplementations(files, storage);
+    env.start();
+    return env.getWorkflowClient()
+        .newWorkflowStub(
+            FileBackupWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
+  }
+
+  @Test
+  void commitsTheArchiveAndItsListingInTheManifestWrittenLast(
+      TestWorkflowEnvironment env, Worker worker) {
+    when(files.archiveToStorage(any()))
+        .thenAnswer(
+            i -> {
+              ArchiveFilesInput in = i.getArgument(0);
+              String data = BackupKeys.dataKey(in.storage(), BackupKind.FILES, in.backupId(), ".tar.gz", 1);
+              String listing = BackupKeys.listingKey(in.storage(), in.backupId(), 1);
+              Instant t = Instant.parse("2026-11-26T02:30:00Z");
+              return new ArchiveFilesResult(data, "tar+gzip", 777, "feed", t, t.plusSeconds(3),
+                  new FileBackupDetails("/app/uploads", listing, "beef", 12, 7000));
+            });
+    when(storage.writeManifest(any())).thenReturn("m");
+
+    BackupResult result = start(env, worker).backup(Fixtures.fileInput());
+
+    InOrder order = inOrder(files, storage);
+    order.verify(files).archiveToStorage(any());
+    order.verify(storage).writeManifest(any());
+    ArgumentCaptor<WriteManifestInput> captor = ArgumentCaptor.forClass(WriteManifestInput.class);
+    verify(storage).writeManifest(captor.capture());
+    BackupManifest m = captor.getValue().manifest();
+    assertEquals(BackupKind.FILES, m.kind());
+    assertEquals("beef", m.files().listingSha256());
+    assertEquals(12, m.files().fileCount());
+    assertEquals(result.dataKey(), m.dataKey());
+    assertEquals("ai-docs/files/" + result.backupId() + ".tar.gz", result.dataKey());
+  }
+
+  @Test
+  void missingUploadsDirectoryFailsWithoutRetryAndWithoutManifest(
+      TestWorkflowEnvironment env, Worker worker) {
+    when(files.archiveToStorage(any()))
+        .thenThrow(DrError.UPLOADS_DIR_MISSING.failure("/app/uploads does not exist"));
+
+    FileBackupWorkflow wf = start(env, worker);
+    assertThrows(WorkflowFailedException.class, () -> wf.backup(Fixtures.fileInput()));
+    verify(files).archiveToStorage(any());
+    verify(storage, never()).writeManifest(any());
+  }
+}

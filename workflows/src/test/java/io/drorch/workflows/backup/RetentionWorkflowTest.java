@@ -1,0 +1,71 @@
+package io.drorch.workflows.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.storage.DeleteObjectsInput;
+import io.drorch.workflows.storage.StorageActivities;
+import io.drorch.workflows.storage.StoredBackup.DataState;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+class RetentionWorkflowTest {
+
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow =
+      TestWorkflowExtension.newBuilder()
+          .setWorkflowTypes(RetentionWorkflowImpl.class)
+          .setInitialTime(Instant.parse("2026-11-26T04:00:00Z"))
+          .setDoNotStart(true)
+          .build();
+
+  private final StorageActivities storage =
+      mock(StorageActivities.class, withSettings().withoutAnnotations());
+
+  @Test
+  void deletesManifestsBeforeDataAndAbortsStaleUploads(TestWorkflowEnvironment env, Worker worker) {
+    Instant now = Instant.parse("2026-11-26T04:00:00Z");
+    var old = RetentionPolicyTest.backup(BackupKind.DATABASE, "db-old", 40, DataState.PRESENT);
+    var fresh = RetentionPolicyTest.backup(BackupKind.DATABASE, "db-fresh", 1, DataState.PRESENT);
+    when(storage.listBackups(any())).thenReturn(new BackupCatalog(List.of(fresh, old), List.of()));
+    when(storage.deleteObjects(any())).thenAnswer(i -> ((DeleteObjectsInput) i.getArgument(0)).keys().size());
+    when(storage.abortStaleUploads(any())).thenReturn(2);
+    worker.registerActivitiesImplementations(storage);
+    env.start();
+
+    RetentionResult r = env.getWorkflowClient()
+        .newWorkflowStub(RetentionWorkflow.class,
+            WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build())
+        .sweep(new RetentionInput(Fixtures.STORAGE));
+
+    assertEquals(List.of("db-old"), r.deletedBackups());
+    assertEquals(2, r.abortedUploads());
+    ArgumentCaptor<DeleteObjectsInput> deletes = ArgumentCaptor.forClass(DeleteObjectsInput.class);
+    InOrder order = inOrder(storage);
+    order.verify(storage).listBackups(any());
+    order.verify(storage, org.mockito.Mockito.times(2)).deleteObjects(deletes.capture());
+    order.verify(storage).abortStaleUploads(any());
+    assertEquals(List.of("ai-docs/database/db-old.manifest.json"), deletes.getAllValues().get(0).keys());
+    assertEquals(List.of("ai-docs/database/db-old.dump"), deletes.getAllValues().get(1).keys());
+    ArgumentCaptor<io.drorch.workflows.storage.AbortUploadsInput> abort =
+        ArgumentCaptor.forClass(io.drorch.workflows.storage.AbortUploadsInput.class);
+    org.mockito.Mockito.verify(storage).abortStaleUploads(abort.capture());
+    Duration skew = Duration.between(now.minus(Duration.ofDays(1)), abort.getValue().olderThan());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        !skew.isNegative() && skew.compareTo(Duration.ofSeconds(5)) < 0, "stale cutoff " + skew);
+  }
+}
