@@ -83,7 +83,8 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
   }
 
-  static BackupCatalog catalog(BackupStore store) {
+  /** Reads every manifest and object under the prefix (used by the activity and the CLI). */
+  public static BackupCatalog catalog(BackupStore store) {
     Map<String, BackupStore.ObjectInfo> objects = new HashMap<>();
     for (BackupKind kind : BackupKind.values()) {
       for (BackupStore.ObjectInfo o : store.list(BackupKeys.folder(store.target(), kind))) {

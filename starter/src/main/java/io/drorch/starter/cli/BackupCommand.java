@@ -1,0 +1,64 @@
+package io.drorch.starter.cli;
+
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.workflows.backup.BackupResult;
+import io.drorch.workflows.plan.DrPlan;
+import io.temporal.client.WorkflowStub;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = "Take a backup now (a worker must be running: `dr worker`).",
+    subcommands = {BackupCommand.Database.class, BackupCommand.Files.class})
+class BackupCommand {
+
+  abstract static class Start implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Option(names = "--wait", description = "Wait for the backup to finish and print it.")
+    boolean await;
+
+    @Option(names = "--requested-by", description = "Who asks (default: $USER).")
+    String requestedBy = System.getProperty("user.name");
+
+    abstract WorkflowStub start(Temporal temporal, DrPlan plan);
+
+    @Override
+    public Integer call() {
+      DrPlan plan = global.loadPlan();
+      try (Temporal temporal = Temporal.connect(global)) {
+        WorkflowStub run = start(temporal, plan);
+        String id = run.getExecution().getWorkflowId();
+        System.out.println("started " + id);
+        if (!await) {
+          System.out.println("follow it in the Temporal Web UI, or: temporal workflow show -w " + id);
+          return ExitCodes.OK;
+        }
+        BackupResult r = BackupRuns.await(run);
+        System.out.printf("backup %s committed: %s (%s, sha256 %s)%n", r.backupId(), r.dataKey(),
+            BackupsCommand.human(r.sizeBytes()), r.sha256());
+        return ExitCodes.OK;
+      }
+    }
+  }
+
+  @Command(name = "database", mixinStandardHelpOptions = true,
+      description = "pg_dump the plan's database to S3, then write its manifest.")
+  static class Database extends Start {
+    @Override
+    WorkflowStub start(Temporal temporal, DrPlan plan) {
+      return BackupRuns.startDatabase(temporal.client(), plan, requestedBy);
+    }
+  }
+
+  @Command(name = "files", mixinStandardHelpOptions = true,
+      description = "Archive the plan's uploads directory (tar.gz) to S3 with a per-file listing.")
+  static class Files extends Start {
+    @Override
+    WorkflowStub start(Temporal temporal, DrPlan plan) {
+      return BackupRuns.startFiles(temporal.client(), plan, requestedBy);
+    }
+  }
+}

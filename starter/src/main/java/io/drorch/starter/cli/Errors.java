@@ -1,0 +1,29 @@
+package io.drorch.starter.cli;
+
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+
+/** One line that says what went wrong, from the innermost failure that explains it. */
+final class Errors {
+  private Errors() {}
+
+  static String describe(Throwable e) {
+    if (e instanceof WorkflowFailedException wfe) {
+      Throwable c = wfe.getCause();
+      while (c instanceof TemporalFailure && c.getCause() != null
+          && !(c instanceof ApplicationFailure)) {
+        c = c.getCause();
+      }
+      if (c instanceof ApplicationFailure af) {
+        return af.getOriginalMessage() + " [" + af.getType() + "] (workflow "
+            + wfe.getExecution().getWorkflowId() + ")";
+      }
+      return c == null ? wfe.getMessage() : c.getMessage();
+    }
+    if (e instanceof ApplicationFailure af) {
+      return af.getOriginalMessage() + " [" + af.getType() + "]";
+    }
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+}

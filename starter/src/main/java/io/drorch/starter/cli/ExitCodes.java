@@ -1,0 +1,46 @@
+package io.drorch.starter.cli;
+
+import io.drorch.starter.plan.PlanException;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+
+/**
+ * Exit codes of {@code dr}, documented in the README:
+ *
+ * <pre>
+ *   0  success
+ *   1  the operation ran and failed (a backup failed, a backup is not valid)
+ *   2  usage error (unknown command or option)
+ *   3  the plan file is missing or invalid
+ *   4  a service is unreachable or refused us (Temporal, S3, PostgreSQL)
+ * </pre>
+ */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int BAD_PLAN = 3;
+  public static final int UNAVAILABLE = 4;
+
+  private ExitCodes() {}
+
+  static int of(Throwable e) {
+    if (e instanceof PlanException) {
+      return BAD_PLAN;
+    }
+    if (e instanceof WorkflowFailedException || e instanceof ApplicationFailure) {
+      return FAILED;
+    }
+    if (e instanceof UnavailableException) {
+      return UNAVAILABLE;
+    }
+    return FAILED;
+  }
+
+  /** A service we need cannot be reached; the message says which and how to fix it. */
+  public static final class UnavailableException extends RuntimeException {
+    public UnavailableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.drorch.starter.cli;
+
+import io.drorch.starter.plan.LoadedPlan;
+import io.drorch.starter.plan.PlanLoader;
+import io.drorch.starter.plan.PlanRenderer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = "Check or print the DR plan.",
+    subcommands = {PlanCommand.Validate.class, PlanCommand.Render.class})
+class PlanCommand {
+
+  @Command(name = "validate", mixinStandardHelpOptions = true,
+      description = "Validate the plan file, listing every problem with its path (exit 3 if invalid).")
+  static class Validate implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Override
+    public Integer call() {
+      LoadedPlan loaded = PlanLoader.loadWithWarnings(global.planPath());
+      loaded.warnings().forEach(w -> System.out.println("warning: " + w));
+      System.out.println(global.planPath() + ": valid plan for " + loaded.plan().application());
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "render", mixinStandardHelpOptions = true,
+      description = "Print the human-readable DR plan (Markdown) generated from the plan file.")
+  static class Render implements Callable<Integer> {
+    @Mixin GlobalOptions global;
+
+    @Override
+    public Integer call() {
+      System.out.print(PlanRenderer.markdown(global.loadPlan()));
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+package io.drorch.starter.cli;
+
+import io.drorch.worker.WorkerMain;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Run the worker: hosts the workflows and activities (PGPASSWORD / ~/.pgpass and"
+        + " AWS credentials come from this process's environment).")
+class WorkerCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    try {
+      WorkerMain.run(global.temporal());
+    } catch (IllegalStateException e) {
+      throw new ExitCodes.UnavailableException(e.getMessage(), e);
+    }
+    return ExitCodes.OK;
+  }
+}
