@@ -83,7 +83,9 @@ public final class BackupDemo {
 
           if (temporal.realServer()) {
             step("dr schedules apply");
-            ScheduleSync.apply(temporal.scheduleClient(), plan, "schedule")
+            ScheduleSync.apply(
+                    io.temporal.client.schedules.ScheduleClient.newInstance(temporal.service()),
+                    plan, "schedule")
                 .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
           }
 
