@@ -1,0 +1,99 @@
+package io.drorch.starter;
+
+import io.drorch.activities.postgres.DatabaseCredentials;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.starter.local.LocalPostgres;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.local.LocalTemporal;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.worker.DrWorker;
+import io.drorch.worker.WorkerSecrets;
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.NotificationSettings;
+import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.ScheduleSettings;
+import io.drorch.workflows.plan.StorageTarget;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The real parts the end-to-end tests run against, started once per test JVM (surefire runs one
+ * fork): PostgreSQL, the S3 server, the Temporal dev server (`temporal server start-dev`; the
+ * tests fail, not skip, when its CLI is missing) and one in-process worker.
+ */
+public final class TestStack {
+  private static TestStack instance;
+
+  public final Path dir;
+  public final LocalPostgres pg;
+  public final LocalS3 s3;
+  public final LocalTemporal temporal;
+  public final DrWorker worker;
+  public final S3Clients clients;
+
+  private TestStack() throws Exception {
+    dir = Files.createTempDirectory("dr-e2e-");
+    pg = LocalPostgres.start(dir.resolve("postgres"));
+    s3 = LocalS3.start(dir.resolve("s3"));
+    temporal = LocalTemporal.startRealServer(dir.resolve("temporal"));
+    clients = new S3Clients(s3.credentials());
+    worker = DrWorker.start(temporal.client(),
+        new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials()));
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "test-stack-stop"));
+  }
+
+  public static synchronized TestStack get() throws Exception {
+    if (instance == null) {
+      instance = new TestStack();
+    }
+    return instance;
+  }
+
+  /** A plan for this stack: a fresh sample database and uploads folder, and the given bucket. */
+  public DrPlan samplePlan(String name, String bucket) throws Exception {
+    SampleApplication.createDatabase(pg, name, 1);
+    Path uploads = dir.resolve("uploads-" + name);
+    SampleApplication.createUploads(uploads, 40);
+    s3.createBucket(bucket);
+    return plan(new DatabaseTarget(pg.host(), pg.port(), name, pg.superuser(), null, "gzip"),
+        new FilesTarget(uploads.toString()), storage(bucket));
+  }
+
+  public StorageTarget storage(String bucket) {
+    return new StorageTarget(bucket, "ai-docs", "us-east-1", s3.endpoint(), true, 30, true, 30);
+  }
+
+  public static DrPlan plan(DatabaseTarget db, FilesTarget files, StorageTarget storage) {
+    return new DrPlan("AI Docs Assistant",
+        new Objectives(Duration.ofHours(4), Duration.ofHours(24), Duration.ofHours(1),
+            Duration.ofHours(24)),
+        db, files, storage,
+        new ScheduleSettings("UTC", "0 2 * * *", "30 2 * * *", "0 4 * * *", Duration.ofHours(1)),
+        List.of(
+            new EscalationLevel(1, "Infrastructure Team", List.of("alice"), List.of("infra@example.com"),
+                Duration.ofMinutes(30)),
+            new EscalationLevel(2, "Development Team Lead", List.of("dana"), List.of(),
+                Duration.ofMinutes(30)),
+            new EscalationLevel(3, "CTO", List.of("carol"), List.of(), Duration.ofHours(1)),
+            new EscalationLevel(4, "CEO", List.of("erin"), List.of(), Duration.ofHours(1))),
+        new NotificationSettings(Duration.ofMinutes(15), List.of(new NotificationChannel("log", null))));
+  }
+
+  private synchronized void close() {
+    try {
+      worker.close();
+    } catch (RuntimeException ignored) {
+      // stopping anyway
+    }
+    clients.close();
+    temporal.close();
+    s3.close();
+    pg.close();
+  }
+}
