@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       BackupsCommand.class,
       SchedulesCommand.class,
-      WorkerCommand.class
+      WorkerCommand.class,
+      BenchCommand.class
     },
     footer = {
       "",

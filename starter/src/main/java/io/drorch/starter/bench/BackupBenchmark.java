@@ -1,0 +1,187 @@
+package io.drorch.starter.bench;
+
+import io.drorch.activities.postgres.DatabaseCredentials;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.backup.BackupTable;
+import io.drorch.starter.local.LocalPostgres;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.local.LocalTemporal;
+import io.drorch.worker.DrWorker;
+import io.drorch.worker.WorkerSecrets;
+import io.drorch.workflows.backup.BackupResult;
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.StorageTarget;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Side by side in one run, against the same databases, directory and S3 server: the bare tools
+ * ({@code pg_dump -Fc > file}, {@code tar -czf}, {@code tar -cf - | pigz -p2}) and our backups
+ * through Temporal. Prints wall-time ratios and the worker JVM's peak heap. Not a test: numbers
+ * depend on the machine; run it with {@code ./dr bench} (see the README).
+ */
+public final class BackupBenchmark {
+  private final Path dir;
+  private final int pgbenchScale;
+  private final int realisticMb;
+  private final int uploadsMb;
+  private final PrintStream out;
+  private final List<String[]> rows = new ArrayList<>();
+
+  public BackupBenchmark(Path dir, int pgbenchScale, int realisticMb, int uploadsMb, PrintStream out) {
+    this.dir = dir;
+    this.pgbenchScale = pgbenchScale;
+    this.realisticMb = realisticMb;
+    this.uploadsMb = uploadsMb;
+    this.out = out;
+  }
+
+  public void run() throws Exception {
+    Files.createDirectories(dir);
+    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
+        LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
+        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"))) {
+      out.println("building datasets (cached in " + dir + ")...");
+      BenchDatasets.pgbench(pg, "bench_pgbench", pgbenchScale);
+      BenchDatasets.realistic(pg, "bench_realistic", realisticMb);
+      Path uploads = dir.resolve("uploads");
+      BenchDatasets.uploads(uploads, 2000, uploadsMb);
+      s3.createBucket("bench");
+      StorageTarget storage = new StorageTarget("bench", "bench", "us-east-1", s3.endpoint(), true,
+          30, false, 30);
+      try (DrWorker worker = DrWorker.start(temporal.client(),
+          new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials()))) {
+        for (String db : List.of("bench_pgbench", "bench_realistic")) {
+          databaseRound(pg, temporal, storage, db);
+        }
+        filesRound(temporal, storage, uploads);
+      }
+    }
+    out.println();
+    out.printf("%-34s %10s %10s %8s %12s%n", "case", "seconds", "size", "ratio", "peak heap");
+    for (String[] r : rows) {
+      out.printf("%-34s %10s %10s %8s %12s%n", (Object[]) r);
+    }
+    out.println("ratio = wall time / the bare tool's wall time on the same data in this run");
+  }
+
+  private void databaseRound(LocalPostgres pg, LocalTemporal temporal, StorageTarget storage,
+      String db) throws Exception {
+    out.printf("%n%s: %s on disk%n", db, BackupTable.human(BenchDatasets.sizeBytes(pg, db)));
+    Path dump = dir.resolve(db + ".dump");
+    Files.deleteIfExists(dump);
+    long t0 = System.nanoTime();
+    exec(List.of(pg.bindir().resolve("pg_dump").toString(), "-Fc", "-h", pg.host(), "-p",
+        String.valueOf(pg.port()), "-U", pg.superuser(), "-f", dump.toString(), db), pg.clientEnv());
+    double bare = seconds(t0);
+    row(db + ": bare pg_dump -Fc > file", bare, Files.size(dump), bare, -1);
+    Files.delete(dump);
+    for (String compression : List.of("gzip", "zstd")) {
+      DrPlan plan = plan(new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null,
+          compression), new FilesTarget("/nonexistent"), storage);
+      resetPeakHeap();
+      long t1 = System.nanoTime();
+      BackupResult r = BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "bench"));
+      row(db + ": dr backup database (" + compression + ")", seconds(t1), r.sizeBytes(), bare,
+          peakHeap());
+    }
+  }
+
+  private void filesRound(LocalTemporal temporal, StorageTarget storage, Path uploads)
+      throws Exception {
+    out.printf("%nuploads: %d MB in 2000 files (half text, half random)%n", uploadsMb);
+    Path tgz = dir.resolve("uploads.tar.gz");
+    long t0 = System.nanoTime();
+    exec(List.of("tar", "-czf", tgz.toString(), "-C", uploads.toString(), "."), Map.of());
+    double bare = seconds(t0);
+    row("files: bare tar -czf", bare, Files.size(tgz), bare, -1);
+    if (onPath("pigz")) {
+      long tp = System.nanoTime();
+      exec(List.of("sh", "-c", "tar -cf - -C \"$1\" . | pigz -p2 > \"$2\"", "sh",
+          uploads.toString(), tgz.toString()), Map.of());
+      double pigz = seconds(tp);
+      row("files: bare tar -cf - | pigz -p2", pigz, Files.size(tgz), bare, -1);
+    } else {
+      out.println("(pigz not installed: apt-get install pigz to compare against it)");
+    }
+    Files.delete(tgz);
+    DrPlan plan = plan(new DatabaseTarget("none", 5432, "none", "none", null, "gzip"),
+        new FilesTarget(uploads.toAbsolutePath().toString()), storage);
+    resetPeakHeap();
+    long t1 = System.nanoTime();
+    BackupResult r = BackupRuns.await(BackupRuns.startFiles(temporal.client(), plan, "bench"));
+    row("files: dr backup files", seconds(t1), r.sizeBytes(), bare, peakHeap());
+  }
+
+  private static DrPlan plan(DatabaseTarget db, FilesTarget files, StorageTarget storage) {
+    return new DrPlan("bench", null, db, files, storage, null, List.of(), null);
+  }
+
+  private void row(String name, double seconds, long size, double bare, long heap) {
+    String[] r = {name, String.format("%.1f", seconds), BackupTable.human(size),
+        String.format("%.2fx", seconds / bare), heap < 0 ? "" : BackupTable.human(heap)};
+    rows.add(r);
+    out.printf("  %-34s %8s s %10s %7s %s%n", (Object[]) r);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static void resetPeakHeap() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum of the heap pools' peaks since the last reset: the JVM running worker and client. */
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  private static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void exec(List<String> cmd, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().putAll(env);
+    int rc = pb.start().waitFor();
+    if (rc != 0) {
+      throw new IllegalStateException(String.join(" ", cmd) + " failed with exit code " + rc);
+    }
+  }
+
+  /** For picocli. */
+  public static Callable<Integer> task(Path dir, int scale, int mb, int uploadsMb, PrintStream out) {
+    return () -> {
+      new BackupBenchmark(dir, scale, mb, uploadsMb, out).run();
+      return 0;
+    };
+  }
+}
