@@ -14,6 +14,13 @@ public class PlanException extends RuntimeException {
     this.problems = List.copyOf(problems);
   }
 
+  /** A problem with the file as a whole (not found, unreadable): the message is the problem. */
+  public PlanException(Path file, PlanProblem fileProblem) {
+    super(fileProblem.problem());
+    this.file = file;
+    this.problems = List.of(fileProblem);
+  }
+
   /** The file that was read (may be null when the plan came from a string). */
   public Path file() {
     return file;

@@ -77,27 +77,27 @@ public final class PlanLoader {
   /** Loads and validates, taking {@code ${VAR}} values from {@code env}. */
   public static LoadedPlan loadWithWarnings(Path file, Map<String, String> env) {
     if (!Files.exists(file)) {
-      throw new PlanException(file, List.of(new PlanProblem("", null,
-          "plan file not found: " + file.toAbsolutePath().normalize()
+      throw new PlanException(file, new PlanProblem("", null,
+          "Plan file not found: " + file.toAbsolutePath().normalize()
               + ". Point the command at your plan with --plan FILE (check it with"
               + " `dr plan validate --plan FILE`), or copy the example " + DEFAULT_FILE
-              + " from the repository root and edit it for your system.")));
+              + " from the repository root and edit it for your system."));
     }
     if (Files.isDirectory(file)) {
       Path inside = file.resolve(DEFAULT_FILE);
       if (Files.isRegularFile(inside)) {
         return loadWithWarnings(inside, env);
       }
-      throw new PlanException(file, List.of(new PlanProblem("", null,
-          "is a directory without a " + DEFAULT_FILE + "; pass the plan file itself with --plan FILE"
-              + " (check it with `dr plan validate --plan FILE`)")));
+      throw new PlanException(file, new PlanProblem("", null,
+          file + " is a directory without a " + DEFAULT_FILE + "; pass the plan file itself with --plan FILE"
+              + " (check it with `dr plan validate --plan FILE`)"));
     }
     String text;
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new PlanException(file, List.of(new PlanProblem("", null,
-          "cannot be read: " + e.getMessage())));
+      throw new PlanException(file, new PlanProblem("", null,
+          "Plan file " + file + " cannot be read: " + e));
     }
     return parse(text, file, env);
   }

@@ -214,10 +214,10 @@ public final class PlanRenderer {
   }
 
   private static String schedule(ScheduleSettings sch, String cron) {
-    String text = "schedule `" + cron + "` (" + sch.timezone() + ")";
+    String text = "cron `" + cron + "` (" + sch.timezone() + ")";
     try {
       String described = Cron.parse(cron).describe();
-      return described == null ? text : described + " " + sch.timezone() + ", " + text;
+      return described == null ? text : described + " " + sch.timezone() + " (cron `" + cron + "`)";
     } catch (IllegalArgumentException e) {
       return text;
     }
