@@ -1,0 +1,846 @@
+package io.drorch.starter.plan;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.NotificationSettings;
+import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.ScheduleSettings;
+import io.drorch.workflows.plan.StorageTarget;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code dr-plan.yaml} into a {@link DrPlan}. The YAML is parsed into a tree and mapped by
+ * hand so that every problem gets the path it has in the file; all problems are collected and
+ * reported together in one {@link PlanException}.
+ *
+ * <p>Order of work: parse → reject secrets → substitute {@code ${VAR}} / {@code ${VAR:-default}}
+ * in string values → validate and map → warnings (e.g. a backup schedule slower than its RPO).
+ */
+public final class PlanLoader {
+  /** The file name commands look for when no {@code --plan} is given. */
+  public static final String DEFAULT_FILE = "dr-plan.yaml";
+
+  static final Set<String> COMPRESSIONS = Set.of("gzip", "zstd");
+  static final Set<String> CHANNEL_TYPES = Set.of("log", "webhook");
+  static final int ESCALATION_LEVELS = 4;
+  private static final Set<String> SECRET_KEYS = Set.of(
+      "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
+      "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
+      "privatekey", "credentials");
+  private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@+-]+");
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d{1,10}");
+  private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+  private PlanLoader() {}
+
+  /** Loads and validates; warnings are dropped (use {@link #loadWithWarnings(Path)} to show them). */
+  public static DrPlan load(Path file) {
+    return loadWithWarnings(file).plan();
+  }
+
+  /** Loads and validates with the process environment for {@code ${VAR}} substitution. */
+  public static LoadedPlan loadWithWarnings(Path file) {
+    return loadWithWarnings(file, System.getenv());
+  }
+
+  /** Loads and validates, taking {@code ${VAR}} values from {@code env}. */
+  public static LoadedPlan loadWithWarnings(Path file, Map<String, String> env) {
+    if (!Files.exists(file)) {
+      throw new PlanException(file, new PlanProblem("", null,
+          "Plan file not found: " + file.toAbsolutePath().normalize()
+              + ". Point the command at your plan with --plan FILE (check it with"
+              + " `dr plan validate --plan FILE`), or copy the example " + DEFAULT_FILE
+              + " from the repository root and edit it for your system."));
+    }
+    if (Files.isDirectory(file)) {
+      Path inside = file.resolve(DEFAULT_FILE);
+      if (Files.isRegularFile(inside)) {
+        return loadWithWarnings(inside, env);
+      }
+      throw new PlanException(file, new PlanProblem("", null,
+          file + " is a directory without a " + DEFAULT_FILE + "; pass the plan file itself with --plan FILE"
+              + " (check it with `dr plan validate --plan FILE`)"));
+    }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new PlanException(file, new PlanProblem("", null,
+          "Plan file " + file + " cannot be read: " + e));
+    }
+    return parse(text, file, env);
+  }
+
+  /**
+   * Validates plan text (the file's content).
+   *
+   * @param source named in the exception message; may be null
+   */
+  public static LoadedPlan parse(String yaml, Path source, Map<String, String> env) {
+    Mapper mapper = new Mapper(env);
+    DrPlan plan = mapper.map(yaml);
+    if (!mapper.errors.isEmpty()) {
+      throw new PlanException(source, mapper.errors);
+    }
+    return new LoadedPlan(plan, mapper.warnings);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static final class Mapper {
+    final Map<String, String> env;
+    final List<PlanProblem> errors = new ArrayList<>();
+    final List<PlanProblem> warnings = new ArrayList<>();
+
+    Mapper(Map<String, String> env) {
+      this.env = env;
+    }
+
+    DrPlan map(String yaml) {
+      JsonNode root;
+      try {
+        YAMLFactory factory = YAMLFactory.builder().build();
+        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        root = new ObjectMapper(factory).readTree(yaml);
+      } catch (JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        errors.add(new PlanProblem("", null, "is not valid YAML" + where + ": " + e.getOriginalMessage()));
+        return null;
+      }
+      if (root == null || root.isMissingNode() || root.isNull()) {
+        errors.add(new PlanProblem("", null, "is empty; start from the example " + DEFAULT_FILE));
+        return null;
+      }
+      if (!root.isObject()) {
+        errors.add(new PlanProblem("", describe(root),
+            "must be a mapping with the sections application, objectives, database, files, storage,"
+                + " schedules, escalation, notifications"));
+        return null;
+      }
+      rejectSecrets(root, "");
+      root = substitute(root, "");
+
+      Obj top = new Obj("", (ObjectNode) root);
+      String application = top.string("application", true);
+      Objectives objectives = objectives(top.obj("objectives"));
+      DatabaseTarget database = database(top.obj("database"));
+      FilesTarget files = files(top.obj("files"));
+      StorageTarget storage = storage(top.obj("storage"));
+      ScheduleSettings schedules = schedules(top.obj("schedules"));
+      List<EscalationLevel> escalation = escalation(top.list("escalation"), "escalation");
+      NotificationSettings notifications = notifications(top.obj("notifications"));
+      top.finish();
+
+      warnings(objectives, schedules, escalation, storage);
+      if (!errors.isEmpty()) {
+        return null;
+      }
+      return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
+          notifications);
+    }
+
+    // --- sections -------------------------------------------------------------------------------
+
+    Objectives objectives(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      Obj rto = o.obj("rto");
+      Obj rpo = o.obj("rpo");
+      o.finish();
+      Duration critical = null;
+      Duration nonCritical = null;
+      Duration database = null;
+      Duration files = null;
+      if (rto != null) {
+        critical = rto.duration("critical", null);
+        nonCritical = rto.duration("non-critical", null);
+        rto.finish();
+      }
+      if (rpo != null) {
+        database = rpo.duration("database", null);
+        files = rpo.duration("files", null);
+        rpo.finish();
+      }
+      return new Objectives(critical, nonCritical, database, files);
+    }
+
+    DatabaseTarget database(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String host = o.string("host", true);
+      if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
+        o.error("host", host, "must be a host name or IP address without spaces");
+      }
+      Integer port = o.integer("port", 5432);
+      if (port != null && (port < 1 || port > 65535)) {
+        o.error("port", String.valueOf(port), "must be a TCP port between 1 and 65535");
+        port = null;
+      }
+      String name = o.string("name", true);
+      if (name != null && name.length() > 63) {
+        o.error("name", name, "PostgreSQL names are at most 63 characters");
+      }
+      String user = o.string("user", true);
+      if (user != null && user.length() > 63) {
+        o.error("user", user, "PostgreSQL names are at most 63 characters");
+      }
+      String migrations = o.string("migrations", false);
+      if (migrations != null && !migrations.startsWith("filesystem:")
+          && !migrations.startsWith("classpath:")) {
+        o.error("migrations", migrations,
+            "must be a Flyway location: filesystem:PATH or classpath:PACKAGE_PATH");
+      }
+      String compression = o.string("compression", false);
+      if (compression == null) {
+        compression = "gzip";
+      } else if (!COMPRESSIONS.contains(compression)) {
+        o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
+      }
+      o.finish();
+      return new DatabaseTarget(host, port == null ? 0 : port, name, user, migrations, compression);
+    }
+
+    FilesTarget files(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String uploads = o.string("uploads", true);
+      if (uploads != null) {
+        if (!uploads.startsWith("/")) {
+          o.error("uploads", uploads, "must be an absolute path (starting with /) on the worker's host");
+        } else if (uploads.replaceAll("/+$", "").isEmpty()) {
+          o.error("uploads", uploads, "must not be / itself: recovery replaces this directory");
+        } else if (Path.of(uploads).normalize().toString().length() != uploads.replaceAll("/+$", "").length()) {
+          o.error("uploads", uploads, "must be a normalized path (no . or .. segments, no //)");
+        }
+      }
+      o.finish();
+      return new FilesTarget(uploads == null ? null : uploads.replaceAll("(?<=.)/+$", ""));
+    }
+
+    StorageTarget storage(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String bucket = o.string("bucket", true);
+      if (bucket != null) {
+        String problem = bucketProblem(bucket);
+        if (problem != null) {
+          o.error("bucket", bucket, problem);
+        }
+      }
+      String prefix = o.string("prefix", false);
+      if (prefix == null) {
+        prefix = "";
+      } else if (prefix.startsWith("/") || prefix.endsWith("/")) {
+        o.error("prefix", prefix, "must not start or end with / (write ai-docs, not /ai-docs/)");
+      } else if (List.of(prefix.split("/")).contains("..") || prefix.contains("//")) {
+        o.error("prefix", prefix, "must not contain .. or empty segments");
+      }
+      String region = o.string("region", true);
+      if (region != null && !REGION.matcher(region).matches()) {
+        o.error("region", region, "must be a region name such as us-east-1 or eu-central-1");
+      }
+      String endpoint = o.string("endpoint", false);
+      if (endpoint != null) {
+        String problem = httpUrlProblem(endpoint);
+        if (problem != null) {
+          o.error("endpoint", masked(endpoint), problem + "; leave it out for AWS S3");
+        }
+      }
+      Boolean pathStyle = o.bool("path-style", endpoint != null);
+      Integer retentionDays = o.integer("retention-days", null);
+      if (retentionDays != null && retentionDays < 1) {
+        o.error("retention-days", String.valueOf(retentionDays), "must be at least 1 (days)");
+      }
+      Boolean versioning = o.bool("versioning", true);
+      Integer noncurrent = o.integer("noncurrent-version-days", retentionDays == null ? 30 : retentionDays);
+      if (noncurrent != null && noncurrent < 1) {
+        o.error("noncurrent-version-days", String.valueOf(noncurrent), "must be at least 1 (days)");
+      }
+      o.finish();
+      return new StorageTarget(bucket, prefix, region, endpoint,
+          Boolean.TRUE.equals(pathStyle), retentionDays == null ? 0 : retentionDays,
+          Boolean.TRUE.equals(versioning), noncurrent == null ? 0 : noncurrent);
+    }
+
+    ScheduleSettings schedules(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String timezone = o.string("timezone", false);
+      if (timezone == null) {
+        timezone = "UTC";
+      } else {
+        try {
+          ZoneId.of(timezone);
+        } catch (DateTimeException e) {
+          o.error("timezone", timezone, "is not a time zone; use an IANA name such as UTC or Europe/Berlin");
+        }
+      }
+      String database = o.cron("database-backup");
+      String files = o.cron("file-backup");
+      String retention = o.cron("retention");
+      Duration catchup = o.duration("catchup-window", Duration.ofHours(1));
+      o.finish();
+      return new ScheduleSettings(timezone, database, files, retention, catchup);
+    }
+
+    List<EscalationLevel> escalation(ArrayNode list, String path) {
+      if (list == null) {
+        return null;
+      }
+      List<EscalationLevel> levels = new ArrayList<>();
+      Set<Integer> seen = new HashSet<>();
+      if (list.size() != ESCALATION_LEVELS) {
+        errors.add(new PlanProblem(path, list.size() + " levels",
+            "must list exactly " + ESCALATION_LEVELS + " levels, 1 to " + ESCALATION_LEVELS
+                + " in order (e.g. infrastructure team, development team lead, CTO, CEO)"));
+      }
+      for (int i = 0; i < list.size(); i++) {
+        String itemPath = path + "[" + i + "]";
+        JsonNode item = list.get(i);
+        if (!item.isObject()) {
+          errors.add(new PlanProblem(itemPath, describe(item),
+              "must be a mapping with level, name, approvers, contacts, timeout"));
+          continue;
+        }
+        Obj o = new Obj(itemPath, (ObjectNode) item);
+        Integer level = o.integer("level", null);
+        if (level != null) {
+          if (!seen.add(level)) {
+            o.error("level", String.valueOf(level), "level " + level + " appears more than once");
+          } else if (level != i + 1) {
+            o.error("level", String.valueOf(level),
+                "levels must run 1 to " + ESCALATION_LEVELS + " in order; this entry should be level " + (i + 1));
+          }
+        }
+        String name = o.string("name", true);
+        List<String> approvers = o.strings("approvers", true);
+        if (approvers != null) {
+          if (approvers.isEmpty()) {
+            o.error("approvers", "[]", "needs at least one approver (a user name who may approve)");
+          }
+          checkEach(o, "approvers", approvers, USER_NAME,
+              "must be a user name without spaces (the name given to `dr recovery approve --approver`)");
+        }
+        List<String> contacts = o.strings("contacts", false);
+        if (contacts != null) {
+          checkEach(o, "contacts", contacts, EMAIL, "must be an email address");
+        }
+        Duration timeout = o.duration("timeout", null);
+        o.finish();
+        levels.add(new EscalationLevel(level == null ? 0 : level, name,
+            approvers == null ? List.of() : approvers, contacts == null ? List.of() : contacts, timeout));
+      }
+      return levels;
+    }
+
+    void checkEach(Obj o, String key, List<String> values, Pattern pattern, String problem) {
+      Set<String> unique = new HashSet<>();
+      for (int j = 0; j < values.size(); j++) {
+        String v = values.get(j);
+        String p = key + "[" + j + "]";
+        if (v == null) {
+          continue;
+        }
+        if (!pattern.matcher(v).matches()) {
+          o.error(p, v, problem);
+        } else if (!unique.add(v.toLowerCase(Locale.ROOT))) {
+          o.error(p, v, "is listed twice");
+        }
+      }
+    }
+
+    NotificationSettings notifications(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      Duration progress = o.duration("progress-interval", Duration.ofMinutes(15));
+      ArrayNode list = o.list("channels");
+      List<NotificationChannel> channels = new ArrayList<>();
+      if (list != null) {
+        if (list.isEmpty()) {
+          o.error("channels", "[]", "needs at least one channel, e.g. - type: log");
+        }
+        for (int i = 0; i < list.size(); i++) {
+          String itemPath = o.child("channels") + "[" + i + "]";
+          JsonNode item = list.get(i);
+          if (!item.isObject()) {
+            errors.add(new PlanProblem(itemPath, describe(item),
+                "must be a mapping: {type: log} or {type: webhook, url: https://...}"));
+            continue;
+          }
+          Obj c = new Obj(itemPath, (ObjectNode) item);
+          String type = c.string("type", true);
+          String url = c.string("url", false);
+          if (type != null && !CHANNEL_TYPES.contains(type)) {
+            c.error("type", type, "must be log or webhook" + suggestion(type, CHANNEL_TYPES));
+          } else if ("webhook".equals(type)) {
+            if (url == null) {
+              c.error("url", item.has("url") ? "\"\"" : null,
+                  "a webhook channel needs a url (http:// or https://)");
+            } else {
+              String problem = httpUrlProblem(url);
+              if (problem != null) {
+                c.error("url", masked(url), problem);
+              }
+            }
+          } else if ("log".equals(type) && url != null) {
+            c.error("url", url, "only webhook channels take a url");
+          }
+          c.finish();
+          channels.add(new NotificationChannel(type, url));
+        }
+      }
+      o.finish();
+      return new NotificationSettings(progress, channels);
+    }
+
+    // --- warnings -------------------------------------------------------------------------------
+
+    void warnings(Objectives objectives, ScheduleSettings schedules, List<EscalationLevel> escalation,
+        StorageTarget storage) {
+      if (objectives != null && schedules != null) {
+        rpoWarning("schedules.database-backup", schedules.databaseBackup(),
+            objectives.rpoDatabase(), "database",
+            "a scheduled pg_dump alone cannot meet it: enable point-in-time recovery (WAL archiving,"
+                + " e.g. pgBackRest or WAL-G) or schedule database backups at least every "
+                + Durations.human(objectives.rpoDatabase() == null ? Duration.ZERO : objectives.rpoDatabase()));
+        rpoWarning("schedules.file-backup", schedules.fileBackup(), objectives.rpoFiles(), "files",
+            "schedule file backups at least every "
+                + Durations.human(objectives.rpoFiles() == null ? Duration.ZERO : objectives.rpoFiles()));
+      }
+      if (objectives != null && objectives.rtoCritical() != null && objectives.rtoNonCritical() != null
+          && objectives.rtoCritical().compareTo(objectives.rtoNonCritical()) > 0) {
+        warnings.add(new PlanProblem("objectives.rto.critical", Durations.compact(objectives.rtoCritical()),
+            "is longer than the non-critical RTO (" + Durations.compact(objectives.rtoNonCritical())
+                + "); critical systems usually come back first"));
+      }
+      if (objectives != null && objectives.rtoCritical() != null && escalation != null
+          && escalation.stream().allMatch(l -> l.timeout() != null)) {
+        Duration total = escalation.stream().map(EscalationLevel::timeout).reduce(Duration.ZERO, Duration::plus);
+        if (!escalation.isEmpty() && total.compareTo(objectives.rtoCritical()) >= 0) {
+          warnings.add(new PlanProblem("escalation", Durations.compact(total),
+              "the escalation timeouts add up to the critical RTO or more ("
+                  + Durations.compact(objectives.rtoCritical())
+                  + "): the last level is asked only after the RTO is spent"));
+        }
+      }
+      if (storage != null && !storage.versioning() && errors.stream()
+          .noneMatch(p -> p.path().startsWith("storage"))) {
+        warnings.add(new PlanProblem("storage.versioning", "false",
+            "without bucket versioning a deleted or overwritten backup cannot be brought back;"
+                + " noncurrent-version-days has no effect"));
+      }
+    }
+
+    void rpoWarning(String path, String cron, Duration rpo, String kind, String advice) {
+      if (cron == null || rpo == null) {
+        return;
+      }
+      Optional<Duration> interval;
+      try {
+        interval = Cron.parse(cron).maxInterval();
+      } catch (IllegalArgumentException e) {
+        return; // reported as an error already
+      }
+      if (interval.isEmpty() || interval.get().compareTo(rpo) > 0) {
+        String every = interval.map(d -> "up to " + Durations.human(d) + " apart")
+            .orElse("less than once in two months");
+        warnings.add(new PlanProblem(path, cron,
+            "runs " + every + " but the " + kind + " RPO is " + Durations.human(rpo) + "; " + advice));
+      }
+    }
+
+    // --- tree work ------------------------------------------------------------------------------
+
+    void rejectSecrets(JsonNode node, String path) {
+      if (node.isObject()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          String child = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+          if (isSecretKey(e.getKey())) {
+            errors.add(new PlanProblem(child, null, secretAdvice(path)));
+          } else {
+            rejectSecrets(e.getValue(), child);
+          }
+        }
+      } else if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          rejectSecrets(node.get(i), path + "[" + i + "]");
+        }
+      }
+    }
+
+    JsonNode substitute(JsonNode node, String path) {
+      if (node.isTextual()) {
+        return TextNode.valueOf(EnvSubstitution.apply(node.textValue(), env, path, errors));
+      }
+      if (node.isObject()) {
+        ObjectNode o = (ObjectNode) node;
+        List<String> names = new ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+          if (!isSecretKey(name)) {
+            o.set(name, substitute(o.get(name), path.isEmpty() ? name : path + "." + name));
+          }
+        }
+      } else if (node.isArray()) {
+        ArrayNode a = (ArrayNode) node;
+        for (int i = 0; i < a.size(); i++) {
+          a.set(i, substitute(a.get(i), path + "[" + i + "]"));
+        }
+      }
+      return node;
+    }
+
+    // --- one mapping in the file ----------------------------------------------------------------
+
+    /** A mapping at {@code path}; remembers which keys were read so the rest can be reported. */
+    final class Obj {
+      final String path;
+      final ObjectNode node;
+      final Set<String> known = new LinkedHashSet<>();
+
+      Obj(String path, ObjectNode node) {
+        this.path = path;
+        this.node = node;
+      }
+
+      String child(String key) {
+        return path.isEmpty() ? key : path + "." + key;
+      }
+
+      void error(String key, String value, String problem) {
+        errors.add(new PlanProblem(child(key), value, problem));
+      }
+
+      private JsonNode raw(String key) {
+        known.add(key);
+        JsonNode v = node.get(key);
+        return v == null || v.isNull() ? null : v;
+      }
+
+      String string(String key, boolean required) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          if (required) {
+            error(key, null, "is required");
+          }
+          return null;
+        }
+        if (!v.isValueNode()) {
+          error(key, describe(v), "must be a single value, not " + describe(v));
+          return null;
+        }
+        String s = v.asText().trim();
+        if (s.isEmpty()) {
+          if (required) {
+            error(key, "\"\"", "must not be empty");
+          }
+          return null;
+        }
+        return s;
+      }
+
+      Integer integer(String key, Integer defaultValue) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          if (defaultValue == null) {
+            error(key, null, "is required");
+          }
+          return defaultValue;
+        }
+        if (v.isIntegralNumber() && v.canConvertToInt()) {
+          return v.intValue();
+        }
+        if (v.isTextual() && WHOLE_NUMBER.matcher(v.textValue().trim()).matches()) {
+          long n = Long.parseLong(v.textValue().trim().replace("+", ""));
+          if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
+            return (int) n;
+          }
+        }
+        error(key, describe(v), "must be a whole number");
+        return null;
+      }
+
+      Boolean bool(String key, Boolean defaultValue) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          return defaultValue;
+        }
+        if (v.isBoolean()) {
+          return v.booleanValue();
+        }
+        if (v.isTextual()) {
+          String s = v.textValue().trim().toLowerCase(Locale.ROOT);
+          if (s.equals("true") || s.equals("false")) {
+            return Boolean.parseBoolean(s);
+          }
+          if (s.isEmpty()) {
+            return defaultValue;
+          }
+        }
+        error(key, describe(v), "must be true or false");
+        return null;
+      }
+
+      Duration duration(String key, Duration defaultValue) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          if (defaultValue == null) {
+            error(key, null, "is required (a duration such as 30m or 4h)");
+          }
+          return defaultValue;
+        }
+        if (v.isNumber()) {
+          error(key, v.asText(), "needs a unit: " + Durations.FORMAT_HINT);
+          return null;
+        }
+        String s = string(key, true);
+        if (s == null) {
+          return null;
+        }
+        try {
+          return Durations.parse(s);
+        } catch (IllegalArgumentException e) {
+          error(key, s, e.getMessage());
+          return null;
+        }
+      }
+
+      String cron(String key) {
+        String s = string(key, true);
+        if (s != null) {
+          try {
+            Cron.parse(s);
+          } catch (IllegalArgumentException e) {
+            error(key, s, e.getMessage());
+          }
+        }
+        return s;
+      }
+
+      List<String> strings(String key, boolean required) {
+        ArrayNode list = list(key, required);
+        if (list == null) {
+          return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+          JsonNode item = list.get(i);
+          if (!item.isValueNode() || item.isNull() || item.asText().isBlank()) {
+            error(key + "[" + i + "]", describe(item), "must be a non-empty text value");
+            out.add(null);
+          } else {
+            out.add(item.asText().trim());
+          }
+        }
+        return out;
+      }
+
+      ArrayNode list(String key) {
+        return list(key, true);
+      }
+
+      ArrayNode list(String key, boolean required) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          if (required) {
+            error(key, null, "is required (a list)");
+          }
+          return null;
+        }
+        if (!v.isArray()) {
+          error(key, describe(v), "must be a list (items start with \"- \")");
+          return null;
+        }
+        return (ArrayNode) v;
+      }
+
+      Obj obj(String key) {
+        JsonNode v = raw(key);
+        if (v == null) {
+          error(key, null, "is required (a section)");
+          return null;
+        }
+        if (!v.isObject()) {
+          error(key, describe(v), "must be a section (a mapping of keys)");
+          return null;
+        }
+        return new Obj(child(key), (ObjectNode) v);
+      }
+
+      /** Reports keys nobody read: typos get a "did you mean". */
+      void finish() {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+          String key = it.next();
+          if (known.contains(key) || isSecretKey(key)) {
+            continue;
+          }
+          String hint = suggestion(key, known);
+          error(key, describe(node.get(key)), "unknown key" + (hint.isEmpty()
+              ? "; expected one of: " + String.join(", ", known) : hint));
+        }
+      }
+    }
+  }
+
+  // --- rules ---------------------------------------------------------------------------------------
+
+  static boolean isSecretKey(String key) {
+    return SECRET_KEYS.contains(normalize(key));
+  }
+
+  private static String secretAdvice(String section) {
+    String where;
+    if (section.startsWith("database")) {
+      where = "the worker takes the database password from its environment: PGPASSWORD, or ~/.pgpass"
+          + " of the user the worker runs as";
+    } else if (section.startsWith("storage")) {
+      where = "the worker takes S3 credentials from the AWS default credential chain:"
+          + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or an instance/task role";
+    } else {
+      where = "give it to the worker through its environment (e.g. an env var or secret store),"
+          + " not through the plan";
+    }
+    return "secrets never go in the plan (it is passed to workflows and visible in Temporal"
+        + " history); remove this key: " + where;
+  }
+
+  /** S3 bucket naming rules (general purpose buckets); null when the name is fine. */
+  static String bucketProblem(String b) {
+    if (b.length() < 3 || b.length() > 63) {
+      return "S3 bucket names are 3 to 63 characters long";
+    }
+    if (!b.matches("[a-z0-9.-]+")) {
+      return "S3 bucket names use only lowercase letters, digits, dots and hyphens";
+    }
+    if (!Character.isLetterOrDigit(b.charAt(0)) || !Character.isLetterOrDigit(b.charAt(b.length() - 1))) {
+      return "S3 bucket names begin and end with a letter or digit";
+    }
+    if (b.contains("..") || b.contains(".-") || b.contains("-.")) {
+      return "S3 bucket names must not have two dots, or a dot next to a hyphen, in a row";
+    }
+    if (IPV4.matcher(b).matches()) {
+      return "S3 bucket names must not look like an IP address";
+    }
+    if (b.startsWith("xn--") || b.startsWith("sthree-") || b.endsWith("-s3alias")
+        || b.endsWith("--ol-s3") || b.endsWith(".mrap") || b.endsWith("--x-s3")) {
+      return "S3 reserves this bucket name prefix/suffix (xn--, sthree-, -s3alias, --ol-s3, --x-s3, .mrap)";
+    }
+    return null;
+  }
+
+  /** null when {@code url} is an absolute http(s) URL with a host. */
+  static String httpUrlProblem(String url) {
+    try {
+      URI uri = new URI(url);
+      if (uri.getScheme() == null
+          || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+        return "must be an http:// or https:// URL";
+      }
+      if (uri.getHost() == null || uri.getHost().isEmpty()) {
+        return "must be an http:// or https:// URL with a host";
+      }
+      if (uri.getRawUserInfo() != null) {
+        return "must not carry credentials (user:password@): secrets never go in the plan";
+      }
+      return null;
+    } catch (URISyntaxException e) {
+      return "is not a URL: " + e.getReason();
+    }
+  }
+
+  /** The URL with any {@code user:password@} part hidden, fit to echo in a message. */
+  static String masked(String url) {
+    return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
+  }
+
+  /** {@code "; did you mean X?"}, or empty when nothing is close. */
+  static String suggestion(String given, Iterable<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    String g = normalize(given);
+    for (String c : candidates) {
+      int d = normalize(c).equals(g) ? 0 : levenshtein(given.toLowerCase(Locale.ROOT), c);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = c;
+      }
+    }
+    int allowed = given.length() <= 4 ? 1 : given.length() <= 8 ? 2 : 3;
+    return best != null && bestDistance <= allowed ? "; did you mean " + best + "?" : "";
+  }
+
+  private static String normalize(String key) {
+    return key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").replace(" ", "");
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  private static String describe(JsonNode v) {
+    if (v == null) {
+      return null;
+    }
+    if (v.isObject()) {
+      return "a mapping";
+    }
+    if (v.isArray()) {
+      return "a list";
+    }
+    return v.asText();
+  }
+}

@@ -1,0 +1,261 @@
+package io.drorch.starter.plan;
+
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.ScheduleSettings;
+import io.drorch.workflows.plan.StorageTarget;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Renders the human DR plan (the shape of the team's written plan: Overview, RTO, RPO, Backup,
+ * Recovery, Communication, Contacts, Escalation, Testing, Post-Recovery) from the same
+ * {@link DrPlan} the automation runs on. The hand commands are complete, with the plan's real
+ * bucket, prefix, host and paths, so someone can recover without the orchestrator.
+ */
+public final class PlanRenderer {
+  /** The {@code dr} commands the document names; one place, to keep them in step with the CLI. */
+  static final String CMD_VALIDATE = "dr plan validate --plan dr-plan.yaml";
+  static final String CMD_RENDER = "dr plan render --plan dr-plan.yaml > DR-PLAN.md";
+  static final String CMD_BACKUP_DB = "dr backup database";
+  static final String CMD_BACKUP_FILES = "dr backup files";
+  static final String CMD_BACKUP_LIST = "dr backup list";
+  static final String CMD_SCHEDULES = "dr schedules apply";
+  static final String CMD_RECOVER = "dr recovery start --incident INC-42";
+  static final String CMD_STATUS = "dr recovery status --incident INC-42 --follow";
+  static final String CMD_APPROVE = "dr recovery approve --incident INC-42 --approver NAME";
+  static final String CMD_DRILL = "dr drill run";
+
+  private PlanRenderer() {}
+
+  public static String markdown(DrPlan plan) {
+    StringBuilder md = new StringBuilder();
+    StorageTarget s = plan.storage();
+    DatabaseTarget db = plan.database();
+    Objectives o = plan.objectives();
+    ScheduleSettings sch = plan.schedules();
+    String root = "s3://" + s.bucket() + "/" + (s.prefix() == null || s.prefix().isEmpty() ? "" : s.prefix() + "/");
+    String aws = s.endpoint() == null ? "aws s3" : "aws --endpoint-url " + s.endpoint() + " s3";
+
+    line(md, "# Disaster Recovery Plan — " + plan.application());
+    line(md, "");
+    line(md, "> Generated from `dr-plan.yaml` by `dr plan render`. Edit the plan file, not this document:");
+    line(md, "> the DR Orchestrator runs from the same file (`" + CMD_VALIDATE + "`).");
+    line(md, "");
+
+    line(md, "## Overview");
+    line(md, "This document outlines the procedures for recovering from disaster scenarios in the "
+        + plan.application() + " application. Every step a machine can do is automated by the DR"
+        + " Orchestrator on Temporal; every destructive step waits for a human approval and is"
+        + " escalated when nobody answers (see Escalation Procedures).");
+    line(md, "");
+    line(md, "| System | Where |");
+    line(md, "|---|---|");
+    line(md, "| Database | PostgreSQL database `" + db.name() + "` on `" + db.host() + ":" + db.port()
+        + "`, user `" + db.user() + "` |");
+    line(md, "| Files | uploads directory `" + plan.files().uploadsDir() + "` |");
+    line(md, "| Backups | `" + root + "` in region `" + s.region() + "`"
+        + (s.endpoint() == null ? " (AWS S3)" : " at `" + s.endpoint() + "`") + " |");
+    line(md, "");
+
+    line(md, "## Recovery Time Objectives (RTO)");
+    line(md, "- Critical Systems: " + Durations.human(o.rtoCritical()));
+    line(md, "- Non-Critical Systems: " + Durations.human(o.rtoNonCritical()));
+    line(md, "");
+    line(md, "## Recovery Point Objectives (RPO)");
+    line(md, "- Database: " + Durations.human(o.rpoDatabase()));
+    line(md, "- Files: " + Durations.human(o.rpoFiles()));
+    line(md, "");
+
+    line(md, "## Backup Procedures");
+    line(md, "Backups are write-once. Each one is followed by a manifest (`<id>.manifest.json`, written"
+        + " last) holding its size and SHA-256; a backup without a manifest, or whose data does not"
+        + " match it, is not valid. Retention never deletes the newest valid backup of each kind.");
+    line(md, "");
+    line(md, "### Database Backups");
+    line(md, "- Automated backups using `pg_dump -Fc`" + ("zstd".equals(db.compression())
+        ? " piped through `zstd`" : " (gzip)") + ", " + schedule(sch, sch.databaseBackup()));
+    line(md, "- Backups stored in S3 at `" + root + "database/` with " + s.retentionDays()
+        + "-day retention");
+    Optional<Duration> dbEvery = interval(sch.databaseBackup());
+    if (dbEvery.isEmpty() || dbEvery.get().compareTo(o.rpoDatabase()) > 0) {
+      line(md, "- Point-in-time recovery (WAL archiving) is required to meet the "
+          + Durations.human(o.rpoDatabase()) + " RPO: the scheduled dumps alone are up to "
+          + dbEvery.map(Durations::human).orElse("months") + " apart");
+    }
+    line(md, "- Run one now: `" + CMD_BACKUP_DB + "`");
+    line(md, "");
+    line(md, "### File Backups");
+    line(md, "- Automated backups of the uploads directory `" + plan.files().uploadsDir()
+        + "` as tar.gz with a per-file SHA-256 listing, " + schedule(sch, sch.fileBackup()));
+    line(md, "- Backups stored in S3 at `" + root + "files/` with " + s.retentionDays()
+        + "-day retention");
+    line(md, s.versioning()
+        ? "- Versioning enabled on S3 bucket `" + s.bucket() + "`; noncurrent versions expire after "
+            + s.noncurrentVersionDays() + " days"
+        : "- Versioning is NOT enabled on S3 bucket `" + s.bucket() + "`");
+    line(md, "- Run one now: `" + CMD_BACKUP_FILES + "`");
+    line(md, "");
+    line(md, "### Schedules");
+    line(md, "- Retention sweep: " + schedule(sch, sch.retention()));
+    line(md, "- Runs missed while the system was down are made up within a catch-up window of "
+        + Durations.human(sch.catchupWindow()));
+    line(md, "- The schedules are Temporal Schedules (visible, pausable and back-fillable in the Web"
+        + " UI), created or updated from this plan with `" + CMD_SCHEDULES + "`");
+    line(md, "");
+
+    line(md, "## Recovery Procedures");
+    line(md, "Automated: `" + CMD_RECOVER + "` runs the database, file and application recoveries"
+        + " below, asks for approval before each destructive step, and reports progress every "
+        + Durations.human(plan.notifications().progressInterval()) + ". Follow it with `" + CMD_STATUS
+        + "` or in the Temporal Web UI (workflow `recovery-INC-42`).");
+    line(md, "");
+    line(md, "By hand (when the orchestrator itself is unavailable), as follows.");
+    line(md, "");
+    line(md, "### Database Recovery");
+    line(md, "1. Identify the most recent valid backup: `" + CMD_BACKUP_LIST + "`, or by hand the newest"
+        + " `<id>` under `" + root + "database/` that has a `<id>.manifest.json`:");
+    code(md, aws + " ls " + root + "database/");
+    boolean zstd = "zstd".equals(db.compression());
+    String dump = zstd ? "<id>.dump.zst" : "<id>.dump";
+    String restore = "pg_restore -h " + db.host() + (db.port() == 5432 ? "" : " -p " + db.port())
+        + " -U " + db.user() + " -d " + db.name();
+    line(md, "2. Download the backup, check it against its manifest and restore it:");
+    code(md,
+        aws + " cp " + root + "database/" + dump + " .",
+        aws + " cp " + root + "database/<id>.manifest.json .",
+        "sha256sum " + dump + "   # must equal \"sha256\" in <id>.manifest.json",
+        zstd ? "zstd -dc " + dump + " | " + restore : restore + " " + dump);
+    line(md, "   The password comes from `PGPASSWORD` or `~/.pgpass`, never from the plan.");
+    if (db.migrations() != null) {
+      line(md, "3. Apply any pending migrations (Flyway location `" + db.migrations() + "`):");
+      code(md, "flyway -url=" + db.jdbcUrl() + " -user=" + db.user() + " -locations="
+          + db.migrations() + " migrate");
+    } else {
+      line(md, "3. Apply any pending migrations");
+    }
+    line(md, "4. Verify data integrity");
+    line(md, "");
+    line(md, "The automated recovery restores into a new database, migrates and verifies it, and only"
+        + " then swaps it in; the old database is kept.");
+    line(md, "");
+    line(md, "### File Recovery");
+    line(md, "1. Download the backup from S3 and check it against its manifest:");
+    code(md,
+        aws + " cp " + root + "files/<id>.tar.gz .",
+        aws + " cp " + root + "files/<id>.manifest.json .",
+        "sha256sum <id>.tar.gz   # must equal \"sha256\" in <id>.manifest.json");
+    line(md, "2. Extract the backup:");
+    code(md, "tar -xzf <id>.tar.gz -C " + plan.files().uploadsDir());
+    line(md, "3. Verify file integrity (`<id>.listing.jsonl` holds every file's size and SHA-256)");
+    line(md, "");
+    line(md, "### Application Recovery");
+    line(md, "1. Deploy the latest version of the application");
+    line(md, "2. Restore environment variables");
+    line(md, "3. Verify application functionality");
+    line(md, "4. Monitor for any issues");
+    line(md, "");
+
+    line(md, "## Communication Plan");
+    line(md, "1. Notify stakeholders of the incident (channels: " + channels(plan.notifications().channels()) + ")");
+    line(md, "2. Provide regular updates on recovery progress: every "
+        + Durations.human(plan.notifications().progressInterval()) + ", and when "
+        + "50 %, 80 % and 100 % of the critical RTO (" + Durations.human(o.rtoCritical()) + ") is spent");
+    line(md, "3. Document the incident and recovery process: each recovery writes a report (Markdown"
+        + " and JSON) to `" + root + "reports/` with the achieved RTO and RPO");
+    line(md, "4. Conduct a post-mortem analysis");
+    line(md, "");
+
+    line(md, "## Contact Information");
+    for (EscalationLevel l : plan.escalation()) {
+      line(md, "- " + l.name() + ": " + (l.contacts().isEmpty() ? "(no contact listed)" : String.join(", ", l.contacts())));
+    }
+    line(md, "");
+
+    line(md, "## Escalation Procedures");
+    line(md, "| Level | Who | Approvers | Contacts | Escalates after |");
+    line(md, "|---|---|---|---|---|");
+    for (EscalationLevel l : plan.escalation()) {
+      line(md, "| " + l.level() + " | " + l.name() + " | " + String.join(", ", l.approvers()) + " | "
+          + String.join(", ", l.contacts()) + " | " + Durations.human(l.timeout()) + " |");
+    }
+    line(md, "");
+    int i = 1;
+    for (EscalationLevel l : plan.escalation()) {
+      line(md, i++ + ". Level " + l.level() + ": " + l.name());
+    }
+    line(md, "");
+    line(md, "An approval request goes to level 1 first; when nobody answers within that level's"
+        + " time it moves to the next level. Destructive steps are never approved automatically:"
+        + " after the last level the request stays open and reminders continue.");
+    line(md, "Approve with `" + CMD_APPROVE + "` (or send the decision from the Temporal CLI or Web UI).");
+    line(md, "");
+
+    line(md, "## Testing Procedures");
+    line(md, "1. Quarterly disaster recovery testing: `" + CMD_DRILL + "` recovers the newest backups"
+        + " into scratch targets and measures the achieved RTO and RPO");
+    line(md, "2. Document test results and improvements (each drill writes a report to `" + root + "reports/`)");
+    line(md, "3. Update recovery procedures based on test findings: edit `dr-plan.yaml`, check it with `"
+        + CMD_VALIDATE + "` and re-render this document with `" + CMD_RENDER + "`");
+    line(md, "");
+
+    line(md, "## Post-Recovery Procedures");
+    line(md, "1. Document the incident (start from the recovery report)");
+    line(md, "2. Analyze root cause");
+    line(md, "3. Implement preventive measures");
+    line(md, "4. Update recovery procedures (`dr-plan.yaml`, then `" + CMD_RENDER + "`)");
+    line(md, "5. Conduct team review");
+    return md.toString();
+  }
+
+  private static String schedule(ScheduleSettings sch, String cron) {
+    String text = "cron `" + cron + "` (" + sch.timezone() + ")";
+    try {
+      String described = Cron.parse(cron).describe();
+      return described == null ? text : described + " " + sch.timezone() + " (cron `" + cron + "`)";
+    } catch (IllegalArgumentException e) {
+      return text;
+    }
+  }
+
+  private static Optional<Duration> interval(String cron) {
+    try {
+      return Cron.parse(cron).maxInterval();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String channels(List<NotificationChannel> channels) {
+    return String.join(", ", channels.stream().map(c -> c.url() == null ? c.type()
+        : c.type() + " to " + withoutQuery(c.url())).toList());
+  }
+
+  /** A webhook URL's query may carry a token; the document shows only scheme, host and path. */
+  private static String withoutQuery(String url) {
+    try {
+      URI u = new URI(url);
+      return "`" + u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+          + (u.getPath() == null ? "" : u.getPath()) + "`";
+    } catch (java.net.URISyntaxException e) {
+      return "(webhook)";
+    }
+  }
+
+  private static void code(StringBuilder md, String... lines) {
+    line(md, "   ```bash");
+    for (String l : lines) {
+      line(md, "   " + l);
+    }
+    line(md, "   ```");
+  }
+
+  private static void line(StringBuilder md, String text) {
+    md.append(text).append('\n');
+  }
+}

@@ -1,0 +1,56 @@
+package io.drorch.starter.plan;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.workflows.plan.DrPlan;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanRendererTest {
+
+  private static DrPlan example(Map<String, String> env) {
+    return PlanLoader.parse(PlanFixtures.exampleText(), Path.of("dr-plan.yaml"), env).plan();
+  }
+
+  private static void assertContains(String md, String expected) {
+    assertTrue(md.contains(expected), "missing <" + expected + "> in:\n" + md);
+  }
+
+  @Test
+  void rendersTheSeedsSectionsWithTheRealBucketCommandsAndEscalation() {
+    String md = PlanRenderer.markdown(example(Map.of()));
+
+    for (String section : new String[] {"## Overview", "## Recovery Time Objectives (RTO)",
+        "## Recovery Point Objectives (RPO)", "## Backup Procedures", "## Recovery Procedures",
+        "## Communication Plan", "## Escalation Procedures", "## Testing Procedures",
+        "## Post-Recovery Procedures"}) {
+      assertContains(md, section);
+    }
+    assertContains(md, "- Critical Systems: 4 hours");
+    assertContains(md, "- Database: 1 hour");
+    assertContains(md, "s3://ai-docs-dr-backups/ai-docs-assistant/database/");
+    assertContains(md, "aws s3 cp s3://ai-docs-dr-backups/ai-docs-assistant/database/<id>.dump .");
+    assertContains(md, "pg_restore -h localhost -U ai_docs -d ai_docs <id>.dump");
+    assertContains(md, "aws s3 cp s3://ai-docs-dr-backups/ai-docs-assistant/files/<id>.tar.gz .");
+    assertContains(md, "tar -xzf <id>.tar.gz -C /app/uploads");
+    assertContains(md, "30-day retention");
+    assertContains(md, "Point-in-time recovery");
+    assertContains(md, "1. Level 1: Infrastructure Team");
+    assertContains(md, "2. Level 2: Development Team Lead");
+    assertContains(md, "3. Level 3: CTO");
+    assertContains(md, "4. Level 4: CEO");
+    assertContains(md, "| 1 | Infrastructure Team | alice, bob | infra-team@example.com | 30 minutes |");
+    assertContains(md, PlanRenderer.CMD_RECOVER);
+    assertContains(md, PlanRenderer.CMD_APPROVE);
+  }
+
+  @Test
+  void s3CompatibleEndpointAndOtherPortAppearInTheHandCommands() {
+    String md = PlanRenderer.markdown(example(Map.of(
+        "DR_S3_ENDPOINT", "http://minio:9000", "DR_DB_HOST", "app-db", "DR_DB_PORT", "6543")));
+
+    assertContains(md, "aws --endpoint-url http://minio:9000 s3 cp s3://ai-docs-dr-backups/");
+    assertContains(md, "pg_restore -h app-db -p 6543 -U ai_docs -d ai_docs <id>.dump");
+  }
+}
