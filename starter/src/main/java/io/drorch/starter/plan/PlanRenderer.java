@@ -24,11 +24,11 @@ public final class PlanRenderer {
   static final String CMD_RENDER = "dr plan render --plan dr-plan.yaml > DR-PLAN.md";
   static final String CMD_BACKUP_DB = "dr backup database";
   static final String CMD_BACKUP_FILES = "dr backup files";
-  static final String CMD_BACKUP_LIST = "dr backup list";
+  static final String CMD_BACKUP_LIST = "dr backups list";
   static final String CMD_SCHEDULES = "dr schedules apply";
-  static final String CMD_RECOVER = "dr recovery start --incident INC-42";
-  static final String CMD_STATUS = "dr recovery status --incident INC-42 --follow";
-  static final String CMD_APPROVE = "dr recovery approve --incident INC-42 --approver NAME";
+  static final String CMD_RECOVER = "dr recover --incident INC-42 --scope database,files,application";
+  static final String CMD_STATUS = "dr status INC-42";
+  static final String CMD_APPROVE = "dr approve INC-42 --as NAME";
   static final String CMD_DRILL = "dr drill run";
 
   private PlanRenderer() {}
