@@ -185,6 +185,9 @@ class FileArchiveActivityTest {
     List<S3Object> left =
         s3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix("hot/")).contents();
     assertEquals(List.of(), left);
+    // the multipart upload was aborted, not left for the retention sweep
+    assertEquals(List.of(), s3.client()
+        .listMultipartUploads(b -> b.bucket(BUCKET).prefix("hot/")).uploads());
   }
 
   private String download(String key, Path to) throws IOException {
