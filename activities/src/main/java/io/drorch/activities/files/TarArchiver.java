@@ -149,6 +149,7 @@ public final class TarArchiver {
     for (Path child : children) {
       String name = child.getFileName().toString();
       visit(child, rel.isEmpty() ? name : rel + "/" + name);
+      progress.update(bytesRead, entries); // also heartbeats through millions of tiny entries
     }
   }
 
