@@ -1,0 +1,256 @@
+package io.drorch.starter.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.activities.files.FileActivitiesImpl;
+import io.drorch.activities.files.ListingEntry;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.activities.storage.Sha256;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.files.ArchiveFilesInput;
+import io.drorch.workflows.files.ArchiveFilesResult;
+import io.drorch.workflows.files.FileActivities;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.StorageTarget;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The file archive activity against an S3 protocol server, run by Temporal's activity harness. */
+class FileArchiveActivityTest {
+  private static final String BUCKET = "dr-backups";
+  private static final String BACKUP_ID = "files-20261126T023000Z-77b0e2";
+
+  @TempDir static Path shared;
+  static LocalS3 s3;
+  static S3Clients clients;
+
+  @TempDir Path tmp;
+  private TestActivityEnvironment env;
+  private FileActivities activities;
+
+  @BeforeAll
+  static void startS3() throws IOException {
+    s3 = LocalS3.start(shared.resolve("s3"));
+    s3.createBucket(BUCKET);
+    clients = new S3Clients(s3.credentials());
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(new FileActivitiesImpl(clients));
+    activities = env.newActivityStub(FileActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private StorageTarget storage(String bucket, String prefix) {
+    return new StorageTarget(bucket, prefix, LocalS3.REGION, s3.endpoint(), true, 30, false, 0);
+  }
+
+  @Test
+  void archivesTheUploadsDirSoThatTarRestoresItExactly() throws Exception {
+    Path src = buildTree(Files.createDirectory(tmp.resolve("uploads")));
+    StorageTarget storage = storage(BUCKET, "prod/app");
+
+    ArchiveFilesResult r = activities.archiveToStorage(
+        new ArchiveFilesInput(BACKUP_ID, new FilesTarget(src.toString()), storage));
+
+    assertEquals("prod/app/files/" + BACKUP_ID + ".tar.gz", r.dataKey());
+    assertEquals("tar+gzip", r.format());
+    assertEquals("prod/app/files/" + BACKUP_ID + ".listing.jsonl", r.details().listingKey());
+    assertEquals(src.toRealPath().toString(), r.details().sourceDir());
+    assertTrue(!r.finishedAt().isBefore(r.startedAt()));
+
+    Path tarGz = tmp.resolve("download.tar.gz");
+    assertEquals(r.sha256(), download(r.dataKey(), tarGz));
+    assertEquals(r.sizeBytes(), Files.size(tarGz));
+
+    Path listing = tmp.resolve("listing.jsonl");
+    assertEquals(r.details().listingSha256(), download(r.details().listingKey(), listing));
+    List<ListingEntry> entries = new ArrayList<>();
+    try (ListingEntry.Reader reader = new ListingEntry.Reader(Files.newInputStream(listing))) {
+      reader.forEachRemaining(entries::add);
+    }
+    Map<String, String> expected = snapshot(src);
+    assertEquals(expected.size(), entries.size());
+    long files = expected.values().stream().filter(v -> v.startsWith("file")).count();
+    assertEquals(files, r.details().fileCount());
+    assertEquals(entries.stream().filter(e -> e.type() == ListingEntry.Type.FILE)
+        .mapToLong(ListingEntry::size).sum(), r.details().totalBytes());
+    for (ListingEntry e : entries) {
+      if (e.type() == ListingEntry.Type.FILE) {
+        assertTrue(expected.get(e.path()).endsWith(" " + e.sha256()), e.path());
+      }
+    }
+
+    Path out = Files.createDirectory(tmp.resolve("restored"));
+    run(out, "tar", "-xzf", tarGz.toString());
+    assertEquals(expected, snapshot(out));
+  }
+
+  @Test
+  void aMissingBucketIsBucketMissingAndWritesNothing() throws Exception {
+    Path src = buildTree(Files.createDirectory(tmp.resolve("uploads")));
+    ActivityFailure f = assertThrows(ActivityFailure.class, () -> activities.archiveToStorage(
+        new ArchiveFilesInput(BACKUP_ID, new FilesTarget(src.toString()),
+            storage("no-such-bucket", "x"))));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
+    assertEquals(DrError.BUCKET_MISSING.name(), af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains("no-such-bucket"), af.getOriginalMessage());
+    assertTrue(s3.client().listBuckets().buckets().stream()
+        .noneMatch(b -> b.name().equals("no-such-bucket")));
+  }
+
+  @Test
+  void aFileChangingWhileItIsArchivedFailsTheAttemptRetryablyAndLeavesNoObject()
+      throws Exception {
+    Path src = Files.createDirectory(tmp.resolve("uploads"));
+    Path hot = src.resolve("hot.log");
+    Files.write(hot, new byte[8 * 1024 * 1024]);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread writer = new Thread(() -> {
+      try {
+        while (!stop.get()) {
+          Files.write(hot, new byte[1], StandardOpenOption.APPEND);
+          Thread.sleep(0, 200_000);
+        }
+      } catch (IOException | InterruptedException e) {
+        // test ends
+      }
+    });
+    writer.start();
+    StorageTarget storage = storage(BUCKET, "hot");
+    try {
+      ActivityFailure f = assertThrows(ActivityFailure.class, () -> activities.archiveToStorage(
+          new ArchiveFilesInput(BACKUP_ID, new FilesTarget(src.toString()), storage)));
+      ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
+      assertEquals(DrError.ARCHIVE_FAILED.name(), af.getType());
+      assertTrue(!af.isNonRetryable());
+      assertTrue(af.getOriginalMessage().contains("hot.log"), af.getOriginalMessage());
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    List<S3Object> left =
+        s3.client().listObjectsV2(b -> b.bucket(BUCKET).prefix("hot/")).contents();
+    assertEquals(List.of(), left);
+    // the multipart upload was aborted, not left for the retention sweep
+    assertEquals(List.of(), s3.client()
+        .listMultipartUploads(b -> b.bucket(BUCKET).prefix("hot/")).uploads());
+  }
+
+  private String download(String key, Path to) throws IOException {
+    MessageDigest d = Sha256.newDigest();
+    try (InputStream in = new DigestInputStream(
+        s3.client().getObject(b -> b.bucket(BUCKET).key(key)), d)) {
+      Files.copy(in, to);
+    }
+    return Sha256.hex(d);
+  }
+
+  private static Path buildTree(Path root) throws IOException {
+    Random rnd = new Random(7);
+    Files.createDirectories(root.resolve("avatars/2026/11"));
+    Files.createDirectories(root.resolve("empty"));
+    byte[] big = new byte[2 * 1024 * 1024 + 17];
+    rnd.nextBytes(big);
+    Files.write(root.resolve("avatars/2026/11/big.bin"), big);
+    Files.write(root.resolve("avatars/zero.bin"), new byte[0]);
+    Files.writeString(root.resolve("Übersicht – 概要.txt"), "unicode name\n");
+    Path deep = root.resolve("d".repeat(90) + "/" + "e".repeat(90) + "/file.txt");
+    Files.createDirectories(deep.getParent());
+    Files.writeString(deep, "deep\n");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 100_000; i++) {
+      text.append("row ").append(i).append('\n');
+    }
+    Files.writeString(root.resolve("avatars/log.txt"), text);
+    Files.writeString(root.resolve("private.key"), "k");
+    Files.setPosixFilePermissions(root.resolve("private.key"),
+        PosixFilePermissions.fromString("rw-------"));
+    Files.createSymbolicLink(root.resolve("latest"), Path.of("avatars/2026/11/big.bin"));
+    return root;
+  }
+
+  /** Every entry under root: type, permissions, mtime (s), size + SHA-256 or link target. */
+  private static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.equals(root)) {
+          continue;
+        }
+        String rel = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          out.put(rel, "symlink -> " + Files.readSymbolicLink(p));
+          continue;
+        }
+        String mode = PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        long mtime = Files.getLastModifiedTime(p).toInstant().getEpochSecond();
+        out.put(rel, Files.isDirectory(p) ? "dir " + mode + " " + mtime
+            : "file " + mode + " " + mtime + " " + Files.size(p) + " "
+                + Sha256.hex(Files.readAllBytes(p)));
+      }
+    }
+    return out;
+  }
+
+  private static void run(Path cwd, String... command) throws Exception {
+    Process p = new ProcessBuilder(command).directory(cwd.toFile()).redirectErrorStream(true)
+        .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output);
+  }
+}
