@@ -1,0 +1,178 @@
+package io.drorch.starter.local;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The embedded local stack: one PostgreSQL, one S3Proxy, one Temporal for the whole class. */
+class LocalStackTest {
+  @TempDir static Path tmp;
+  static LocalPostgres pg;
+  static LocalS3 s3;
+  static Object temporal;
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    long t0 = System.nanoTime();
+    pg = LocalPostgres.start(tmp.resolve("pg"));
+    long t1 = System.nanoTime();
+    s3 = LocalS3.start(tmp.resolve("s3"));
+    long t2 = System.nanoTime();
+    temporal = null; // TEMPORAL_START
+    long t3 = System.nanoTime();
+    System.out.printf("local stack: postgres %d ms, s3proxy %d ms (%s), temporal %d ms (%s)%n",
+        (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, s3.backend(), (t3 - t2) / 1_000_000,
+        "n/a");
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (s3 != null) {
+      s3.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ PostgreSQL
+
+  @Test
+  void postgresConnectsWithThePassword() throws Exception {
+    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT current_user, inet_server_port()")) {
+      assertTrue(rs.next());
+      assertEquals("postgres", rs.getString(1));
+      assertEquals(pg.port(), rs.getInt(2));
+    }
+    assertEquals("127.0.0.1", pg.clientEnv().get("PGHOST"));
+    assertEquals(Integer.toString(pg.port()), pg.clientEnv().get("PGPORT"));
+  }
+
+  @Test
+  void postgresRejectsAWrongPassword() {
+    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(
+        pg.jdbcUrl("postgres"), "postgres", pg.password() + "x"));
+    assertEquals("28P01", e.getSQLState(), e.getMessage()); // invalid_password
+  }
+
+  @Test
+  void createAndDropDatabaseAreIdempotent() throws Exception {
+    pg.createDatabase("idem");
+    pg.createDatabase("idem");
+    Connection held = pg.connect("idem"); // drop must terminate it
+    pg.dropDatabase("idem");
+    pg.dropDatabase("idem");
+    held.close();
+    try (Connection c = pg.connect("postgres"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname = 'idem'")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1));
+    }
+  }
+
+  @Test
+  void psqlWorksWithClientEnv() throws Exception {
+    Procs.Result r = Procs.run(List.of("psql", "-X", "-At", "-d", "postgres", "-c", "select 40+2"),
+        null, pg.clientEnv(), 30);
+    assertEquals("42", r.output().trim());
+  }
+
+  // ------------------------------------------------------------------ S3
+
+  @Test
+  void s3PutGetList() {
+    s3.createBucket("basic");
+    s3.createBucket("basic");
+    S3Client c = s3.client();
+    c.putObject(b -> b.bucket("basic").key("a/one.txt"), RequestBody.fromString("hello"));
+    c.putObject(b -> b.bucket("basic").key("a/two.txt"), RequestBody.fromString("world!"));
+    ResponseBytes<GetObjectResponse> got = c.getObjectAsBytes(b -> b.bucket("basic").key("a/one.txt"));
+    assertEquals("hello", got.asString(StandardCharsets.UTF_8));
+    ResponseBytes<GetObjectResponse> range =
+        c.getObjectAsBytes(b -> b.bucket("basic").key("a/two.txt").range("bytes=1-3"));
+    assertEquals("orl", range.asString(StandardCharsets.UTF_8));
+    List<String> keys = c.listObjectsV2(b -> b.bucket("basic").prefix("a/")).contents().stream()
+        .map(S3Object::key).toList();
+    assertEquals(List.of("a/one.txt", "a/two.txt"), keys);
+    c.deleteObjects(b -> b.bucket("basic").delete(d -> d.objects(
+        o -> o.key("a/one.txt"), o -> o.key("a/two.txt"))));
+    assertEquals(0, c.listObjectsV2(b -> b.bucket("basic")).keyCount());
+  }
+
+  @Test
+  void s3IfNoneMatchRefusesOverwrite() {
+    s3.createBucket("once");
+    S3Client c = s3.client();
+    c.putObject(b -> b.bucket("once").key("k").ifNoneMatch("*"), RequestBody.fromString("first"));
+    S3Exception e = assertThrows(S3Exception.class, () ->
+        c.putObject(b -> b.bucket("once").key("k").ifNoneMatch("*"), RequestBody.fromString("second")));
+    assertEquals(412, e.statusCode());
+    assertEquals("first", c.getObjectAsBytes(b -> b.bucket("once").key("k")).asUtf8String());
+  }
+
+  @Test
+  void s3MultipartUpload() {
+    s3.createBucket("multi");
+    S3Client c = s3.client();
+    byte[] part = new byte[5 * 1024 * 1024];
+    new Random(7).nextBytes(part);
+    String id = c.createMultipartUpload(b -> b.bucket("multi").key("big")).uploadId();
+    assertTrue(c.listMultipartUploads(b -> b.bucket("multi")).uploads().stream()
+        .anyMatch(u -> u.uploadId().equals(id)));
+    List<CompletedPart> parts = new ArrayList<>();
+    for (int n = 1; n <= 2; n++) {
+      int pn = n;
+      String etag = c.uploadPart(b -> b.bucket("multi").key("big").uploadId(id).partNumber(pn),
+          RequestBody.fromBytes(part)).eTag();
+      parts.add(CompletedPart.builder().partNumber(pn).eTag(etag).build());
+    }
+    c.completeMultipartUpload(b -> b.bucket("multi").key("big").uploadId(id)
+        .multipartUpload(m -> m.parts(parts)));
+    byte[] all = c.getObjectAsBytes(b -> b.bucket("multi").key("big")).asByteArray();
+    assertEquals(2L * part.length, all.length);
+    byte[] second = java.util.Arrays.copyOfRange(all, part.length, all.length);
+    assertArrayEquals(part, second);
+
+    String aborted = c.createMultipartUpload(b -> b.bucket("multi").key("gone")).uploadId();
+    c.abortMultipartUpload(b -> b.bucket("multi").key("gone").uploadId(aborted));
+    assertTrue(c.listMultipartUploads(b -> b.bucket("multi")).uploads().stream()
+        .noneMatch(u -> u.uploadId().equals(aborted)));
+  }
+
+  @Test
+  void s3RejectsAWrongSecretKey() {
+    s3.createBucket("auth");
+    try (S3Client wrong = s3.newClient(StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(s3.accessKey(), s3.secretKey() + "x")))) {
+      S3Exception e = assertThrows(S3Exception.class,
+          () -> wrong.listObjectsV2(b -> b.bucket("auth")));
+      assertEquals(403, e.statusCode());
+    }
+  }
+}
