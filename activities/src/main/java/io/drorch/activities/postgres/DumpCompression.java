@@ -3,8 +3,11 @@ package io.drorch.activities.postgres;
 import io.drorch.workflows.common.DrError;
 import java.util.List;
 
-/** How a dump is compressed: the plan's {@code database.compression}. */
-enum DumpCompression {
+/**
+ * How a dump is compressed: the plan's {@code database.compression}, and the {@code format} a
+ * manifest records (so a restore knows whether to pipe through {@code zstd -dc}).
+ */
+public enum DumpCompression {
   /** {@code pg_dump -Fc}: zlib inside the custom format. The default. */
   GZIP("pg_dump-custom", ".dump", List.of()),
   /**
@@ -13,8 +16,8 @@ enum DumpCompression {
    */
   ZSTD("pg_dump-custom+zstd", ".dump.zst", List.of("-Z0"));
 
-  final String format;
-  final String extension;
+  public final String format;
+  public final String extension;
   final List<String> pgDumpArgs;
 
   DumpCompression(String format, String extension, List<String> pgDumpArgs) {
@@ -23,7 +26,8 @@ enum DumpCompression {
     this.pgDumpArgs = pgDumpArgs;
   }
 
-  static DumpCompression of(String value) {
+  /** From the plan's value: null or gzip, or zstd; anything else is BAD_INPUT. */
+  public static DumpCompression of(String value) {
     if (value == null || value.isBlank() || value.equalsIgnoreCase("gzip")) {
       return GZIP;
     }
@@ -32,5 +36,15 @@ enum DumpCompression {
     }
     throw DrError.BAD_INPUT.failure(
         "database.compression '" + value + "' is not supported: use gzip (the default) or zstd");
+  }
+
+  /** From a manifest's format ({@code pg_dump-custom}, {@code pg_dump-custom+zstd}). */
+  public static DumpCompression ofFormat(String format) {
+    for (DumpCompression c : values()) {
+      if (c.format.equals(format)) {
+        return c;
+      }
+    }
+    throw DrError.BAD_INPUT.failure("unknown database dump format '" + format + "'");
   }
 }
