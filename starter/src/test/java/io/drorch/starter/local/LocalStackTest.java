@@ -15,7 +15,23 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleIntervalSpec;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +50,7 @@ class LocalStackTest {
   @TempDir static Path tmp;
   static LocalPostgres pg;
   static LocalS3 s3;
-  static Object temporal;
+  static LocalTemporal temporal;
 
   @BeforeAll
   static void startStack() throws Exception {
@@ -43,15 +59,18 @@ class LocalStackTest {
     long t1 = System.nanoTime();
     s3 = LocalS3.start(tmp.resolve("s3"));
     long t2 = System.nanoTime();
-    temporal = null; // TEMPORAL_START
+    temporal = LocalTemporal.start(tmp.resolve("temporal"), false);
     long t3 = System.nanoTime();
     System.out.printf("local stack: postgres %d ms, s3proxy %d ms (%s), temporal %d ms (%s)%n",
         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, s3.backend(), (t3 - t2) / 1_000_000,
-        "n/a");
+        temporal.realServer() ? "real server " + temporal.target() : "java test server");
   }
 
   @AfterAll
   static void stopStack() {
+    if (temporal != null) {
+      temporal.close();
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -174,5 +193,59 @@ class LocalStackTest {
           () -> wrong.listObjectsV2(b -> b.bucket("auth")));
       assertEquals(403, e.statusCode());
     }
+  }
+
+  // ------------------------------------------------------------------ Temporal
+
+  @Test
+  void temporalAcceptsWorkflowsWithTheSearchAttributes() {
+    assertTrue(temporal.target().startsWith("127.0.0.1:"));
+    startAndTerminate(temporal);
+  }
+
+  @Test
+  void temporalRealServerRunsSchedules() {
+    Assumptions.assumeTrue(temporal.realServer(), "no temporal CLI: the Java test server has no Schedules");
+    ScheduleClient schedules = ScheduleClient.newInstance(temporal.service(),
+        ScheduleClientOptions.newBuilder().setNamespace(LocalTemporal.NAMESPACE).build());
+    Schedule schedule = Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType("LocalStackNoop")
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("local-stack-scheduled")
+                .setTaskQueue("local-stack-test").build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder()
+            .setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofHours(1)))).build())
+        .setState(ScheduleState.newBuilder().setPaused(true).build())
+        .build();
+    ScheduleHandle handle = schedules.createSchedule("local-stack-schedule", schedule,
+        ScheduleOptions.newBuilder().build());
+    ScheduleDescription d = handle.describe();
+    assertTrue(d.getSchedule().getState().isPaused());
+    handle.delete();
+  }
+
+  @Test
+  void javaTestServerFallbackWorks() throws Exception {
+    try (LocalTemporal ts = LocalTemporal.startTestServer()) {
+      assertEquals(false, ts.realServer());
+      assertTrue(ts.uiUrl().isEmpty());
+      startAndTerminate(ts);
+    }
+  }
+
+  private static void startAndTerminate(LocalTemporal t) {
+    WorkflowStub stub = t.client().newUntypedWorkflowStub("LocalStackNoop", WorkflowOptions.newBuilder()
+        .setWorkflowId("local-stack-" + System.nanoTime())
+        .setTaskQueue("local-stack-test")
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(SearchAttributeKey.forKeyword("DrKind"), "test")
+            .set(SearchAttributeKey.forKeyword("DrIncident"), "INC-0")
+            .set(SearchAttributeKey.forKeyword("DrPhase"), "start")
+            .set(SearchAttributeKey.forLong("DrAwaitingLevel"), 1L)
+            .build())
+        .build());
+    stub.start();
+    stub.terminate("local stack test");
   }
 }
