@@ -248,4 +248,65 @@ class LocalStackTest {
     stub.start();
     stub.terminate("local stack test");
   }
+
+  // ------------------------------------------------------------------ sample application
+
+  @Test
+  void sampleDatabaseIsMigratedFilledAndTakesThePendingMigration() throws Exception {
+    long t0 = System.nanoTime();
+    SampleApplication.createDatabase(pg, "sample", 1);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    SampleApplication.createDatabase(pg, "sample", 1); // idempotent: no second fill
+    try (Connection c = pg.connect("sample"); Statement st = c.createStatement()) {
+      for (String[] t : new String[][] {{"users", "1000"}, {"api_tokens", "2000"}, {"documents", "2000"},
+          {"document_chunks", "10000"}, {"conversations", "2000"}, {"messages", "10000"}}) {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t[0])) {
+          rs.next();
+          assertEquals(Long.parseLong(t[1]), rs.getLong(1), t[0]);
+        }
+      }
+      try (ResultSet rs = st.executeQuery(
+          "SELECT max(version::int) FROM flyway_schema_history WHERE success")) {
+        rs.next();
+        assertEquals(2, rs.getInt(1));
+      }
+      try (ResultSet rs = st.executeQuery("SELECT md5(string_agg(content, '' ORDER BY id)) FROM messages")) {
+        rs.next();
+        System.out.println("sample db filled in " + ms + " ms, messages md5 " + rs.getString(1));
+      }
+    }
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(pg.jdbcUrl("sample"), pg.superuser(), pg.password())
+        .locations("filesystem:" + SampleApplication.migrationsDir(),
+            "filesystem:" + SampleApplication.pendingMigrationsDir())
+        .load().migrate();
+    try (Connection c = pg.connect("sample"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM message_feedback")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1));
+    }
+    pg.dropDatabase("sample");
+  }
+
+  @Test
+  void sampleUploadsHaveTheAwkwardCases() throws Exception {
+    Path up = tmp.resolve("uploads");
+    SampleApplication.createUploads(up, 50);
+    try (var s = java.nio.file.Files.walk(up)) {
+      List<Path> all = s.toList();
+      long regular = all.stream().filter(p -> java.nio.file.Files.isRegularFile(p,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
+      assertEquals(53, regular); // 50 + empty + unicode + long path
+      assertTrue(all.stream().anyMatch(p -> up.relativize(p).toString().length() > 100));
+      assertTrue(all.stream().anyMatch(p -> p.getFileName().toString().contains("日本語")));
+      assertTrue(all.stream().anyMatch(java.nio.file.Files::isSymbolicLink));
+    }
+    Path link = up.resolve("links/latest-upload");
+    assertTrue(!java.nio.file.Files.readSymbolicLink(link).isAbsolute());
+    assertTrue(java.nio.file.Files.isRegularFile(link));
+    assertEquals(0, java.nio.file.Files.size(up.resolve("users/empty.txt")));
+    try (var s = java.nio.file.Files.list(up.resolve("users/u1/empty-folder"))) {
+      assertEquals(0, s.count());
+    }
+  }
 }
