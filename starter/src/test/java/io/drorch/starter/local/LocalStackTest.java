@@ -15,7 +15,23 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.client.schedules.ScheduleDescription;
+import io.temporal.client.schedules.ScheduleHandle;
+import io.temporal.client.schedules.ScheduleIntervalSpec;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +50,7 @@ class LocalStackTest {
   @TempDir static Path tmp;
   static LocalPostgres pg;
   static LocalS3 s3;
-  static Object temporal;
+  static LocalTemporal temporal;
 
   @BeforeAll
   static void startStack() throws Exception {
@@ -43,15 +59,18 @@ class LocalStackTest {
     long t1 = System.nanoTime();
     s3 = LocalS3.start(tmp.resolve("s3"));
     long t2 = System.nanoTime();
-    temporal = null; // TEMPORAL_START
+    temporal = LocalTemporal.start(tmp.resolve("temporal"), false);
     long t3 = System.nanoTime();
     System.out.printf("local stack: postgres %d ms, s3proxy %d ms (%s), temporal %d ms (%s)%n",
         (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, s3.backend(), (t3 - t2) / 1_000_000,
-        "n/a");
+        temporal.realServer() ? "real server " + temporal.target() : "java test server");
   }
 
   @AfterAll
   static void stopStack() {
+    if (temporal != null) {
+      temporal.close();
+    }
     if (s3 != null) {
       s3.close();
     }
@@ -173,6 +192,121 @@ class LocalStackTest {
       S3Exception e = assertThrows(S3Exception.class,
           () -> wrong.listObjectsV2(b -> b.bucket("auth")));
       assertEquals(403, e.statusCode());
+    }
+  }
+
+  // ------------------------------------------------------------------ Temporal
+
+  @Test
+  void temporalAcceptsWorkflowsWithTheSearchAttributes() {
+    assertTrue(temporal.target().startsWith("127.0.0.1:"));
+    startAndTerminate(temporal);
+  }
+
+  @Test
+  void temporalRealServerRunsSchedules() {
+    Assumptions.assumeTrue(temporal.realServer(), "no temporal CLI: the Java test server has no Schedules");
+    ScheduleClient schedules = ScheduleClient.newInstance(temporal.service(),
+        ScheduleClientOptions.newBuilder().setNamespace(LocalTemporal.NAMESPACE).build());
+    Schedule schedule = Schedule.newBuilder()
+        .setAction(ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType("LocalStackNoop")
+            .setOptions(WorkflowOptions.newBuilder().setWorkflowId("local-stack-scheduled")
+                .setTaskQueue("local-stack-test").build())
+            .build())
+        .setSpec(ScheduleSpec.newBuilder()
+            .setIntervals(List.of(new ScheduleIntervalSpec(Duration.ofHours(1)))).build())
+        .setState(ScheduleState.newBuilder().setPaused(true).build())
+        .build();
+    ScheduleHandle handle = schedules.createSchedule("local-stack-schedule", schedule,
+        ScheduleOptions.newBuilder().build());
+    ScheduleDescription d = handle.describe();
+    assertTrue(d.getSchedule().getState().isPaused());
+    handle.delete();
+  }
+
+  @Test
+  void javaTestServerFallbackWorks() throws Exception {
+    try (LocalTemporal ts = LocalTemporal.startTestServer()) {
+      assertEquals(false, ts.realServer());
+      assertTrue(ts.uiUrl().isEmpty());
+      startAndTerminate(ts);
+    }
+  }
+
+  private static void startAndTerminate(LocalTemporal t) {
+    WorkflowStub stub = t.client().newUntypedWorkflowStub("LocalStackNoop", WorkflowOptions.newBuilder()
+        .setWorkflowId("local-stack-" + System.nanoTime())
+        .setTaskQueue("local-stack-test")
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(SearchAttributeKey.forKeyword("DrKind"), "test")
+            .set(SearchAttributeKey.forKeyword("DrIncident"), "INC-0")
+            .set(SearchAttributeKey.forKeyword("DrPhase"), "start")
+            .set(SearchAttributeKey.forLong("DrAwaitingLevel"), 1L)
+            .build())
+        .build());
+    stub.start();
+    stub.terminate("local stack test");
+  }
+
+  // ------------------------------------------------------------------ sample application
+
+  @Test
+  void sampleDatabaseIsMigratedFilledAndTakesThePendingMigration() throws Exception {
+    long t0 = System.nanoTime();
+    SampleApplication.createDatabase(pg, "sample", 1);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    SampleApplication.createDatabase(pg, "sample", 1); // idempotent: no second fill
+    try (Connection c = pg.connect("sample"); Statement st = c.createStatement()) {
+      for (String[] t : new String[][] {{"users", "1000"}, {"api_tokens", "2000"}, {"documents", "2000"},
+          {"document_chunks", "10000"}, {"conversations", "2000"}, {"messages", "10000"}}) {
+        try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + t[0])) {
+          rs.next();
+          assertEquals(Long.parseLong(t[1]), rs.getLong(1), t[0]);
+        }
+      }
+      try (ResultSet rs = st.executeQuery(
+          "SELECT max(version::int) FROM flyway_schema_history WHERE success")) {
+        rs.next();
+        assertEquals(2, rs.getInt(1));
+      }
+      try (ResultSet rs = st.executeQuery("SELECT md5(string_agg(content, '' ORDER BY id)) FROM messages")) {
+        rs.next();
+        System.out.println("sample db filled in " + ms + " ms, messages md5 " + rs.getString(1));
+      }
+    }
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(pg.jdbcUrl("sample"), pg.superuser(), pg.password())
+        .locations("filesystem:" + SampleApplication.migrationsDir(),
+            "filesystem:" + SampleApplication.pendingMigrationsDir())
+        .load().migrate();
+    try (Connection c = pg.connect("sample"); Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM message_feedback")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1));
+    }
+    pg.dropDatabase("sample");
+  }
+
+  @Test
+  void sampleUploadsHaveTheAwkwardCases() throws Exception {
+    Path up = tmp.resolve("uploads");
+    SampleApplication.createUploads(up, 50);
+    try (var s = java.nio.file.Files.walk(up)) {
+      List<Path> all = s.toList();
+      long regular = all.stream().filter(p -> java.nio.file.Files.isRegularFile(p,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS)).count();
+      assertEquals(53, regular); // 50 + empty + unicode + long path
+      assertTrue(all.stream().anyMatch(p -> up.relativize(p).toString().length() > 100));
+      assertTrue(all.stream().anyMatch(p -> p.getFileName().toString().contains("日本語")));
+      assertTrue(all.stream().anyMatch(java.nio.file.Files::isSymbolicLink));
+    }
+    Path link = up.resolve("links/latest-upload");
+    assertTrue(!java.nio.file.Files.readSymbolicLink(link).isAbsolute());
+    assertTrue(java.nio.file.Files.isRegularFile(link));
+    assertEquals(0, java.nio.file.Files.size(up.resolve("users/empty.txt")));
+    try (var s = java.nio.file.Files.list(up.resolve("users/u1/empty-folder"))) {
+      assertEquals(0, s.count());
     }
   }
 }
