@@ -60,7 +60,9 @@ public final class ScheduleSync {
             WorkflowOptions.newBuilder()
                 .setWorkflowId(idBase)
                 .setTaskQueue(TaskQueues.DR)
-                .setStaticSummary(summary)
+                // no static summary here: SDK 1.38 cannot read it back when describing the
+                // schedule (DataConverterException on the summary payload); it goes in the memo
+                .setMemo(java.util.Map.of("summary", summary))
                 .build())
         .build();
   }

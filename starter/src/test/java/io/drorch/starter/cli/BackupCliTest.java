@@ -71,7 +71,8 @@ class BackupCliTest {
   }
 
   private long validBackups(String bucket) {
-    StorageTarget st = stack.storage(bucket);
+    StorageTarget st = new StorageTarget(bucket, "ai-docs-assistant", "us-east-1",
+        stack.s3.endpoint(), true, 30, true, 30);
     try {
       return StorageActivitiesImpl.catalog(stack.clients.store(st)).backups().stream()
           .filter(b -> b.valid()).count();

@@ -44,8 +44,16 @@ class ScheduleSyncTest {
     assertEquals(3, shapeAfterFirst.size());
     assertEquals(shapeAfterFirst, shapeAfterSecond);
     assertTrue(shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP)
-        .contains("DatabaseBackupWorkflow|[0 2 * * *]|UTC|SCHEDULE_OVERLAP_POLICY_SKIP|PT1H"),
+        .startsWith("DatabaseBackupWorkflow|UTC|SCHEDULE_OVERLAP_POLICY_SKIP|PT1H|backup-db|"),
         shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP));
+    // the server keeps the cron as a calendar: its next run tells whether it means 02:00 UTC
+    var next = client.getHandle(ScheduleSync.DATABASE_BACKUP).describe().getInfo()
+        .getNextActionTimes().get(0).atZone(java.time.ZoneOffset.UTC);
+    assertEquals(2, next.getHour());
+    assertEquals(0, next.getMinute());
+    var nextFiles = client.getHandle(ScheduleSync.FILE_BACKUP).describe().getInfo()
+        .getNextActionTimes().get(0).atZone(java.time.ZoneOffset.UTC);
+    assertEquals(30, nextFiles.getMinute());
 
     var handle = client.getHandle(ScheduleSync.DATABASE_BACKUP);
     handle.trigger();
@@ -89,10 +97,10 @@ class ScheduleSyncTest {
       var spec = d.getSchedule().getSpec();
       var policy = d.getSchedule().getPolicy();
       ScheduleOverlapPolicy overlap = policy.getOverlap();
-      return action.getWorkflowType() + "|" + spec.getCronExpressions() + "|"
-          + spec.getTimeZoneName() + "|" + overlap + "|" + policy.getCatchupWindow() + "|"
+      return action.getWorkflowType() + "|" + spec.getTimeZoneName() + "|" + overlap + "|" + policy.getCatchupWindow() + "|"
           + action.getOptions().getWorkflowId() + "|" + action.getOptions().getTaskQueue() + "|"
-          + action.getArguments().get(0, Object.class);
+          + action.getArguments().get(0, Object.class) + "|" + spec.getCronExpressions()
+          + spec.getCalendars();
     }));
   }
 }
