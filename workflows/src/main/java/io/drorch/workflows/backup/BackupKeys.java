@@ -27,11 +27,14 @@ public final class BackupKeys {
 
   private BackupKeys() {}
 
-  /** A backup id: kind, UTC start time and a short unique suffix (e.g. from the run id). */
-  public static String newBackupId(BackupKind kind, Instant startedAt, String uniqueSuffix) {
-    String suffix = uniqueSuffix.replace("-", "");
+  /**
+   * A backup id: kind, UTC start time and a short unique part: the last 6 hex digits of the run
+   * id (run ids are time-ordered UUIDs, so their first digits repeat for runs started together).
+   */
+  public static String newBackupId(BackupKind kind, Instant startedAt, String runId) {
+    String hex = runId.replace("-", "");
     return kind.idPrefix() + "-" + ID_TIME.format(startedAt) + "-"
-        + suffix.substring(0, Math.min(6, suffix.length()));
+        + hex.substring(Math.max(0, hex.length() - 6));
   }
 
   public static String folder(StorageTarget storage, BackupKind kind) {
