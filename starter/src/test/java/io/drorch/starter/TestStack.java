@@ -82,7 +82,8 @@ public final class TestStack {
                 Duration.ofMinutes(30)),
             new EscalationLevel(3, "CTO", List.of("carol"), List.of(), Duration.ofHours(1)),
             new EscalationLevel(4, "CEO", List.of("erin"), List.of(), Duration.ofHours(1))),
-        new NotificationSettings(Duration.ofMinutes(15), List.of(new NotificationChannel("log", null))));
+        new NotificationSettings(Duration.ofMinutes(15), List.of(new NotificationChannel("log", null))),
+        null, null);
   }
 
   private synchronized void close() {

@@ -124,7 +124,7 @@ public final class BackupBenchmark {
   }
 
   private static DrPlan plan(DatabaseTarget db, FilesTarget files, StorageTarget storage) {
-    return new DrPlan("bench", null, db, files, storage, null, List.of(), null);
+    return new DrPlan("bench", null, db, files, storage, null, List.of(), null, null, null);
   }
 
   private void row(String name, double seconds, long size, double bare, long heap) {

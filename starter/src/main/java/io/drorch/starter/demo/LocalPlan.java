@@ -25,6 +25,7 @@ public final class LocalPlan {
         st.retentionDays(), st.versioning(), st.noncurrentVersionDays());
     return new DrPlan(example.application(), example.objectives(), db,
         new FilesTarget(uploads.toAbsolutePath().toString()), local, example.schedules(),
-        example.escalation(), example.notifications());
+        example.escalation(), example.notifications(),
+        example.deployment(), example.recovery());
   }
 }

@@ -168,7 +168,7 @@ public final class PlanLoader {
         return null;
       }
       return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
-          notifications);
+          notifications, null, null);
     }
 
     // --- sections -------------------------------------------------------------------------------

@@ -14,4 +14,6 @@ public record DrPlan(
     StorageTarget storage,
     ScheduleSettings schedules,
     List<EscalationLevel> escalation,
-    NotificationSettings notifications) {}
+    NotificationSettings notifications,
+    ApplicationTarget deployment,
+    RecoverySettings recovery) {}

@@ -1,0 +1,10 @@
+package io.drorch.workflows.approval;
+
+/**
+ * A child recovery asks its parent for a decision.
+ *
+ * @param step unique within the recovery, e.g. {@code database-swap}, {@code files-restore-failed-2}
+ * @param fromWorkflowId the child to send the {@link DecisionRecord} back to
+ */
+public record DecisionRequest(
+    String step, DecisionKind kind, String description, String fromWorkflowId) {}

@@ -1,0 +1,15 @@
+package io.drorch.workflows.approval;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A decision the recovery is waiting for, at its current escalation level. */
+public record PendingDecision(
+    String step,
+    DecisionKind kind,
+    String description,
+    int level,
+    String levelName,
+    List<String> approvers,
+    Instant openedAt,
+    Instant escalatesAt) {}

@@ -1,0 +1,3 @@
+package io.drorch.workflows.files;
+
+public record SwapDirectoryInput(String target, String stagingDir, String keepAs) {}

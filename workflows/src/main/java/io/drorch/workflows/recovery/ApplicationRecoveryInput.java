@@ -1,0 +1,7 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.plan.ApplicationTarget;
+import io.drorch.workflows.plan.StorageTarget;
+
+public record ApplicationRecoveryInput(
+    String incidentId, ApplicationTarget application, StorageTarget storage) {}

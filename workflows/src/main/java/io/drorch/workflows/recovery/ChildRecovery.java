@@ -1,0 +1,10 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.approval.DecisionRecord;
+import io.temporal.workflow.SignalMethod;
+
+/** What every child recovery accepts from its parent: the answer to its decision request. */
+public interface ChildRecovery {
+  @SignalMethod
+  void decided(DecisionRecord decision);
+}

@@ -1,0 +1,15 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.plan.StorageTarget;
+import java.util.List;
+
+/** @param candidates valid backups, newest first: a corrupt one is reported and the next used */
+public record FileRecoveryInput(
+    String incidentId,
+    FilesTarget files,
+    StorageTarget storage,
+    List<BackupManifest> candidates,
+    RecoverySettings recovery) {}

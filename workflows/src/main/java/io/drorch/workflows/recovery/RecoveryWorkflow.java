@@ -1,0 +1,52 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.approval.ApprovalDecision;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.DecisionRequest;
+import io.drorch.workflows.approval.EscalateRequest;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * The incident (workflow id {@code recovery-<incident>}): notifies, picks the newest valid
+ * backups, runs the child recoveries behind the approval gate, tracks RTO, writes the report.
+ */
+@WorkflowInterface
+public interface RecoveryWorkflow {
+
+  @WorkflowMethod
+  RecoveryReport recover(RecoveryInput input);
+
+  /** A decision with immediate feedback: rejected by the validator when it cannot count. */
+  @UpdateMethod
+  DecisionRecord decide(ApprovalDecision decision);
+
+  @UpdateValidatorMethod(updateName = "decide")
+  void validateDecide(ApprovalDecision decision);
+
+  /**
+   * The same decision as a Signal (Temporal CLI {@code workflow signal}, Web UI): accepted when
+   * valid, otherwise recorded as ignored in the status; kept when no gate is open yet.
+   */
+  @SignalMethod(name = "decision")
+  void decisionSignal(ApprovalDecision decision);
+
+  /** Escalate every pending decision by one level now. */
+  @SignalMethod
+  void escalate(EscalateRequest request);
+
+  /** From a child recovery: it needs a decision. */
+  @SignalMethod
+  void requestDecision(DecisionRequest request);
+
+  /** From a child recovery: a step started or ended. */
+  @SignalMethod
+  void stepUpdate(PhaseRecord step);
+
+  @QueryMethod
+  RecoveryStatus status();
+}

@@ -1,0 +1,13 @@
+package io.drorch.workflows.recovery;
+
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Writes the incident report (Markdown and JSON) next to the backups. */
+@ActivityInterface
+public interface ReportActivities {
+
+  /** Renders and stores both files; overwriting the same incident's report is allowed. */
+  @ActivityMethod
+  ReportLocation writeReport(WriteReportInput input);
+}

@@ -1,0 +1,3 @@
+package io.drorch.workflows.recovery;
+
+public record ReportLocation(String markdownKey, String jsonKey) {}
