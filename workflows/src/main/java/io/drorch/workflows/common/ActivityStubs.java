@@ -9,13 +9,16 @@ import java.time.Duration;
 public final class ActivityStubs {
   private ActivityStubs() {}
 
-  /** Streams of gigabytes (pg_dump, tar): hours allowed, heartbeat every few seconds. */
+  /**
+   * Streams of gigabytes (pg_dump, pg_restore, tar): hours allowed; they heartbeat every 2 s, so a
+   * dead worker is noticed within 30 s and the attempt moves to another worker.
+   */
   public static <T> T longRunning(Class<T> activities) {
     return Workflow.newActivityStub(
         activities,
         ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofHours(6))
-            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setHeartbeatTimeout(Duration.ofSeconds(30))
             .setRetryOptions(retry(3, Duration.ofSeconds(10)))
             .build());
   }

@@ -1,0 +1,68 @@
+package io.drorch.workflows.notify;
+
+import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.NotificationSettings;
+import io.drorch.workflows.recovery.NotificationRecord;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Workflow-side: sends notifications on the plan's channels and records each one for the report.
+ * A channel that still fails after retries is recorded, never fails the recovery.
+ */
+public final class Notifier {
+  private final NotificationActivities activities =
+      Workflow.newActivityStub(
+          NotificationActivities.class,
+          ActivityOptions.newBuilder()
+              .setStartToCloseTimeout(Duration.ofSeconds(30))
+              .setRetryOptions(
+                  RetryOptions.newBuilder()
+                      .setInitialInterval(Duration.ofSeconds(2))
+                      .setMaximumAttempts(3)
+                      .build())
+              .build());
+  private final String incidentId;
+  private final List<NotificationChannel> channels;
+  private final List<EscalationLevel> levels;
+  private final List<NotificationRecord> sent = new ArrayList<>();
+
+  public Notifier(String incidentId, NotificationSettings settings, List<EscalationLevel> levels) {
+    this.incidentId = incidentId;
+    this.channels =
+        settings == null || settings.channels() == null
+            ? List.of(new NotificationChannel("log", null))
+            : settings.channels();
+    this.levels = levels == null ? List.of() : levels;
+  }
+
+  /** Sends {@code text} to the contacts of {@code level} (0: every level's contacts). */
+  public void send(String event, int level, String text) {
+    Instant at = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    List<String> contacts = new ArrayList<>();
+    for (EscalationLevel l : levels) {
+      if ((level == 0 || l.level() == level) && l.contacts() != null) {
+        contacts.addAll(l.contacts());
+      }
+    }
+    try {
+      activities.send(new Notification(incidentId, event, level, text, contacts, channels, at));
+      sent.add(new NotificationRecord(event, level, at, true, null));
+    } catch (ActivityFailure e) {
+      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      Workflow.getLogger(Notifier.class).warn("notification {} not delivered: {}", event, why);
+      sent.add(new NotificationRecord(event, level, at, false, why));
+    }
+  }
+
+  public List<NotificationRecord> sent() {
+    return List.copyOf(sent);
+  }
+}

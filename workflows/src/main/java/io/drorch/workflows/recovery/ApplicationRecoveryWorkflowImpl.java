@@ -1,0 +1,71 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.app.ApplicationActivities;
+import io.drorch.workflows.app.DeployInput;
+import io.drorch.workflows.app.EnvironmentInput;
+import io.drorch.workflows.app.HealthInput;
+import io.drorch.workflows.app.MonitorInput;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.plan.ApplicationTarget;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkflow {
+  /** Consecutive failed health checks that end the monitor window as unhealthy. */
+  static final int MONITOR_MAX_FAILURES = 3;
+
+  private final ApplicationActivities app = ActivityStubs.longRunning(ApplicationActivities.class);
+  private ChildSteps steps;
+
+  @Override
+  public void decided(DecisionRecord decision) {
+    steps().received(decision);
+  }
+
+  private ChildSteps steps() {
+    if (steps == null) {
+      steps = new ChildSteps("application");
+    }
+    return steps;
+  }
+
+  @Override
+  public PartResult recover(ApplicationRecoveryInput in) {
+    ChildSteps s = steps();
+    ApplicationTarget a = in.application();
+    List<String> details = new ArrayList<>();
+    try {
+      if (a.deploy() != null) {
+        s.run("app-deploy", "deploy the latest version: " + (a.deploy().command() != null
+                ? String.join(" ", a.deploy().command()) : a.deploy().method() + " " + a.deploy().url()),
+            () -> app.deploy(new DeployInput(in.incidentId(), a.deploy())))
+            .ifPresent(r -> details.add("deployed (outcome " + r.outcome() + ")"));
+      }
+      if (a.environment() != null) {
+        s.run("app-environment", "restore environment variables from " + a.environment().from(),
+                () -> app.restoreEnvironment(new EnvironmentInput(a.environment(), in.storage())))
+            .ifPresent(r -> details.add("environment restored to " + r.writtenTo() + ": "
+                + r.variableNames().size() + " variables " + r.variableNames()));
+      }
+      if (a.health() != null) {
+        s.run("app-health", "wait until " + a.health().url() + " is healthy",
+                () -> app.awaitHealthy(new HealthInput(a.health())))
+            .ifPresent(r -> details.add("healthy after " + r.checks() + " checks"));
+        Duration window = a.monitorWindow() == null ? Duration.ZERO : a.monitorWindow();
+        if (!window.isZero()) {
+          s.run("app-monitor", "monitor " + a.health().url() + " for " + window.toMinutes() + " min",
+                  () -> app.monitor(new MonitorInput(a.health(), window, MONITOR_MAX_FAILURES)))
+              .ifPresent(r -> details.add("stayed healthy for the monitor window (" + r.checks()
+                  + " checks)"));
+        }
+      }
+      s.details("**application**: recovered");
+      return new PartResult(RecoveryScope.APPLICATION, Outcome.RECOVERED, null, null, details);
+    } catch (PartStopped stop) {
+      details.add(stop.getMessage());
+      return new PartResult(RecoveryScope.APPLICATION, stop.outcome, null, null, details);
+    }
+  }
+}

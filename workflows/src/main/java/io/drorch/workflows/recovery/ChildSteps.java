@@ -1,0 +1,114 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.approval.DecisionKind;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.DecisionRequest;
+import io.drorch.workflows.approval.Verdict;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Workflow-side helper of every child recovery: runs its steps, reports them to the parent for the
+ * timeline, and asks the parent's approval gate for decisions — before destructive steps, and
+ * after a step that failed for good (RETRY, SKIP or ABORT).
+ */
+final class ChildSteps {
+  private final String part;
+  private final RecoveryWorkflow parent;
+  private final Map<String, DecisionRecord> answers = new HashMap<>();
+  private final Map<String, Integer> failures = new HashMap<>();
+
+  ChildSteps(String part) {
+    this.part = part;
+    String parentId =
+        Workflow.getInfo().getParentWorkflowId()
+            .orElseThrow(() -> new IllegalStateException(
+                part + " recovery runs as a child of a RecoveryWorkflow"));
+    this.parent = Workflow.newExternalWorkflowStub(RecoveryWorkflow.class, parentId);
+  }
+
+  /** The parent's answer arrived (the child's signal handler). */
+  void received(DecisionRecord decision) {
+    answers.putIfAbsent(decision.step(), decision);
+  }
+
+  /** Asks for a decision and waits for it, however long it takes (escalation is the parent's). */
+  DecisionRecord ask(String step, DecisionKind kind, String description) {
+    details("**" + part + "**: waiting for a decision on `" + step + "`: " + description);
+    parent.requestDecision(
+        new DecisionRequest(step, kind, description, Workflow.getInfo().getWorkflowId()));
+    Workflow.await(() -> answers.containsKey(step));
+    return answers.get(step);
+  }
+
+  /**
+   * Runs a step. When it fails for good the parent is asked: RETRY runs it again, SKIP returns
+   * empty, ABORT stops the part. Failures of the types in {@code passThrough} are rethrown for the
+   * caller to handle (e.g. a corrupt backup: try the previous one).
+   */
+  <T> Optional<T> run(String step, String detail, Supplier<T> action, Set<String> passThrough) {
+    while (true) {
+      Instant start = now();
+      update(step, "RUNNING", start, null, detail);
+      details("**" + part + "**: " + detail);
+      try {
+        T result = action.get();
+        update(step, "DONE", start, now(), detail);
+        return Optional.ofNullable(result);
+      } catch (ActivityFailure e) {
+        String why = reason(e);
+        update(step, "FAILED", start, now(), why);
+        if (passThrough.contains(type(e))) {
+          throw e;
+        }
+        int n = failures.merge(step, 1, Integer::sum);
+        DecisionRecord d = ask(step + "-failed-" + n, DecisionKind.STEP_FAILED,
+            part + " step '" + step + "' failed: " + why);
+        if (d.verdict() == Verdict.SKIP) {
+          update(step, "SKIPPED", start, now(), "skipped by " + d.approver());
+          return Optional.empty();
+        }
+        if (d.verdict() == Verdict.ABORT) {
+          throw new PartStopped(Outcome.ABORTED,
+              step + " failed (" + why + ") and " + d.approver() + " chose ABORT");
+        }
+        // RETRY: loop
+      }
+    }
+  }
+
+  <T> Optional<T> run(String step, String detail, Supplier<T> action) {
+    return run(step, detail, action, Set.of());
+  }
+
+  void update(String step, String state, Instant start, Instant end, String detail) {
+    parent.stepUpdate(new PhaseRecord(step, state, start, end, detail));
+  }
+
+  void details(String markdown) {
+    Workflow.setCurrentDetails(markdown);
+  }
+
+  static String type(ActivityFailure e) {
+    return e.getCause() instanceof ApplicationFailure af ? af.getType() : "";
+  }
+
+  static String reason(ActivityFailure e) {
+    Throwable c = e.getCause();
+    if (c instanceof ApplicationFailure af) {
+      return af.getOriginalMessage();
+    }
+    return c == null ? e.getMessage() : c.getMessage();
+  }
+
+  static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

@@ -1,0 +1,92 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.approval.DecisionKind;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.files.FileRecoveryActivities;
+import io.drorch.workflows.files.RestoreFilesInput;
+import io.drorch.workflows.files.RestoreFilesResult;
+import io.drorch.workflows.files.SwapDirectoryInput;
+import io.drorch.workflows.files.SwapDirectoryResult;
+import io.temporal.failure.ActivityFailure;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
+  private final FileRecoveryActivities files = ActivityStubs.longRunning(FileRecoveryActivities.class);
+  private ChildSteps steps;
+
+  @Override
+  public void decided(DecisionRecord decision) {
+    steps().received(decision);
+  }
+
+  private ChildSteps steps() {
+    if (steps == null) {
+      steps = new ChildSteps("files");
+    }
+    return steps;
+  }
+
+  @Override
+  public PartResult recover(FileRecoveryInput in) {
+    ChildSteps s = steps();
+    String target = in.files().uploadsDir();
+    String staging = Names.directory(target, ".restore-", in.incidentId());
+    String keepAs = Names.directory(target, ".pre-", in.incidentId());
+    List<String> rejected = new ArrayList<>();
+    List<String> details = new ArrayList<>();
+    BackupManifest used = null;
+    try {
+      for (BackupManifest m : in.candidates()) {
+        try {
+          Optional<RestoreFilesResult> r = s.run("files-restore",
+              "download, verify and extract " + m.backupId() + " into " + staging,
+              () -> files.restoreToStaging(new RestoreFilesInput(in.incidentId(), in.files(),
+                  staging, in.storage(), m, in.recovery().workDir())),
+              Set.of(DrError.CHECKSUM_MISMATCH.name()));
+          if (r.isEmpty()) {
+            throw new PartStopped(Outcome.SKIPPED, "file restore skipped");
+          }
+          used = m;
+          details.add("extracted " + m.backupId() + ": " + r.get().files() + " files verified"
+              + " against the listing (" + r.get().verifiedEntries() + " entries)");
+          break;
+        } catch (ActivityFailure corrupt) {
+          rejected.add(m.backupId() + ": " + ChildSteps.reason(corrupt));
+        }
+      }
+      if (used == null) {
+        throw new PartStopped(Outcome.FAILED, in.candidates().isEmpty()
+            ? "no valid file backup to restore"
+            : "every candidate backup is corrupt: " + String.join("; ", rejected));
+      }
+      DecisionRecord approval = s.ask("files-swap", DecisionKind.DESTRUCTIVE_STEP,
+          "Put the restored uploads '" + staging + "' (backup " + used.backupId()
+              + ", every file verified) in place as '" + target + "'; the current directory (if"
+              + " any) is kept as '" + keepAs + "'");
+      if (approval.verdict() != Verdict.APPROVE) {
+        throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
+            + ": the live directory was not touched; the restored copy stays in " + staging);
+      }
+      Optional<SwapDirectoryResult> swap = s.run("files-swap",
+          "rename " + staging + " → " + target + ", keeping the old one as " + keepAs,
+          () -> files.swapDirectory(new SwapDirectoryInput(target, staging, keepAs)));
+      if (swap.isEmpty()) {
+        throw new PartStopped(Outcome.SKIPPED, "swap skipped: restored copy stays in " + staging);
+      }
+      s.details("**files**: recovered from " + used.backupId());
+      return new PartResult(RecoveryScope.FILES, Outcome.RECOVERED,
+          DatabaseRecoveryWorkflowImpl.used(used, rejected), swap.get().previousKeptAs(), details);
+    } catch (PartStopped stop) {
+      details.add(stop.getMessage());
+      return new PartResult(RecoveryScope.FILES, stop.outcome,
+          used == null ? null : DatabaseRecoveryWorkflowImpl.used(used, rejected), null, details);
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.drorch.workflows.recovery;
+
+/** A child recovery stops early: skipped, aborted or failed, with the reason for the report. */
+final class PartStopped extends RuntimeException {
+  final Outcome outcome;
+
+  PartStopped(Outcome outcome, String reason) {
+    super(reason, null, false, false);
+    this.outcome = outcome;
+  }
+}

@@ -1,0 +1,59 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.common.Inputs;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.RecoverySettings;
+import java.time.Duration;
+import java.util.List;
+
+/** Checks a recovery's input and derives its objectives and settings. */
+final class RecoveryInputs {
+  private RecoveryInputs() {}
+
+  static void validate(RecoveryInput in) {
+    Inputs.check("recovery input")
+        .require(in != null, "input is missing")
+        .orFail();
+    DrPlan plan = in.plan();
+    Inputs.check("recovery input")
+        .require(in.incidentId() != null && in.incidentId().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,39}"),
+            "incident id must be 1-40 letters, digits, '-' or '_' (got '" + in.incidentId() + "')")
+        .require(in.scope() != null && !in.scope().isEmpty(),
+            "scope is empty: give any of database, files, application")
+        .require(in.tier() != null, "tier is missing (critical or non-critical)")
+        .require(plan != null, "plan is missing")
+        .orFail();
+    List<RecoveryScope> scope = in.scope();
+    Inputs.check("recovery input")
+        .require(plan.storage() != null, "the plan has no storage section")
+        .require(plan.escalation() != null && !plan.escalation().isEmpty(),
+            "the plan has no escalation levels: nobody could approve")
+        .require(!scope.contains(RecoveryScope.DATABASE) || plan.database() != null,
+            "scope has database but the plan has no database section")
+        .require(!scope.contains(RecoveryScope.FILES) || plan.files() != null,
+            "scope has files but the plan has no files section")
+        .require(!scope.contains(RecoveryScope.APPLICATION) || plan.deployment() != null,
+            "scope has application but the plan has no deployment section")
+        .orFail();
+  }
+
+  static Duration rto(RecoveryInput in) {
+    var o = in.plan().objectives();
+    Duration d = o == null ? null : in.tier() == Tier.CRITICAL ? o.rtoCritical() : o.rtoNonCritical();
+    return d == null ? Duration.ofHours(in.tier() == Tier.CRITICAL ? 4 : 24) : d;
+  }
+
+  static RecoverySettings settings(DrPlan plan) {
+    RecoverySettings r = plan.recovery();
+    if (r == null) {
+      return new RecoverySettings("/var/tmp/dr-orchestrator", 2, List.of(), "remind",
+          Duration.ofHours(1));
+    }
+    return new RecoverySettings(
+        r.workDir() == null ? "/var/tmp/dr-orchestrator" : r.workDir(),
+        r.restoreJobs() <= 0 ? 2 : r.restoreJobs(),
+        r.integrityChecks() == null ? List.of() : r.integrityChecks(),
+        r.onUnanswered() == null ? "remind" : r.onUnanswered(),
+        r.reminderInterval() == null ? Duration.ofHours(1) : r.reminderInterval());
+  }
+}

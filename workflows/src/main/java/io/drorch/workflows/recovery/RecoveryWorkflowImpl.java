@@ -1,0 +1,358 @@
+package io.drorch.workflows.recovery;
+
+import io.drorch.workflows.approval.ApprovalDecision;
+import io.drorch.workflows.approval.ApprovalGate;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.DecisionRequest;
+import io.drorch.workflows.approval.EscalateRequest;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.notify.Notifier;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.storage.StorageActivities;
+import io.drorch.workflows.storage.StoredBackup;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ChildWorkflowFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.ChildWorkflowOptions;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public class RecoveryWorkflowImpl implements RecoveryWorkflow {
+  /** The plan's "Post-Recovery Procedures", carried into every report as a checklist. */
+  static final List<String> POST_RECOVERY = List.of(
+      "Document the incident", "Analyze root cause", "Implement preventive measures",
+      "Update recovery procedures", "Conduct team review");
+
+  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
+  private final ReportActivities reports = ActivityStubs.quick(ReportActivities.class);
+  private final RecoveryInput input;
+  private final RecoverySettings settings;
+  private final Notifier notifier;
+  private final ApprovalGate gate;
+  private final Map<String, String> askedBy = new LinkedHashMap<>();
+  private final Map<String, PhaseRecord> timeline = new LinkedHashMap<>();
+  private final Instant startedAt;
+  private final Instant incidentAt;
+  private final Instant deadline;
+  private String phase = "starting";
+  private boolean done;
+  private Outcome outcome;
+
+  @WorkflowInit
+  public RecoveryWorkflowImpl(RecoveryInput input) {
+    RecoveryInputs.validate(input);
+    this.input = input;
+    DrPlan plan = input.plan();
+    this.settings = RecoveryInputs.settings(plan);
+    this.notifier = new Notifier(input.incidentId(), plan.notifications(), plan.escalation());
+    this.gate = new ApprovalGate(plan.escalation(), settings.abortWhenUnanswered(),
+        settings.reminderInterval(), notifier, this::deliver);
+    this.startedAt = now();
+    this.incidentAt = input.incidentAt() == null ? startedAt : input.incidentAt();
+    this.deadline = incidentAt.plus(RecoveryInputs.rto(input));
+  }
+
+  @Override
+  public RecoveryReport recover(RecoveryInput in) {
+    DrPlan plan = in.plan();
+    notifier.send("incident-opened", 0, "Incident " + in.incidentId() + ": recovery of "
+        + in.scope() + " started by " + in.requestedBy() + " (" + in.tier() + ", RTO "
+        + RecoveryInputs.rto(in).toHours() + " h, deadline " + deadline + ")");
+    Async.procedure(this::watchRto);
+    Async.procedure(this::reportProgress);
+
+    begin("select-backups", "newest valid backups" + (in.asOf() == null ? "" : " at or before " + in.asOf()));
+    BackupCatalog catalog = storage.listBackups(plan.storage());
+    Map<BackupKind, List<BackupManifest>> candidates = candidates(catalog, in.asOf());
+    end("select-backups", "DONE", candidates.entrySet().stream()
+        .map(e -> e.getKey().folder() + ": " + (e.getValue().isEmpty() ? "none"
+            : e.getValue().get(0).backupId()))
+        .toList().toString());
+
+    List<PartResult> parts = new ArrayList<>();
+    begin("recover-data", "database and files in parallel");
+    List<Promise<PartResult>> data = new ArrayList<>();
+    if (in.scope().contains(RecoveryScope.DATABASE)) {
+      DatabaseRecoveryWorkflow child = Workflow.newChildWorkflowStub(DatabaseRecoveryWorkflow.class,
+          childOptions("database", "Database recovery of " + plan.database().name()));
+      data.add(Async.function(child::recover, new DatabaseRecoveryInput(in.incidentId(),
+          plan.database(), plan.storage(), candidates.get(BackupKind.DATABASE), settings)));
+    }
+    if (in.scope().contains(RecoveryScope.FILES)) {
+      FileRecoveryWorkflow child = Workflow.newChildWorkflowStub(FileRecoveryWorkflow.class,
+          childOptions("files", "File recovery of " + plan.files().uploadsDir()));
+      data.add(Async.function(child::recover, new FileRecoveryInput(in.incidentId(),
+          plan.files(), plan.storage(), candidates.get(BackupKind.FILES), settings)));
+    }
+    for (int i = 0; i < data.size(); i++) {
+      parts.add(result(data.get(i), i == 0 && in.scope().contains(RecoveryScope.DATABASE)
+          ? RecoveryScope.DATABASE : RecoveryScope.FILES));
+    }
+    end("recover-data", state(parts), summary(parts));
+
+    if (in.scope().contains(RecoveryScope.APPLICATION)) {
+      boolean dataOk = parts.stream().allMatch(p -> p.outcome() == Outcome.RECOVERED);
+      if (!dataOk) {
+        parts.add(new PartResult(RecoveryScope.APPLICATION, Outcome.SKIPPED, null, null,
+            List.of("not started: the data was not fully recovered")));
+      } else {
+        begin("recover-application", "deploy, environment, health, monitor");
+        ApplicationRecoveryWorkflow child = Workflow.newChildWorkflowStub(
+            ApplicationRecoveryWorkflow.class, childOptions("application", "Application recovery"));
+        PartResult app = result(Async.function(child::recover,
+            new ApplicationRecoveryInput(in.incidentId(), plan.deployment(), plan.storage())),
+            RecoveryScope.APPLICATION);
+        parts.add(app);
+        end("recover-application", state(List.of(app)), summary(List.of(app)));
+      }
+    }
+
+    outcome = overall(parts);
+    done = true;
+    phase = "finished: " + outcome;
+    RecoveryReport report = report(parts, null, null);
+    try {
+      ReportLocation at = reports.writeReport(new WriteReportInput(plan.storage(), report));
+      report = report(parts, at.markdownKey(), at.jsonKey());
+    } catch (ActivityFailure e) {
+      Workflow.getLogger(RecoveryWorkflowImpl.class)
+          .error("the report could not be stored: {}", ChildSteps.reason(e));
+    }
+    notifier.send(outcome == Outcome.RECOVERED ? "recovered" : outcome.name().toLowerCase(), 0,
+        "Incident " + in.incidentId() + ": " + outcome + " in "
+            + report.rtoAchieved().toMinutes() + " min (RTO " + report.rtoObjective().toHours()
+            + " h). " + summary(parts)
+            + (report.markdownKey() == null ? "" : " Report: " + report.markdownKey()));
+    refreshDetails();
+    Workflow.await(Workflow::isEveryHandlerFinished);
+    return report(parts, report.markdownKey(), report.jsonKey());
+  }
+
+  // ---- backups -------------------------------------------------------------------------------
+
+  static Map<BackupKind, List<BackupManifest>> candidates(BackupCatalog catalog, Instant asOf) {
+    Map<BackupKind, List<BackupManifest>> out = new LinkedHashMap<>();
+    for (BackupKind k : BackupKind.values()) {
+      out.put(k, catalog.backups().stream()
+          .filter(StoredBackup::valid)
+          .map(StoredBackup::manifest)
+          .filter(m -> m.kind() == k)
+          .filter(m -> asOf == null || !m.startedAt().isAfter(asOf))
+          .sorted(Comparator.comparing(BackupManifest::startedAt).reversed())
+          .toList());
+    }
+    return out;
+  }
+
+  // ---- children ------------------------------------------------------------------------------
+
+  private ChildWorkflowOptions childOptions(String part, String summary) {
+    return ChildWorkflowOptions.newBuilder()
+        .setWorkflowId(Names.workflowId(input.incidentId()) + "-" + part)
+        .setStaticSummary(summary + " (incident " + input.incidentId() + ")")
+        .build();
+  }
+
+  private PartResult result(Promise<PartResult> promise, RecoveryScope part) {
+    try {
+      return promise.get();
+    } catch (ChildWorkflowFailure e) {
+      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      return new PartResult(part, Outcome.FAILED, null, null, List.of("child failed: " + why));
+    }
+  }
+
+  private void deliver(DecisionRecord decision) {
+    String child = askedBy.get(decision.step());
+    if (child != null) {
+      Workflow.newUntypedExternalWorkflowStub(child).signal("decided", decision);
+    }
+    refreshDetails();
+  }
+
+  // ---- handlers ------------------------------------------------------------------------------
+
+  @Override
+  public void validateDecide(ApprovalDecision decision) {
+    String problem = gate.validate(decision);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
+  }
+
+  @Override
+  public DecisionRecord decide(ApprovalDecision decision) {
+    return gate.decide(decision);
+  }
+
+  @Override
+  public void decisionSignal(ApprovalDecision decision) {
+    gate.signal(decision);
+  }
+
+  @Override
+  public void escalate(EscalateRequest request) {
+    gate.escalateAll("escalated by hand by " + request.by()
+        + (request.reason() == null ? "" : ": " + request.reason()), false);
+    refreshDetails();
+  }
+
+  @Override
+  public void requestDecision(DecisionRequest request) {
+    askedBy.put(request.step(), request.fromWorkflowId());
+    gate.open(request);
+    refreshDetails();
+  }
+
+  @Override
+  public void stepUpdate(PhaseRecord step) {
+    PhaseRecord before = timeline.get(step.name());
+    Instant start = before != null && "RUNNING".equals(before.state()) && step.startedAt() == null
+        ? before.startedAt() : step.startedAt();
+    timeline.put(step.name(), new PhaseRecord(step.name(), step.state(), start, step.finishedAt(),
+        step.detail()));
+    if ("RUNNING".equals(step.state())) {
+      phase = step.name();
+    }
+    refreshDetails();
+  }
+
+  @Override
+  public RecoveryStatus status() {
+    return new RecoveryStatus(input.incidentId(), phase, List.copyOf(timeline.values()),
+        gate.pending(), gate.decisions(), startedAt, deadline,
+        Duration.between(now(), deadline).toSeconds(), outcome);
+  }
+
+  // ---- RTO and progress ----------------------------------------------------------------------
+
+  private void watchRto() {
+    Duration rto = RecoveryInputs.rto(input);
+    for (int pct : new int[] {50, 80, 100}) {
+      Instant at = incidentAt.plus(rto.multipliedBy(pct).dividedBy(100));
+      Duration wait = Duration.between(now(), at);
+      if (done || (wait.compareTo(Duration.ZERO) > 0 && Workflow.await(wait, () -> done))) {
+        return;
+      }
+      if (pct < 100) {
+        notifier.send("rto-" + pct, 0, "Incident " + input.incidentId() + ": " + pct
+            + "% of the RTO used, " + Duration.between(now(), deadline).toMinutes()
+            + " min left; phase " + phase + ". Escalating pending decisions one level.");
+        gate.escalateAll(pct + "% of the RTO is used", true);
+      } else {
+        notifier.send("rto-breached", 0, "Incident " + input.incidentId() + ": the RTO of "
+            + rto.toHours() + " h is breached; phase " + phase + ".");
+      }
+      refreshDetails();
+    }
+  }
+
+  private void reportProgress() {
+    Duration every = input.plan().notifications() == null
+        || input.plan().notifications().progressInterval() == null
+        ? Duration.ofMinutes(15) : input.plan().notifications().progressInterval();
+    while (!Workflow.await(every, () -> done)) {
+      List<PendingDecision> pending = gate.pending();
+      notifier.send("progress", 0, "Incident " + input.incidentId() + ": phase " + phase + ", "
+          + Duration.between(now(), deadline).toMinutes() + " min left to the RTO"
+          + (pending.isEmpty() ? "" : "; waiting for " + pending.stream()
+              .map(p -> p.step() + " at " + p.levelName()).toList()));
+    }
+  }
+
+  // ---- report --------------------------------------------------------------------------------
+
+  private RecoveryReport report(List<PartResult> parts, String mdKey, String jsonKey) {
+    Instant finished = now();
+    Map<String, Duration> rpoObjective = new LinkedHashMap<>();
+    Map<String, Duration> rpoAchieved = new LinkedHashMap<>();
+    List<BackupUsed> used = new ArrayList<>();
+    for (PartResult p : parts) {
+      if (p.backup() != null) {
+        used.add(p.backup());
+        String kind = p.backup().kind().folder();
+        rpoAchieved.put(kind, Duration.between(p.backup().takenAt(), incidentAt));
+      }
+    }
+    var objectives = input.plan().objectives();
+    if (objectives != null) {
+      rpoObjective.put("database", objectives.rpoDatabase());
+      rpoObjective.put("files", objectives.rpoFiles());
+    }
+    String detail = summary(parts);
+    return new RecoveryReport(input.incidentId(), input.plan().application(), input.scope(),
+        input.tier(), input.requestedBy(), incidentAt, startedAt, finished, outcome, detail,
+        RecoveryInputs.rto(input), Duration.between(incidentAt, finished), rpoObjective,
+        rpoAchieved, List.copyOf(timeline.values()), used, gate.decisions(), notifier.sent(),
+        POST_RECOVERY, mdKey, jsonKey);
+  }
+
+  static Outcome overall(List<PartResult> parts) {
+    for (Outcome o : new Outcome[] {Outcome.ABORTED, Outcome.FAILED, Outcome.SKIPPED}) {
+      if (parts.stream().anyMatch(p -> p.outcome() == o)) {
+        return o;
+      }
+    }
+    return Outcome.RECOVERED;
+  }
+
+  private static String state(List<PartResult> parts) {
+    Outcome o = overall(parts);
+    return o == Outcome.RECOVERED ? "DONE" : o.name();
+  }
+
+  private static String summary(List<PartResult> parts) {
+    List<String> out = new ArrayList<>();
+    for (PartResult p : parts) {
+      out.add(p.part().name().toLowerCase() + " " + p.outcome()
+          + (p.details().isEmpty() ? "" : " (" + String.join("; ", p.details()) + ")"));
+    }
+    return String.join("; ", out);
+  }
+
+  private void begin(String name, String detail) {
+    phase = name;
+    timeline.put(name, new PhaseRecord(name, "RUNNING", now(), null, detail));
+    refreshDetails();
+  }
+
+  private void end(String name, String state, String detail) {
+    PhaseRecord r = timeline.get(name);
+    timeline.put(name, new PhaseRecord(name, state, r.startedAt(), now(), detail));
+    refreshDetails();
+  }
+
+  private void refreshDetails() {
+    StringBuilder md = new StringBuilder();
+    md.append("## Incident ").append(input.incidentId()).append(": ").append(phase).append("\n\n");
+    md.append("Scope ").append(input.scope()).append(", tier ").append(input.tier())
+        .append(", RTO deadline ").append(deadline).append(" (")
+        .append(Duration.between(now(), deadline).toMinutes()).append(" min left)\n\n");
+    for (PendingDecision p : gate.pending()) {
+      md.append("- **waiting for ").append(p.levelName()).append("** (")
+          .append(String.join(", ", p.approvers())).append("): `").append(p.step()).append("` ")
+          .append(p.description()).append("\n");
+    }
+    for (PhaseRecord r : timeline.values()) {
+      md.append("- ").append(r.name()).append(": ").append(r.state()).append("\n");
+    }
+    Workflow.setCurrentDetails(md.toString());
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

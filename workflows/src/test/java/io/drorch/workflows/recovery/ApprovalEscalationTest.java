@@ -1,0 +1,286 @@
+package io.drorch.workflows.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import io.drorch.workflows.approval.ApprovalDecision;
+import io.drorch.workflows.approval.DecisionKind;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.EscalateRequest;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.notify.Notification;
+import io.drorch.workflows.postgres.RestoreDatabaseInput;
+import io.drorch.workflows.postgres.RestoreDatabaseResult;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The approval gate and escalation, with time skipping and mocked activities. */
+class ApprovalEscalationTest {
+  @RegisterExtension
+  static final TestWorkflowExtension testWorkflow = RecoveryHarness.extension();
+
+  static final List<RecoveryScope> DB = List.of(RecoveryScope.DATABASE);
+
+  @Test
+  void escalatesToLevel2WhenLevel1DoesNotAnswerIn30Minutes(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    assertEquals(1, r.status().pending().get(0).level());
+    assertEquals(1, h.events("approval-needed").get(0).level());
+    assertEquals(List.of("infra@example.com"), h.events("approval-needed").get(0).contacts());
+
+    env.sleep(Duration.ofMinutes(29));
+    assertEquals(1, r.status().pending().get(0).level());
+    assertTrue(h.events("escalated").isEmpty());
+    env.sleep(Duration.ofMinutes(2));
+
+    assertEquals(2, r.status().pending().get(0).level());
+    Notification escalated = h.events("escalated").get(0);
+    assertEquals(2, escalated.level());
+    assertEquals(List.of("lead@example.com"), escalated.contacts());
+    assertTrue(h.since(escalated).compareTo(Duration.ofMinutes(30)) >= 0);
+    assertTrue(h.since(escalated).compareTo(Duration.ofMinutes(32)) < 0, h.since(escalated).toString());
+
+    DecisionRecord d = r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, "go"));
+    assertEquals(2, d.level());
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome());
+    verify(h.pg, times(1)).swapDatabase(any());
+  }
+
+  @Test
+  void allFourLevelsSilentMeansRemindersAndNoDestructiveStep(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+
+    env.sleep(Duration.ofHours(8));
+
+    assertEquals(4, r.status().pending().get(0).level());
+    assertEquals(List.of(2, 3, 4),
+        h.events("escalated").stream().map(Notification::level).toList());
+    assertTrue(h.events("reminder").size() >= 3, h.events("reminder").toString());
+    verify(h.pg, never()).swapDatabase(any());
+    assertTrue(r.status().decisions().isEmpty());
+
+    r.decide(new ApprovalDecision("erin", Verdict.REJECT, "database-swap", "not now"));
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.ABORTED, report.outcome());
+    verify(h.pg, never()).swapDatabase(any());
+  }
+
+  @Test
+  void planMayAbortWhenNobodyAnswersAfterTheLastLevel(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    h.start(DB, "abort");
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.ABORTED, report.outcome());
+    assertEquals("system", report.decisions().get(0).approver());
+    assertEquals(Verdict.REJECT, report.decisions().get(0).verdict());
+    verify(h.pg, never()).swapDatabase(any());
+  }
+
+  @Test
+  void approvalSentBeforeTheGateOpensIsKept(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    // the restore takes 20 virtual minutes: the approval arrives while it runs
+    org.mockito.Mockito.doAnswer(i -> {
+      RestoreDatabaseInput in = i.getArgument(0);
+      Thread.sleep(300);
+      return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
+    }).when(h.pg).restoreFromBackup(any());
+    RecoveryWorkflow r = h.start(DB, "remind");
+    r.decisionSignal(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "pre-approved"));
+
+    RecoveryReport report = h.result();
+
+    assertEquals(Outcome.RECOVERED, report.outcome());
+    assertEquals("alice", report.decisions().get(0).approver());
+    assertEquals("pre-approved", report.decisions().get(0).comment());
+    verify(h.pg, times(1)).swapDatabase(any());
+  }
+
+  @Test
+  void duplicateApprovalIsHarmless(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    DecisionRecord first = r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, "ok"));
+    DecisionRecord again =
+        r.decide(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "ok"));
+    r.decisionSignal(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "ok"));
+
+    RecoveryReport report = h.result();
+    assertEquals(first, again);
+    assertEquals(1, report.decisions().size());
+    verify(h.pg, times(1)).swapDatabase(any());
+  }
+
+  @Test
+  void validatorRejectsUnknownUnauthorizedAndWrongDecisions(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+
+    WorkflowUpdateException nothing = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null)));
+    assertTrue(message(nothing).contains("nothing is waiting"), message(nothing));
+
+    h.awaitPending();
+    env.sleep(Duration.ofMinutes(31)); // now at level 2
+
+    WorkflowUpdateException unknown = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("mallory", Verdict.APPROVE, null, null)));
+    assertTrue(message(unknown).contains("unknown approver 'mallory'"), message(unknown));
+    WorkflowUpdateException tooLow = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null)));
+    assertTrue(message(tooLow).contains("level 2 or above"), message(tooLow));
+    WorkflowUpdateException wrongVerdict = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("carol", Verdict.RETRY, null, null)));
+    assertTrue(message(wrongVerdict).contains("APPROVE or REJECT"), message(wrongVerdict));
+    verify(h.pg, never()).swapDatabase(any());
+
+    r.decide(new ApprovalDecision("carol", Verdict.APPROVE, null, "CTO approves")); // higher level
+    WorkflowUpdateException late = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("dana", Verdict.REJECT, "database-swap", null)));
+    assertTrue(message(late).contains("already decided"), message(late));
+    assertEquals(Outcome.RECOVERED, h.result().outcome());
+  }
+
+  @Test
+  void rejectionAbortsWithoutTouchingTheLiveData(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(List.of(RecoveryScope.DATABASE, RecoveryScope.FILES,
+        RecoveryScope.APPLICATION), "remind");
+    h.awaitPending();
+    while (r.status().pending().size() < 2) {
+      env.sleep(Duration.ofMinutes(1));
+    }
+    WorkflowUpdateException ambiguous = assertThrows(WorkflowUpdateException.class,
+        () -> r.decide(new ApprovalDecision("alice", Verdict.REJECT, null, null)));
+    assertTrue(message(ambiguous).contains("name the step"), message(ambiguous));
+
+    r.decide(new ApprovalDecision("alice", Verdict.REJECT, "database-swap", "wrong backup"));
+    r.decide(new ApprovalDecision("bob", Verdict.APPROVE, "files-swap", null));
+
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.ABORTED, report.outcome());
+    verify(h.pg, never()).swapDatabase(any());
+    verify(h.files, times(1)).swapDirectory(any());
+    verify(h.app, never()).deploy(any());
+    assertTrue(report.outcomeDetail().contains("live database was not touched"),
+        report.outcomeDetail());
+  }
+
+  @Test
+  void manualEscalationRaisesThePendingDecision(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    r.escalate(new EscalateRequest("alice", "I am on a plane"));
+    env.sleep(Duration.ofSeconds(1));
+    assertEquals(2, r.status().pending().get(0).level());
+    r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, null));
+    assertEquals(Outcome.RECOVERED, h.result().outcome());
+  }
+
+  @Test
+  void rtoAlertsFireAt50And80And100PercentOfVirtualTime(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    env.sleep(Duration.ofHours(4).plusMinutes(5));
+
+    assertAbout(Duration.ofHours(2), h.since(h.events("rto-50").get(0)));
+    assertAbout(Duration.ofMinutes(192), h.since(h.events("rto-80").get(0)));
+    assertAbout(Duration.ofHours(4), h.since(h.events("rto-breached").get(0)));
+    assertTrue(r.status().secondsLeftToRto() < 0);
+    assertTrue(h.events("progress").size() >= 15, "progress every 15 min");
+
+    r.decide(new ApprovalDecision("erin", Verdict.APPROVE, null, null));
+    RecoveryReport report = h.result();
+    assertTrue(report.rtoAchieved().compareTo(report.rtoObjective()) > 0);
+    assertAbout(Duration.ofMinutes(40), report.rpoAchieved().get("database"));
+  }
+
+  @Test
+  void failedStepAsksForADecisionAndRetryRunsItAgain(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    AtomicInteger calls = new AtomicInteger();
+    org.mockito.Mockito.doAnswer(i -> {
+      if (calls.incrementAndGet() == 1) { // non-retryable: the activity is not retried by itself
+        throw DrError.TOOL_MISSING.failure("pg_restore not found");
+      }
+      RestoreDatabaseInput in = i.getArgument(0);
+      return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
+    }).when(h.pg).restoreFromBackup(any());
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    var pending = r.status().pending().get(0);
+    assertEquals(DecisionKind.STEP_FAILED, pending.kind());
+    assertEquals("database-restore-failed-1", pending.step());
+    assertTrue(pending.description().contains("pg_restore not found"), pending.description());
+
+    r.decide(new ApprovalDecision("alice", Verdict.RETRY, null, "installed it"));
+    while (r.status().pending().isEmpty()) {
+      env.sleep(Duration.ofMinutes(1));
+    }
+    assertEquals("database-swap", r.status().pending().get(0).step());
+    r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
+
+    assertEquals(Outcome.RECOVERED, h.result().outcome());
+    assertEquals(2, calls.get()); // the failure, then the retry the human asked for
+  }
+
+  @Test
+  void corruptNewestBackupIsReportedAndThePreviousOneUsed(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    org.mockito.Mockito.doAnswer(i -> {
+      RestoreDatabaseInput in = i.getArgument(0);
+      if (in.backup().backupId().equals("db-new")) {
+        throw DrError.CHECKSUM_MISMATCH.failure("SHA-256 differs: the stored object is corrupt");
+      }
+      return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
+    }).when(h.pg).restoreFromBackup(any());
+    RecoveryWorkflow r = h.start(DB, "remind");
+    h.awaitPending();
+    r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
+
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome());
+    assertEquals("db-old", report.backups().get(0).backupId());
+    assertTrue(report.backups().get(0).rejected().get(0).startsWith("db-new: SHA-256 differs"));
+    assertAbout(Duration.ofHours(25), report.rpoAchieved().get("database"));
+  }
+
+  /** Virtual time is exact up to the few milliseconds the workflow took to start. */
+  private static void assertAbout(Duration expected, Duration actual) {
+    assertTrue(!actual.minus(expected).isNegative()
+        && actual.minus(expected).compareTo(Duration.ofSeconds(1)) < 0,
+        "expected about " + expected + " but was " + actual);
+  }
+
+  private static String message(WorkflowUpdateException e) {
+    Throwable c = e;
+    StringBuilder all = new StringBuilder();
+    while (c != null) {
+      all.append(c.getMessage()).append(" | ");
+      c = c.getCause();
+    }
+    return all.toString();
+  }
+}

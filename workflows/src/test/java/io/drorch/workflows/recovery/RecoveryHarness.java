@@ -1,0 +1,179 @@
+package io.drorch.workflows.recovery;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+import io.drorch.workflows.app.ApplicationActivities;
+import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.backup.DatabaseBackupDetails;
+import io.drorch.workflows.backup.FileBackupDetails;
+import io.drorch.workflows.files.FileRecoveryActivities;
+import io.drorch.workflows.files.RestoreFilesInput;
+import io.drorch.workflows.files.RestoreFilesResult;
+import io.drorch.workflows.files.SwapDirectoryResult;
+import io.drorch.workflows.notify.Notification;
+import io.drorch.workflows.notify.NotificationActivities;
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.NotificationSettings;
+import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.postgres.IntegrityResult;
+import io.drorch.workflows.postgres.PostgresRecoveryActivities;
+import io.drorch.workflows.postgres.RestoreDatabaseInput;
+import io.drorch.workflows.postgres.RestoreDatabaseResult;
+import io.drorch.workflows.postgres.SwapDatabaseResult;
+import io.drorch.workflows.recovery.ReportActivities;
+import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.storage.StorageActivities;
+import io.drorch.workflows.storage.StoredBackup;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Mocked activities, a plan and a started recovery for the time-skipping workflow tests. */
+final class RecoveryHarness {
+  static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+  static final StorageTarget STORAGE =
+      new StorageTarget("dr-backups", "ai-docs", "us-east-1", null, false, 30, true, 30);
+
+  static TestWorkflowExtension extension() {
+    return TestWorkflowExtension.newBuilder()
+        .setWorkflowTypes(RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
+            FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class)
+        .setInitialTime(T0)
+        .setDoNotStart(true)
+        .build();
+  }
+
+  final StorageActivities storage = mock(StorageActivities.class, withSettings().withoutAnnotations());
+  final PostgresRecoveryActivities pg =
+      mock(PostgresRecoveryActivities.class, withSettings().withoutAnnotations());
+  final FileRecoveryActivities files =
+      mock(FileRecoveryActivities.class, withSettings().withoutAnnotations());
+  final ApplicationActivities app =
+      mock(ApplicationActivities.class, withSettings().withoutAnnotations());
+  final NotificationActivities notify =
+      mock(NotificationActivities.class, withSettings().withoutAnnotations());
+  final ReportActivities report = mock(ReportActivities.class, withSettings().withoutAnnotations());
+  final List<Notification> sent = new CopyOnWriteArrayList<>();
+  final TestWorkflowEnvironment env;
+  final Worker worker;
+  RecoveryWorkflow recovery;
+
+  RecoveryHarness(TestWorkflowEnvironment env, Worker worker) {
+    this.env = env;
+    this.worker = worker;
+    doAnswer(i -> {
+      sent.add(i.getArgument(0));
+      return null;
+    }).when(notify).send(any());
+    when(storage.listBackups(any())).thenReturn(new BackupCatalog(List.of(
+        stored(BackupKind.DATABASE, "db-new", T0.minus(Duration.ofMinutes(40))),
+        stored(BackupKind.DATABASE, "db-old", T0.minus(Duration.ofHours(25))),
+        stored(BackupKind.FILES, "files-new", T0.minus(Duration.ofHours(8)))), List.of()));
+    when(pg.restoreFromBackup(any())).thenAnswer(i -> {
+      RestoreDatabaseInput in = i.getArgument(0);
+      return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 100, "sha", 1000);
+    });
+    when(pg.verifyIntegrity(any())).thenReturn(
+        new IntegrityResult(true, List.of(), Map.of("public.users", 10L), 1));
+    when(pg.swapDatabase(any())).thenReturn(new SwapDatabaseResult("docs", "docs_pre_inc_1"));
+    when(files.restoreToStaging(any())).thenAnswer(i -> {
+      RestoreFilesInput in = i.getArgument(0);
+      return new RestoreFilesResult(in.stagingDir(), in.backup().backupId(), 3, 300, 5);
+    });
+    when(files.swapDirectory(any())).thenReturn(
+        new SwapDirectoryResult("/app/uploads", "/app/uploads.pre-INC-1"));
+    when(report.writeReport(any())).thenReturn(new ReportLocation("r.md", "r.json"));
+  }
+
+  static StoredBackup stored(BackupKind kind, String id, Instant at) {
+    String data = BackupKeys.dataKey(STORAGE, kind, id, kind == BackupKind.DATABASE ? ".dump" : ".tar.gz", 1);
+    return new StoredBackup(new BackupManifest(1, id, kind, "app", data, "f", 100, "sha", at,
+        at.plusSeconds(30), "wf",
+        kind == BackupKind.DATABASE
+            ? new DatabaseBackupDetails("docs", "db", "15", "15", null, Map.of("public.users", 10L))
+            : null,
+        kind == BackupKind.FILES
+            ? new FileBackupDetails("/app/uploads", data + ".listing", "l", 3, 300) : null),
+        BackupKeys.manifestKey(STORAGE, kind, id), StoredBackup.DataState.PRESENT);
+  }
+
+  static DrPlan plan(String onUnanswered) {
+    return new DrPlan("AI Docs Assistant",
+        new Objectives(Duration.ofHours(4), Duration.ofHours(24), Duration.ofHours(1),
+            Duration.ofHours(24)),
+        new DatabaseTarget("db", 5432, "docs", "docs", null, "gzip"),
+        new FilesTarget("/app/uploads"), STORAGE, null,
+        List.of(
+            new EscalationLevel(1, "Infrastructure Team", List.of("alice", "bob"),
+                List.of("infra@example.com"), Duration.ofMinutes(30)),
+            new EscalationLevel(2, "Development Team Lead", List.of("dana"),
+                List.of("lead@example.com"), Duration.ofMinutes(30)),
+            new EscalationLevel(3, "CTO", List.of("carol"), List.of("cto@example.com"),
+                Duration.ofHours(1)),
+            new EscalationLevel(4, "CEO", List.of("erin"), List.of("ceo@example.com"),
+                Duration.ofHours(1))),
+        new NotificationSettings(Duration.ofMinutes(15),
+            List.of(new NotificationChannel("log", null))),
+        new io.drorch.workflows.plan.ApplicationTarget(
+            new io.drorch.workflows.plan.DeployHook(List.of("/opt/app/deploy.sh"), null, null, null),
+            null,
+            new io.drorch.workflows.plan.HealthCheck("http://app/health", 200, null, null),
+            Duration.ofMinutes(15)),
+        new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, Duration.ofHours(1)));
+  }
+
+  /** Starts recovery INC-1 of the given scope and returns at once. */
+  RecoveryWorkflow start(List<RecoveryScope> scope, String onUnanswered) {
+    worker.registerActivitiesImplementations(storage, pg, files, app, notify, report);
+    env.start();
+    recovery = env.getWorkflowClient().newWorkflowStub(RecoveryWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("recovery-INC-1")
+            .setTaskQueue(worker.getTaskQueue()).build());
+    WorkflowClient.start(recovery::recover, new RecoveryInput("INC-1", scope,
+        Tier.CRITICAL, null, null, "tester", plan(onUnanswered)));
+    return recovery;
+  }
+
+  RecoveryReport result() {
+    return WorkflowStub.fromTyped(recovery).getResult(RecoveryReport.class);
+  }
+
+  /** Lets virtual time pass until something is pending (or fails after a virtual day). */
+  void awaitPending() {
+    for (int i = 0; i < 24 * 60; i++) {
+      if (!recovery.status().pending().isEmpty()) {
+        return;
+      }
+      env.sleep(Duration.ofMinutes(1));
+    }
+    throw new AssertionError("no decision became pending");
+  }
+
+  List<Notification> events(String event) {
+    return sent.stream().filter(n -> n.event().equals(event)).toList();
+  }
+
+  Duration since(Notification n) {
+    return Duration.between(T0, n.at());
+  }
+}
