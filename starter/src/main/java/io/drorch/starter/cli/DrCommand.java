@@ -16,6 +16,13 @@ import picocli.CommandLine.Command;
       BackupCommand.class,
       BackupsCommand.class,
       SchedulesCommand.class,
+      RecoverCommand.class,
+      DecideCommand.Approve.class,
+      DecideCommand.Reject.class,
+      DecideCommand.Decide.class,
+      EscalateCommand.class,
+      StatusCommand.class,
+      ReportCommand.class,
       WorkerCommand.class,
       BenchCommand.class
     },

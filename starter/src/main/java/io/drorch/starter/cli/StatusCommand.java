@@ -1,0 +1,55 @@
+package io.drorch.starter.cli;
+
+import io.drorch.activities.common.Json;
+import io.drorch.starter.recovery.RecoveryRuns;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.recovery.PhaseRecord;
+import io.drorch.workflows.recovery.RecoveryStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Phase, steps, pending decision and its level, time left to the RTO.")
+class StatusCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+
+  @Parameters(index = "0", paramLabel = "INCIDENT")
+  String incident;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    try (Temporal temporal = Temporal.connect(global)) {
+      RecoveryStatus s = RecoveryRuns.existing(temporal.client(), incident).status();
+      if (json) {
+        System.out.println(new String(Json.bytes(s), StandardCharsets.UTF_8));
+        return ExitCodes.OK;
+      }
+      System.out.printf("recovery-%s: %s%s%n", s.incidentId(), s.phase(),
+          s.outcome() == null ? "" : " (" + s.outcome() + ")");
+      long left = s.secondsLeftToRto();
+      System.out.printf("RTO deadline %s: %s%n", s.rtoDeadline(), left >= 0
+          ? (left / 3600) + " h " + (left % 3600 / 60) + " min left"
+          : "BREACHED " + (-left / 60) + " min ago");
+      for (PhaseRecord p : s.steps()) {
+        System.out.printf("  %-22s %-8s %s%n", p.name(), p.state(), p.detail() == null ? "" : p.detail());
+      }
+      for (PendingDecision p : s.pending()) {
+        System.out.printf("waiting: %s at %s (%s), escalates at %s%n  %s%n", p.step(),
+            p.levelName(), String.join(", ", p.approvers()), p.escalatesAt(), p.description());
+      }
+      for (DecisionRecord d : s.decisions()) {
+        System.out.printf("decided: %s %s by %s (level %d) at %s%s%n", d.step(), d.verdict(),
+            d.approver(), d.level(), d.at(), d.comment() == null ? "" : ": " + d.comment());
+      }
+      return ExitCodes.OK;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.drorch.starter.recovery;
+
+import io.drorch.workflows.approval.ApprovalDecision;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.common.TaskQueues;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.recovery.Names;
+import io.drorch.workflows.recovery.PhaseRecord;
+import io.drorch.workflows.recovery.RecoveryInput;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.RecoveryStatus;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.drorch.workflows.recovery.Tier;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Starting, following and answering recoveries: used by the CLI and the local drill. */
+public final class RecoveryRuns {
+  private RecoveryRuns() {}
+
+  public static RecoveryWorkflow start(WorkflowClient client, DrPlan plan, String incident,
+      List<RecoveryScope> scope, Tier tier, Instant asOf, Instant incidentAt, String requestedBy) {
+    RecoveryWorkflow wf = client.newWorkflowStub(RecoveryWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(Names.workflowId(incident))
+            .setTaskQueue(TaskQueues.DR)
+            .setStaticSummary("Recovery " + incident + ": " + scope + " (" + tier + "), requested by "
+                + requestedBy)
+            .setStaticDetails("**Incident** " + incident + "\n\n**Scope** " + scope
+                + "\n\n**Tier** " + tier + "\n\n**Requested by** " + requestedBy
+                + (asOf == null ? "" : "\n\n**Restore as of** " + asOf)
+                + "\n\nApprove: `dr approve " + incident + " --as NAME`")
+            .build());
+    WorkflowClient.start(wf::recover,
+        new RecoveryInput(incident, scope, tier, asOf, incidentAt, requestedBy, plan));
+    return wf;
+  }
+
+  public static RecoveryWorkflow existing(WorkflowClient client, String incident) {
+    return client.newWorkflowStub(RecoveryWorkflow.class, Names.workflowId(incident));
+  }
+
+  public static DecisionRecord decide(WorkflowClient client, String incident, String approver,
+      Verdict verdict, String step, String comment) {
+    return existing(client, incident).decide(new ApprovalDecision(approver, verdict, step, comment));
+  }
+
+  public static RecoveryReport result(WorkflowClient client, String incident) {
+    return WorkflowStub.fromTyped(existing(client, incident)).getResult(RecoveryReport.class);
+  }
+
+  /**
+   * Follows a recovery until it ends, printing every new step state and pending decision. When
+   * {@code answer} is given, it is asked for each new pending decision and its answer is sent.
+   */
+  public static RecoveryReport follow(WorkflowClient client, String incident, PrintStream out,
+      Function<PendingDecision, ApprovalDecision> answer) throws InterruptedException {
+    RecoveryWorkflow wf = existing(client, incident);
+    WorkflowStub stub = WorkflowStub.fromTyped(wf);
+    Set<String> seen = new HashSet<>();
+    while (true) {
+      RecoveryStatus s;
+      try {
+        s = wf.status();
+      } catch (RuntimeException e) {
+        s = null; // e.g. not started yet
+      }
+      if (s != null) {
+        for (PhaseRecord p : s.steps()) {
+          if (seen.add(p.name() + "|" + p.state())) {
+            out.printf("  %-22s %-8s %s%n", p.name(), p.state(), p.detail() == null ? "" : p.detail());
+          }
+        }
+        for (PendingDecision p : s.pending()) {
+          if (seen.add("pending|" + p.step() + "|" + p.level())) {
+            out.printf("  ? %s waits for %s (%s): %s%n", p.step(), p.levelName(),
+                String.join(", ", p.approvers()), p.description());
+            if (answer != null) {
+              ApprovalDecision d = answer.apply(p);
+              if (d != null) {
+                DecisionRecord r = wf.decide(d);
+                out.printf("  ✓ %s: %s by %s (level %d)%n", r.step(), r.verdict(), r.approver(),
+                    r.level());
+              }
+            }
+          }
+        }
+        if (s.outcome() != null) {
+          return stub.getResult(RecoveryReport.class);
+        }
+      }
+      Thread.sleep(Duration.ofMillis(500).toMillis());
+    }
+  }
+}
