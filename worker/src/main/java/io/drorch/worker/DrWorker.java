@@ -1,6 +1,11 @@
 package io.drorch.worker;
 
+import io.drorch.activities.app.ApplicationActivitiesImpl;
 import io.drorch.activities.files.FileActivitiesImpl;
+import io.drorch.activities.files.FileRecoveryActivitiesImpl;
+import io.drorch.activities.notify.NotificationActivitiesImpl;
+import io.drorch.activities.postgres.PostgresRecoveryActivitiesImpl;
+import io.drorch.activities.report.ReportActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
@@ -8,6 +13,10 @@ import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
 import io.drorch.workflows.common.TaskQueues;
+import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.RecoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -37,11 +46,18 @@ public final class DrWorker implements AutoCloseable {
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
                 .build());
     worker.registerWorkflowImplementationTypes(
-        DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class);
+        DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
+        RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
+        FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
+        new PostgresRecoveryActivitiesImpl(secrets.database(), s3),
         new FileActivitiesImpl(s3),
-        new StorageActivitiesImpl(s3));
+        new FileRecoveryActivitiesImpl(s3),
+        new StorageActivitiesImpl(s3),
+        new ApplicationActivitiesImpl(s3),
+        new NotificationActivitiesImpl(),
+        new ReportActivitiesImpl(s3));
     factory.start();
     return new DrWorker(factory, s3);
   }

@@ -1,6 +1,6 @@
 package io.drorch.starter.cli;
 
-import io.drorch.starter.demo.BackupDemo;
+import io.drorch.starter.demo.LocalDrill;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -8,9 +8,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run everything locally on embedded defaults: PostgreSQL, S3 and Temporal"
-        + " started here, a sample database and uploads folder, a database and a file backup,"
-        + " listed and verified.")
+    description = "The full DR drill on embedded defaults: PostgreSQL, S3 and Temporal started"
+        + " here, the sample application, database and file backups (listed, verified), a"
+        + " simulated disaster, the recovery with its approvals, verification and the report.")
 class DemoCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
@@ -20,12 +20,15 @@ class DemoCommand implements Callable<Integer> {
   @Option(names = "--scale", description = "Sample database size factor (default: ${DEFAULT-VALUE}).")
   int scale = 1;
 
+  @Option(names = "--interactive", description = "Give the approvals yourself at the prompt.")
+  boolean interactive;
+
   @Option(names = "--keep-running", description = "Keep the stack up after the demo (Ctrl-C stops it).")
   boolean keepRunning;
 
   @Override
   public Integer call() throws Exception {
-    boolean ok = new BackupDemo(dir, global.planPath(), scale, System.out).run(keepRunning);
+    boolean ok = new LocalDrill(dir, global.planPath(), scale, interactive, System.out).run(keepRunning);
     return ok ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

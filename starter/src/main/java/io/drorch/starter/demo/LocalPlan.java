@@ -1,31 +1,57 @@
 package io.drorch.starter.demo;
 
 import io.drorch.starter.local.LocalPostgres;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.workflows.plan.ApplicationTarget;
 import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DeployHook;
 import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.EnvironmentSource;
 import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.HealthCheck;
+import io.drorch.workflows.plan.NotificationChannel;
+import io.drorch.workflows.plan.NotificationSettings;
+import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.plan.StorageTarget;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The example plan pointed at the local stack: its objectives, schedules, escalation and
- * notifications as written, its database, uploads and bucket replaced by the local ones.
+ * notifications as written; its database, uploads, bucket and application replaced by the local
+ * ones. The database's migrations include {@code sample/db/pending}, so a recovery of a backup
+ * taken before them has pending migrations to apply.
  */
 public final class LocalPlan {
   public static final String DATABASE = "ai_docs";
   public static final String BUCKET = "dr-backups";
+  public static final String ENV_KEY = "config/ai-docs.env";
 
   private LocalPlan() {}
 
-  public static DrPlan of(DrPlan example, LocalPostgres pg, String s3Endpoint, Path uploads) {
+  public static DrPlan of(DrPlan example, LocalPostgres pg, String s3Endpoint, Path uploads,
+      DemoApplication app, Path dir) {
+    String migrations = "filesystem:" + SampleApplication.migrationsDir() + ",filesystem:"
+        + SampleApplication.pendingMigrationsDir();
     DatabaseTarget db = new DatabaseTarget(pg.host(), pg.port(), DATABASE, pg.superuser(),
-        example.database().migrations(), example.database().compression());
+        migrations, example.database().compression());
     StorageTarget st = example.storage();
     StorageTarget local = new StorageTarget(BUCKET, st.prefix(), "us-east-1", s3Endpoint, true,
         st.retentionDays(), st.versioning(), st.noncurrentVersionDays());
+    ApplicationTarget application = new ApplicationTarget(
+        new DeployHook(null, app.url("/deploy"), "POST", Duration.ofMinutes(1)),
+        new EnvironmentSource("s3:" + ENV_KEY, dir.resolve("app/app.env").toAbsolutePath().toString()),
+        new HealthCheck(app.url("/health"), 200, Duration.ofMinutes(2), Duration.ofSeconds(1)),
+        Duration.ofSeconds(5));
+    RecoverySettings recovery = new RecoverySettings(
+        dir.resolve("work").toAbsolutePath().toString(), 2,
+        List.of("SELECT count(*) > 0 FROM users"), "remind", Duration.ofHours(1));
     return new DrPlan(example.application(), example.objectives(), db,
         new FilesTarget(uploads.toAbsolutePath().toString()), local, example.schedules(),
-        example.escalation(), example.notifications(),
-        example.deployment(), example.recovery());
+        example.escalation(),
+        new NotificationSettings(example.notifications().progressInterval(), List.of(
+            new NotificationChannel("log", null), new NotificationChannel("webhook", app.url("/notify")))),
+        application, recovery);
   }
 }

@@ -1,0 +1,241 @@
+package io.drorch.starter.demo;
+
+import io.drorch.activities.postgres.DatabaseCredentials;
+import io.drorch.activities.report.ReportMarkdown;
+import io.drorch.activities.storage.BackupVerifier;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.activities.storage.StorageActivitiesImpl;
+import io.drorch.activities.storage.StorageSetup;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.backup.BackupTable;
+import io.drorch.starter.local.LocalPostgres;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.local.LocalTemporal;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.starter.plan.PlanLoader;
+import io.drorch.starter.recovery.RecoveryRuns;
+import io.drorch.starter.schedules.ScheduleSync;
+import io.drorch.worker.DrWorker;
+import io.drorch.worker.WorkerSecrets;
+import io.drorch.workflows.approval.ApprovalDecision;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.backup.BackupResult;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.recovery.Outcome;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.Tier;
+import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.storage.VerifyBackupResult;
+import io.temporal.client.WorkflowStub;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The main job on embedded defaults, a full drill: local PostgreSQL, S3 and Temporal; the sample
+ * application; database and file backups, listed and verified; a simulated disaster (database
+ * dropped, uploads deleted); the recovery with its approvals (given by the command, or by you
+ * with {@code --interactive}); verification against the data as it was; the report.
+ */
+public final class LocalDrill {
+  private final Path dir;
+  private final Path planFile;
+  private final int scale;
+  private final boolean interactive;
+  private final PrintStream out;
+
+  public LocalDrill(Path dir, Path planFile, int scale, boolean interactive, PrintStream out) {
+    this.dir = dir;
+    this.planFile = planFile;
+    this.scale = scale;
+    this.interactive = interactive;
+    this.out = out;
+  }
+
+  /** Runs the drill; with {@code keepRunning} waits (Ctrl-C) so the Web UI can be explored. */
+  public boolean run(boolean keepRunning) throws Exception {
+    DrPlan example = PlanLoader.load(planFile);
+    Instant t0 = Instant.now();
+    String incident = "DRILL-" + t0.toString().replaceAll("[^0-9]", "").substring(0, 14);
+    step("starting the local stack in " + dir.toAbsolutePath());
+    Path uploads = dir.resolve("uploads");
+    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
+        LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
+        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"));
+        DemoApplication app = DemoApplication.start(pg, LocalPlan.DATABASE, uploads);
+        S3Clients clients = new S3Clients(s3.credentials())) {
+      out.printf("  PostgreSQL %s:%d, S3 %s, Temporal %s (%s)%n", pg.host(), pg.port(),
+          s3.endpoint(), temporal.target(),
+          temporal.realServer() ? "temporal server start-dev" : "Java test server, no Web UI");
+      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u));
+
+      step("the sample application: database '" + LocalPlan.DATABASE + "', uploads, the app");
+      resetSample(pg, uploads);
+      SampleApplication.createDatabase(pg, LocalPlan.DATABASE, scale);
+      SampleApplication.createUploads(uploads, 200);
+      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir);
+
+      step("dr storage init");
+      for (StorageSetup.Step s : StorageSetup.init(clients.client(plan.storage()), plan.storage())) {
+        out.printf("  %-11s %-11s %s%n", s.name(), s.outcome(), s.detail());
+      }
+      clients.store(plan.storage()).putIfAbsent(BackupKeys.root(plan.storage()) + LocalPlan.ENV_KEY,
+          ("# the application's environment, restored by the application recovery\n"
+              + "DATABASE_URL=postgresql://" + pg.host() + ":" + pg.port() + "/" + LocalPlan.DATABASE
+              + "\nUPLOADS_DIR=" + uploads.toAbsolutePath() + "\nSESSION_SECRET=drill-only\n")
+              .getBytes(StandardCharsets.UTF_8), "text/plain");
+
+      WorkerSecrets secrets =
+          new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
+      try (DrWorker worker = DrWorker.start(temporal.client(), secrets)) {
+        step("dr backup database --wait   and   dr backup files --wait");
+        WorkflowStub db = BackupRuns.startDatabase(temporal.client(), plan, "drill");
+        WorkflowStub files = BackupRuns.startFiles(temporal.client(), plan, "drill");
+        BackupResult dbResult = BackupRuns.await(db);
+        BackupResult filesResult = BackupRuns.await(files);
+        for (BackupResult r : List.of(dbResult, filesResult)) {
+          out.printf("  %s committed: %s (%s)%n", r.backupId(), r.dataKey(),
+              BackupTable.human(r.sizeBytes()));
+        }
+        if (temporal.realServer()) {
+          step("dr schedules apply");
+          ScheduleSync.apply(io.temporal.client.schedules.ScheduleClient.newInstance(
+                  temporal.service()), plan, "schedule")
+              .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
+        }
+        step("dr backups list");
+        BackupCatalog catalog = StorageActivitiesImpl.catalog(clients.store(plan.storage()));
+        BackupTable.print(catalog.backups(), catalog.orphans().size(), out);
+        step("dr backups verify (re-read from S3, size + SHA-256)");
+        for (BackupResult r : List.of(dbResult, filesResult)) {
+          VerifyBackupResult v =
+              new BackupVerifier(clients.store(plan.storage()), b -> {}).verify(r.backupId());
+          out.printf("  %s %s%n", r.backupId(), v.valid() ? "VALID" : "INVALID: " + v.problem());
+        }
+
+        Map<String, DataFingerprint.Table> dbBefore;
+        try (Connection c = pg.connect(LocalPlan.DATABASE)) {
+          dbBefore = DataFingerprint.database(c);
+        }
+        Map<String, String> filesBefore = DataFingerprint.tree(uploads);
+
+        step("DISASTER: database '" + LocalPlan.DATABASE + "' dropped, " + uploads + " deleted");
+        pg.dropDatabase(LocalPlan.DATABASE);
+        deleteTree(uploads);
+        app.undeploy();
+
+        step("dr recover --incident " + incident + " --scope database,files,application"
+            + (interactive ? "   (you approve)" : "   (the drill approves as level 1)"));
+        RecoveryRuns.start(temporal.client(), plan, incident,
+            List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
+            Tier.CRITICAL, null, null, "drill");
+        RecoveryReport report =
+            RecoveryRuns.follow(temporal.client(), incident, out, approver(plan));
+
+        step("verification against the data as it was before the disaster");
+        boolean ok = report.outcome() == Outcome.RECOVERED;
+        try (Connection c = pg.connect(LocalPlan.DATABASE)) {
+          Map<String, DataFingerprint.Table> after = DataFingerprint.databaseLike(c, dbBefore);
+          boolean same = after.equals(dbBefore);
+          out.printf("  database: %d tables, row counts and ordered md5 %s%n", after.size(),
+              same ? "IDENTICAL" : "DIFFERENT");
+          boolean v3 = c.getMetaData().getTables(null, "public", "message_feedback", null).next();
+          out.printf("  pending migration V3 (message_feedback) %s%n", v3 ? "applied" : "MISSING");
+          ok &= same && v3;
+        }
+        boolean sameFiles = Files.isDirectory(uploads) && DataFingerprint.tree(uploads).equals(filesBefore);
+        out.printf("  uploads: %d entries %s%n", filesBefore.size(),
+            sameFiles ? "IDENTICAL byte for byte" : "DIFFERENT");
+        out.printf("  stakeholder notifications received by the webhook: %d%n",
+            app.notifications().size());
+        ok &= sameFiles;
+
+        step("the incident report (" + report.markdownKey() + ")");
+        out.println(ReportMarkdown.render(report));
+        out.printf("%ndrill done in %d s: %s%n", Duration.between(t0, Instant.now()).toSeconds(),
+            ok ? "RECOVERED, data verified" : "THE DRILL FAILED");
+        if (keepRunning) {
+          out.println("the stack keeps running; press Ctrl-C to stop");
+          Thread.currentThread().join();
+        }
+        return ok;
+      }
+    }
+  }
+
+  /** The drill's approvers: the first approver of the pending level, or you (--interactive). */
+  private Function<PendingDecision, ApprovalDecision> approver(DrPlan plan) {
+    if (!interactive) {
+      return p -> new ApprovalDecision(p.approvers().get(0),
+          p.kind() == io.drorch.workflows.approval.DecisionKind.DESTRUCTIVE_STEP
+              ? Verdict.APPROVE : Verdict.ABORT, p.step(), "given by the local drill");
+    }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    return p -> {
+      try {
+        out.printf("  answer as one of %s — verdict (%s): ", p.approvers(),
+            p.kind() == io.drorch.workflows.approval.DecisionKind.DESTRUCTIVE_STEP
+                ? "approve/reject" : "retry/skip/abort");
+        out.flush();
+        String line = in.readLine();
+        if (line == null || line.isBlank()) {
+          return null;
+        }
+        return new ApprovalDecision(p.approvers().get(0),
+            Verdict.valueOf(line.trim().toUpperCase()), p.step(), "interactive drill");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+  }
+
+  /** A drill run again starts from the same sample: the previous run's data and copies go. */
+  private static void resetSample(LocalPostgres pg, Path uploads) throws Exception {
+    try (Connection c = pg.connect("postgres");
+        var r = c.createStatement().executeQuery(
+            "SELECT datname FROM pg_database WHERE datname LIKE '" + LocalPlan.DATABASE + "%'")) {
+      List<String> names = new java.util.ArrayList<>();
+      while (r.next()) {
+        names.add(r.getString(1));
+      }
+      names.forEach(pg::dropDatabase);
+    }
+    Path parent = uploads.toAbsolutePath().getParent();
+    if (Files.isDirectory(parent)) {
+      try (var s = Files.list(parent)) {
+        for (Path p : s.filter(p -> p.getFileName().toString().startsWith("uploads")).toList()) {
+          deleteTree(p);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws java.io.IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var s = Files.walk(root)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private void step(String what) {
+    out.println();
+    out.println("== " + what);
+  }
+}
