@@ -1,0 +1,189 @@
+package io.drorch.starter.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.starter.TestStack;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.demo.DataFingerprint;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.backup.BackupResult;
+import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.recovery.Outcome;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.drorch.workflows.recovery.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Recoveries end to end on the real Temporal dev server, PostgreSQL and S3, with the worker's real
+ * activities: after a disaster the data is back exactly as backed up, pending migrations applied,
+ * the previous database and directory kept, the live data untouched until approval.
+ */
+class RecoveryEndToEndTest {
+  static final List<RecoveryScope> DATA = List.of(RecoveryScope.DATABASE, RecoveryScope.FILES);
+
+  private DrPlan plan(TestStack stack, String name) throws Exception {
+    DrPlan base = stack.samplePlan(name, name.replace('_', '-'));
+    DatabaseTarget db = base.database();
+    String migrations = "filesystem:" + SampleApplication.migrationsDir() + ",filesystem:"
+        + SampleApplication.pendingMigrationsDir();
+    return new DrPlan(base.application(), base.objectives(),
+        new DatabaseTarget(db.host(), db.port(), db.name(), db.user(), migrations, db.compression()),
+        base.files(), base.storage(), base.schedules(), base.escalation(), base.notifications(),
+        null, new RecoverySettings(stack.dir.resolve("work-" + name).toString(), 2,
+            List.of("SELECT count(*) > 0 FROM users"), "remind", Duration.ofHours(1)));
+  }
+
+  private static Map<String, DataFingerprint.Table> db(TestStack stack, String name)
+      throws Exception {
+    try (Connection c = stack.pg.connect(name)) {
+      return DataFingerprint.database(c);
+    }
+  }
+
+  private static PendingDecision awaitPending(RecoveryWorkflow wf, String step) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (PendingDecision p : wf.status().pending()) {
+        if (p.step().equals(step)) {
+          return p;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(step + " never became pending: " + wf.status());
+  }
+
+  @Test
+  void recoversDatabaseAndUploadsExactlyAndKeepsWhatWasThere() throws Exception {
+    TestStack stack = TestStack.get();
+    DrPlan plan = plan(stack, "e2e_full");
+    Path uploads = Path.of(plan.files().uploadsDir());
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), plan, "test"));
+    var dbAtBackup = db(stack, "e2e_full");
+    var filesAtBackup = DataFingerprint.tree(uploads);
+
+    // the disaster: rows lost, files lost
+    try (Connection c = stack.pg.connect("e2e_full")) {
+      c.createStatement().execute("DELETE FROM messages WHERE id % 2 = 0");
+    }
+    try (var s = Files.walk(uploads)) {
+      for (Path p : s.filter(Files::isRegularFile).limit(10).toList()) {
+        Files.delete(p);
+      }
+    }
+    var dbDamaged = db(stack, "e2e_full");
+    var filesDamaged = DataFingerprint.tree(uploads);
+    assertNotEquals(dbAtBackup, dbDamaged);
+
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-1", DATA,
+        Tier.CRITICAL, null, null, "test");
+    awaitPending(wf, "database-swap");
+    awaitPending(wf, "files-swap");
+    // restored and verified, not yet approved: the live data is untouched
+    assertEquals(dbDamaged, db(stack, "e2e_full"));
+    assertEquals(filesDamaged, DataFingerprint.tree(uploads));
+
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-1", "alice", Verdict.APPROVE,
+        "database-swap", "verified");
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-1", "alice", Verdict.APPROVE,
+        "files-swap", null);
+    RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-1");
+
+    assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
+    try (Connection c = stack.pg.connect("e2e_full")) {
+      assertEquals(dbAtBackup, DataFingerprint.databaseLike(c, dbAtBackup));
+      assertTrue(c.getMetaData().getTables(null, "public", "message_feedback", null).next(),
+          "pending migration V3 applied");
+    }
+    assertEquals(filesAtBackup, DataFingerprint.tree(uploads));
+    assertEquals(dbDamaged, db(stack, "e2e_full_pre_e2e_1"), "the previous database is kept");
+    assertEquals(filesDamaged, DataFingerprint.tree(Path.of(uploads + ".pre-E2E-1")),
+        "the previous directory is kept");
+    assertEquals(2, report.decisions().size());
+    assertTrue(report.markdownKey().endsWith(".md"), report.markdownKey());
+    assertTrue(stack.clients.store(plan.storage()).head(report.markdownKey()).isPresent());
+    assertTrue(report.rpoAchieved().get("database").compareTo(Duration.ofMinutes(10)) < 0);
+  }
+
+  @Test
+  void corruptNewestBackupIsDetectedAndThePreviousValidOneIsUsed() throws Exception {
+    TestStack stack = TestStack.get();
+    DrPlan plan = plan(stack, "e2e_corrupt");
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    var dbAtFirstBackup = db(stack, "e2e_corrupt");
+    try (Connection c = stack.pg.connect("e2e_corrupt")) {
+      c.createStatement().execute("DELETE FROM messages WHERE id % 3 = 0");
+    }
+    Thread.sleep(1100); // a later backup id
+    BackupResult newest =
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    flipOneByte(stack, plan, newest.dataKey());
+    stack.pg.dropDatabase("e2e_corrupt");
+
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-2",
+        List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
+    awaitPending(wf, "database-swap");
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-2", "dana", Verdict.APPROVE, null, null);
+    RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-2");
+
+    assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
+    assertNotEquals(newest.backupId(), report.backups().get(0).backupId());
+    assertTrue(report.backups().get(0).rejected().get(0).startsWith(newest.backupId()),
+        report.backups().get(0).rejected().toString());
+    try (Connection c = stack.pg.connect("e2e_corrupt")) {
+      assertEquals(dbAtFirstBackup, DataFingerprint.databaseLike(c, dbAtFirstBackup));
+    }
+    try (Connection c = stack.pg.connect("postgres")) {
+      assertFalse(c.createStatement().executeQuery(
+              "SELECT 1 FROM pg_database WHERE datname = 'e2e_corrupt_pre_e2e_2'").next(),
+          "the dropped database left nothing to keep");
+    }
+  }
+
+  @Test
+  void rejectionLeavesTheLiveDatabaseAsItWas() throws Exception {
+    TestStack stack = TestStack.get();
+    DrPlan plan = plan(stack, "e2e_reject");
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    try (Connection c = stack.pg.connect("e2e_reject")) {
+      c.createStatement().execute("DELETE FROM messages WHERE id % 5 = 0");
+    }
+    var live = db(stack, "e2e_reject");
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-3",
+        List.of(RecoveryScope.DATABASE), Tier.NON_CRITICAL, null, null, "test");
+    awaitPending(wf, "database-swap");
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "bob", Verdict.REJECT, null, "no");
+    RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-3");
+
+    assertEquals(Outcome.ABORTED, report.outcome());
+    assertEquals(live, db(stack, "e2e_reject"));
+  }
+
+  private static void flipOneByte(TestStack stack, DrPlan plan, String key) throws Exception {
+    var store = stack.clients.store(plan.storage());
+    byte[] data;
+    try (var in = store.open(key)) {
+      data = in.readAllBytes();
+    }
+    data[data.length / 2] ^= 0x01;
+    stack.clients.client(plan.storage()).putObject(
+        b -> b.bucket(plan.storage().bucket()).key(key), RequestBody.fromBytes(data));
+  }
+}
