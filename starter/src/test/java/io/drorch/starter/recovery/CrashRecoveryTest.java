@@ -1,0 +1,181 @@
+package io.drorch.starter.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.starter.TestStack;
+import io.drorch.starter.WorkerProcess;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.demo.DataFingerprint;
+import io.drorch.starter.local.LocalTemporal;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.recovery.Outcome;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.drorch.workflows.recovery.Tier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * kill -9 of the worker while pg_restore runs and while files are extracted: a new worker
+ * finishes the recovery with correct data. Runs on its own Temporal dev server, so only the
+ * worker processes started here poll it.
+ */
+class CrashRecoveryTest {
+  static TestStack stack;
+  static LocalTemporal temporal;
+  static Path logs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.get();
+    temporal = LocalTemporal.startRealServer(stack.dir.resolve("crash-temporal"));
+    logs = stack.dir.resolve("crash-logs");
+  }
+
+  @AfterAll
+  static void stop() {
+    temporal.close();
+  }
+
+  private DrPlan plan(String name, int scale, int files) throws Exception {
+    SampleApplication.createDatabase(stack.pg, name, scale);
+    Path uploads = stack.dir.resolve("uploads-" + name);
+    SampleApplication.createUploads(uploads, files);
+    String bucket = name.replace('_', '-');
+    stack.s3.createBucket(bucket);
+    DrPlan p = TestStack.plan(
+        new io.drorch.workflows.plan.DatabaseTarget(stack.pg.host(), stack.pg.port(), name,
+            stack.pg.superuser(), null, "gzip"),
+        new FilesTarget(uploads.toString()), stack.storage(bucket));
+    return new DrPlan(p.application(), p.objectives(), p.database(), p.files(), p.storage(),
+        p.schedules(), p.escalation(), p.notifications(), null,
+        new RecoverySettings(stack.dir.resolve("crash-work-" + name).toString(), 2, List.of(),
+            "remind", Duration.ofHours(1)));
+  }
+
+  @Test
+  void killedDuringPgRestoreANewWorkerFinishesWithCorrectData() throws Exception {
+    DrPlan plan = plan("crash_db", 25, 10);
+    String restoreDb = "crash_db_restore_crash_1";
+    try (WorkerProcess first = WorkerProcess.start(temporal.target(), stack, logs.resolve("db-1.log"))) {
+      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
+      var before = fingerprint("crash_db");
+      stack.pg.dropDatabase("crash_db");
+
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-1",
+          List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
+      await("pg_restore into " + restoreDb + " running", Duration.ofMinutes(2),
+          () -> processRunning("pg_restore", restoreDb));
+      first.kill9();
+
+      try (WorkerProcess second =
+          WorkerProcess.start(temporal.target(), stack, logs.resolve("db-2.log"))) {
+        await("database-swap pending", Duration.ofMinutes(3),
+            () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")));
+        RecoveryRuns.decide(temporal.client(), "CRASH-1", "alice", Verdict.APPROVE, null, null);
+        RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-1");
+        assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
+      }
+      try (Connection c = stack.pg.connect("crash_db")) {
+        assertEquals(before, DataFingerprint.databaseLike(c, before));
+      }
+    }
+  }
+
+  @Test
+  void killedDuringExtractionANewWorkerFinishesWithIdenticalFiles() throws Exception {
+    DrPlan plan = plan("crash_files", 1, 1500);
+    Path uploads = Path.of(plan.files().uploadsDir());
+    Path staging = Path.of(uploads + ".restore-CRASH-2");
+    try (WorkerProcess first =
+        WorkerProcess.start(temporal.target(), stack, logs.resolve("files-1.log"))) {
+      BackupRuns.await(BackupRuns.startFiles(temporal.client(), plan, "test"));
+      var before = DataFingerprint.tree(uploads);
+      deleteTree(uploads);
+
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-2",
+          List.of(RecoveryScope.FILES), Tier.CRITICAL, null, null, "test");
+      await("extraction into " + staging + " under way", Duration.ofMinutes(2),
+          () -> countFiles(staging) > 20);
+      first.kill9();
+      long partial = countFiles(staging);
+
+      try (WorkerProcess second =
+          WorkerProcess.start(temporal.target(), stack, logs.resolve("files-2.log"))) {
+        await("files-swap pending", Duration.ofMinutes(3),
+            () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("files-swap")));
+        RecoveryRuns.decide(temporal.client(), "CRASH-2", "alice", Verdict.APPROVE, null, null);
+        RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-2");
+        assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
+      }
+      assertTrue(partial < before.size(), "killed mid-way: " + partial + " of " + before.size());
+      assertEquals(before, DataFingerprint.tree(uploads));
+    }
+  }
+
+  private static java.util.Map<String, DataFingerprint.Table> fingerprint(String db)
+      throws Exception {
+    try (Connection c = stack.pg.connect(db)) {
+      return DataFingerprint.database(c);
+    }
+  }
+
+  private static boolean processRunning(String program, String argument) {
+    try (var procs = Files.list(Path.of("/proc"))) {
+      return procs.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
+          return cmd.contains(program) && cmd.contains(argument);
+        } catch (Exception gone) {
+          return false;
+        }
+      });
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static long countFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).count();
+    } catch (Exception racing) {
+      return 0;
+    }
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("timed out waiting for: " + what);
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
