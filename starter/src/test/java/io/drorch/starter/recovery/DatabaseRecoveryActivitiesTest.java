@@ -243,14 +243,47 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void zstdBackupRestoresToo() throws Exception {
+    java.util.concurrent.atomic.AtomicLong beat = new java.util.concurrent.atomic.AtomicLong(-1);
+    env.setActivityHeartbeatListener(Long.class, beat::set);
     long t0 = System.nanoTime();
     RestoreDatabaseResult r = recovery.restoreFromBackup(
         restoreInput("INC-10", "ai_docs_z", "ai_docs_restore_inc_10", zstdBackup));
+    assertTrue(beat.get() > 0, "no byte progress heartbeat: " + beat.get());
     System.out.printf("zstd restore: %d ms (%d bytes)%n", ms(t0), r.downloadedBytes());
     assertEquals(original, fingerprint("ai_docs_restore_inc_10"));
     try (Stream<Path> files = Files.list(tmp.resolve("work").resolve("INC-10"))) {
       assertEquals(List.of(zstdBackup.backupId() + ".dump.zst"),
           files.map(p -> p.getFileName().toString()).toList(), "decompressed dump not removed");
+    }
+  }
+
+  /**
+   * A plan user that is not a superuser (CREATEDB only) restores with --no-owner: everything then
+   * belongs to it, and it can swap the database in.
+   */
+  @Test
+  void nonSuperuserRestoresWithoutOwnersAndSwaps() throws Exception {
+    sql("postgres", "CREATE ROLE restorer LOGIN CREATEDB PASSWORD 'restorer-pw'");
+    TestActivityEnvironment own = TestActivityEnvironment.newInstance();
+    try {
+      own.registerActivitiesImplementations(new PostgresRecoveryActivitiesImpl(
+          DatabaseCredentials.fixed("restorer-pw"), clients));
+      PostgresRecoveryActivities a = own.newActivityStub(PostgresRecoveryActivities.class,
+          options());
+      DatabaseTarget live = new DatabaseTarget(pg.host(), pg.port(), "ai_docs_ns", "restorer",
+          null, null);
+      a.restoreFromBackup(new RestoreDatabaseInput("INC-16", live, "ai_docs_restore_inc_16",
+          storage(), gzipBackup, tmp.resolve("work").toString(), 2));
+      assertEquals(original, fingerprint("ai_docs_restore_inc_16"));
+      assertEquals("restorer", owner("ai_docs_restore_inc_16"));
+      assertTrue(exists("ai_docs_restore_inc_16", "SELECT bool_and(tableowner = 'restorer')"
+          + " FROM pg_tables WHERE schemaname = 'public'"));
+      SwapDatabaseInput in = new SwapDatabaseInput(live, "ai_docs_restore_inc_16", "ai_docs_ns_old");
+      assertEquals(new SwapDatabaseResult("ai_docs_ns", null), a.swapDatabase(in));
+      assertEquals(new SwapDatabaseResult("ai_docs_ns", null), a.swapDatabase(in));
+      assertEquals(original, fingerprint("ai_docs_ns"));
+    } finally {
+      own.close();
     }
   }
 
