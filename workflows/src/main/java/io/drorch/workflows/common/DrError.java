@@ -20,7 +20,15 @@ public enum DrError {
   STORAGE_UNAVAILABLE(true),
   MANIFEST_CONFLICT(false),
   CHECKSUM_MISMATCH(false),
-  BACKUP_NOT_FOUND(false);
+  BACKUP_NOT_FOUND(false),
+  /** pg_restore (or zstd before it) failed: a partial restored database is dropped on retry. */
+  RESTORE_FAILED(true),
+  /** A Flyway migration failed on the restored database: a person must fix the migration. */
+  MIGRATION_FAILED(false),
+  /** The restored database could not be checked (not: a check found a problem, that is data). */
+  INTEGRITY_FAILED(true),
+  /** A database rename cannot proceed (e.g. the keep-as name is taken): needs a person. */
+  SWAP_CONFLICT(false);
 
   private final boolean retryable;
 
