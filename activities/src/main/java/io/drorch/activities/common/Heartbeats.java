@@ -12,6 +12,15 @@ public final class Heartbeats {
 
   private Heartbeats() {}
 
+  /** The running activity's context, or empty outside an activity (the CLI, plain unit tests). */
+  public static java.util.Optional<io.temporal.activity.ActivityExecutionContext> context() {
+    try {
+      return java.util.Optional.of(Activity.getExecutionContext());
+    } catch (RuntimeException | Error notInActivity) {
+      return java.util.Optional.empty();
+    }
+  }
+
   public static LongConsumer bytesProgress() {
     final io.temporal.activity.ActivityExecutionContext ctx;
     try {

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** The JSON mapping of everything we store (manifests, listings, reports): ISO-8601 times. */
+/** The JSON mapping of everything we store (manifests, listings, reports): ISO-8601 times and durations. */
 public final class Json {
   private static final ObjectMapper MAPPER =
       new ObjectMapper()
           .findAndRegisterModules()
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(SerializationFeature.INDENT_OUTPUT);
 

@@ -67,6 +67,16 @@ public final class BackupStore {
     }
   }
 
+  /**
+   * Writes a small object, replacing any object with the key. Only for reports, which are
+   * rewritten per incident; backups and manifests use {@link #putIfAbsent}.
+   */
+  public void put(String key, byte[] body, String contentType) {
+    s3.putObject(
+        PutObjectRequest.builder().bucket(target.bucket()).key(key).contentType(contentType).build(),
+        RequestBody.fromBytes(body));
+  }
+
   /** Size and modification time of an object, or empty when there is none. */
   public Optional<ObjectInfo> head(String key) {
     try {

@@ -9,13 +9,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drorch.workflows.plan.ApplicationTarget;
 import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DeployHook;
+import io.drorch.workflows.plan.EnvironmentSource;
+import io.drorch.workflows.plan.HealthCheck;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.EscalationLevel;
 import io.drorch.workflows.plan.FilesTarget;
 import io.drorch.workflows.plan.NotificationChannel;
 import io.drorch.workflows.plan.NotificationSettings;
 import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.plan.ScheduleSettings;
 import io.drorch.workflows.plan.StorageTarget;
 import java.io.IOException;
@@ -52,6 +57,18 @@ public final class PlanLoader {
   static final Set<String> COMPRESSIONS = Set.of("gzip", "zstd");
   static final Set<String> CHANNEL_TYPES = Set.of("log", "webhook");
   static final int ESCALATION_LEVELS = 4;
+  static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
+  static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
+  static final Duration DEFAULT_DEPLOY_TIMEOUT = Duration.ofMinutes(10);
+  static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(5);
+  static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(2);
+  static final Duration DEFAULT_MONITOR_WINDOW = Duration.ofMinutes(15);
+  static final String DEFAULT_WORK_DIR = "/var/tmp/dr-orchestrator";
+  static final int DEFAULT_RESTORE_JOBS = 2;
+  static final Duration DEFAULT_REMINDER_INTERVAL = Duration.ofHours(1);
+  /** The recovery section when the plan has none. */
+  public static final RecoverySettings DEFAULT_RECOVERY = new RecoverySettings(
+      DEFAULT_WORK_DIR, DEFAULT_RESTORE_JOBS, List.of(), "remind", DEFAULT_REMINDER_INTERVAL);
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
       "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
@@ -161,6 +178,8 @@ public final class PlanLoader {
       ScheduleSettings schedules = schedules(top.obj("schedules"));
       List<EscalationLevel> escalation = escalation(top.list("escalation"), "escalation");
       NotificationSettings notifications = notifications(top.obj("notifications"));
+      ApplicationTarget deployment = deployment(top.optionalObj("deployment"));
+      RecoverySettings recovery = recovery(top.optionalObj("recovery"));
       top.finish();
 
       warnings(objectives, schedules, escalation, storage);
@@ -168,7 +187,7 @@ public final class PlanLoader {
         return null;
       }
       return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
-          notifications, null, null);
+          notifications, deployment, recovery);
     }
 
     // --- sections -------------------------------------------------------------------------------
@@ -429,6 +448,172 @@ public final class PlanLoader {
       }
       o.finish();
       return new NotificationSettings(progress, channels);
+    }
+
+    /** Optional section: null means the application is not recovered by the orchestrator. */
+    ApplicationTarget deployment(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      DeployHook deploy = deployHook(o.obj("deploy"));
+      EnvironmentSource environment = environment(o.optionalObj("environment"));
+      HealthCheck health = health(o.obj("health"));
+      Duration monitorWindow = o.duration("monitor-window", DEFAULT_MONITOR_WINDOW);
+      o.finish();
+      return new ApplicationTarget(deploy, environment, health, monitorWindow);
+    }
+
+    DeployHook deployHook(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      boolean hasCommand = o.has("command");
+      boolean hasUrl = o.has("url");
+      List<String> command = null;
+      String url = null;
+      String method = null;
+      if (hasCommand && o.node.get("command").isTextual()) {
+        o.string("command", false);
+        o.error("command", o.node.get("command").asText(), "must be a list of arguments, never a"
+            + " shell string: write [\"/opt/app/deploy.sh\", \"--version\", \"latest\"]");
+      } else if (hasCommand) {
+        command = o.strings("command", true);
+        if (command != null && command.isEmpty()) {
+          o.error("command", "[]", "needs at least the program to run");
+        } else if (command != null && command.get(0) != null) {
+          String program = command.get(0);
+          if (program.chars().anyMatch(Character::isWhitespace)) {
+            o.error("command[0]", program, "is one argument; give each argument as its own list"
+                + " item (the command never runs through a shell)");
+          } else if (program.contains("/") && !program.startsWith("/")) {
+            o.error("command[0]", program, "must be an absolute path (starting with /) or a"
+                + " program name found on the worker's PATH");
+          }
+        }
+      }
+      if (hasUrl) {
+        url = o.string("url", true);
+        if (url != null) {
+          String problem = httpUrlProblem(url);
+          if (problem != null) {
+            o.error("url", masked(url), problem);
+          }
+        }
+      }
+      if (hasCommand == hasUrl) {
+        errors.add(new PlanProblem(o.path, hasCommand ? "command and url" : null,
+            "needs exactly one of command (an argument list run on the worker's host) or url"
+                + " (an http(s) deploy webhook)"));
+      }
+      if (o.has("method")) {
+        String given = o.string("method", true);
+        method = given == null ? null : given.toUpperCase(Locale.ROOT);
+        if (method != null) {
+          if (!hasUrl) {
+            o.error("method", method, "only a url deploy hook takes a method");
+          } else if (!DEPLOY_METHODS.contains(method)) {
+            String close = DEPLOY_METHODS.stream().filter(m -> levenshtein(m, given.toUpperCase(Locale.ROOT)) <= 2)
+                .sorted().findFirst().map(m -> "; did you mean " + m + "?").orElse("");
+            o.error("method", method, "must be one of GET, POST, PUT, PATCH" + close);
+          }
+        }
+      } else if (hasUrl) {
+        method = "POST";
+      }
+      Duration timeout = o.duration("timeout", DEFAULT_DEPLOY_TIMEOUT);
+      o.finish();
+      return new DeployHook(command, url, method, timeout);
+    }
+
+    EnvironmentSource environment(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String from = o.string("from", true);
+      if (from != null) {
+        if (from.startsWith("s3:")) {
+          String key = from.substring(3);
+          if (key.isEmpty() || key.startsWith("/") || key.endsWith("/")) {
+            o.error("from", from, "s3: takes a key under the storage prefix, e.g. s3:config/app.env");
+          } else if (List.of(key.split("/")).contains("..") || key.contains("//")) {
+            o.error("from", from, "must not contain .. or empty segments");
+          }
+        } else {
+          String problem = absoluteFileProblem(from);
+          if (problem != null) {
+            o.error("from", from, "must be s3:KEY (a key under the storage prefix) or " + problem);
+          }
+        }
+      }
+      String to = o.string("to", true);
+      if (to != null) {
+        String problem = absoluteFileProblem(to);
+        if (problem != null) {
+          o.error("to", to, "must be " + problem);
+        }
+      }
+      o.finish();
+      return new EnvironmentSource(from, to);
+    }
+
+    HealthCheck health(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String url = o.string("url", true);
+      if (url != null) {
+        String problem = httpUrlProblem(url);
+        if (problem != null) {
+          o.error("url", masked(url), problem);
+        }
+      }
+      Integer status = o.integer("expect-status", 200);
+      if (status != null && (status < 100 || status > 599)) {
+        o.error("expect-status", String.valueOf(status), "must be an HTTP status between 100 and 599");
+      }
+      Duration timeout = o.duration("timeout", DEFAULT_HEALTH_TIMEOUT);
+      Duration interval = o.duration("interval", DEFAULT_HEALTH_INTERVAL);
+      if (timeout != null && interval != null && interval.compareTo(timeout) >= 0) {
+        o.error("interval", Durations.compact(interval),
+            "must be shorter than the timeout (" + Durations.compact(timeout) + ")");
+      }
+      o.finish();
+      return new HealthCheck(url, status == null ? 0 : status, timeout, interval);
+    }
+
+    /** Optional section: missing means the defaults, never null. */
+    RecoverySettings recovery(Obj o) {
+      if (o == null) {
+        return DEFAULT_RECOVERY;
+      }
+      String workDir = o.string("work-dir", false);
+      if (workDir == null) {
+        workDir = DEFAULT_WORK_DIR;
+      } else {
+        String problem = absoluteFileProblem(workDir);
+        if (problem != null) {
+          o.error("work-dir", workDir, "must be " + problem);
+        }
+      }
+      Integer jobs = o.integer("restore-jobs", DEFAULT_RESTORE_JOBS);
+      if (jobs != null && (jobs < 1 || jobs > 64)) {
+        o.error("restore-jobs", String.valueOf(jobs), "must be between 1 and 64 (pg_restore -j)");
+      }
+      List<String> checks = o.strings("integrity-checks", false);
+      String onUnanswered = o.string("on-unanswered", false);
+      if (onUnanswered == null) {
+        onUnanswered = "remind";
+      } else if (!ON_UNANSWERED.contains(onUnanswered.toLowerCase(Locale.ROOT))) {
+        o.error("on-unanswered", onUnanswered, "must be remind (keep waiting and reminding after the"
+            + " last level) or abort" + suggestion(onUnanswered, ON_UNANSWERED));
+      } else {
+        onUnanswered = onUnanswered.toLowerCase(Locale.ROOT);
+      }
+      Duration reminder = o.duration("reminder-interval", DEFAULT_REMINDER_INTERVAL);
+      o.finish();
+      return new RecoverySettings(workDir, jobs == null ? DEFAULT_RESTORE_JOBS : jobs,
+          checks == null ? List.of() : checks.stream().filter(c -> c != null).toList(),
+          onUnanswered, reminder);
     }
 
     // --- warnings -------------------------------------------------------------------------------
@@ -693,6 +878,20 @@ public final class PlanLoader {
         return (ArrayNode) v;
       }
 
+      boolean has(String key) {
+        JsonNode v = node.get(key);
+        return v != null && !v.isNull();
+      }
+
+      /** A section that may be left out: null when it is (no error). */
+      Obj optionalObj(String key) {
+        if (!has(key)) {
+          known.add(key);
+          return null;
+        }
+        return obj(key);
+      }
+
       Obj obj(String key) {
         JsonNode v = raw(key);
         if (v == null) {
@@ -763,6 +962,18 @@ public final class PlanLoader {
     if (b.startsWith("xn--") || b.startsWith("sthree-") || b.endsWith("-s3alias")
         || b.endsWith("--ol-s3") || b.endsWith(".mrap") || b.endsWith("--x-s3")) {
       return "S3 reserves this bucket name prefix/suffix (xn--, sthree-, -s3alias, --ol-s3, --x-s3, .mrap)";
+    }
+    return null;
+  }
+
+  /** null when {@code path} is an absolute, normalized path of a file; else what is wrong. */
+  static String absoluteFileProblem(String path) {
+    if (!path.startsWith("/")) {
+      return "an absolute path (starting with /) on the worker's host";
+    }
+    if (path.endsWith("/") || path.contains("//") || List.of(path.split("/")).contains("..")
+        || List.of(path.split("/")).contains(".")) {
+      return "a normalized absolute path (no . or .. segments, no //, no trailing /)";
     }
     return null;
   }

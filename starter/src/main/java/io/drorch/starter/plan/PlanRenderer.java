@@ -1,10 +1,15 @@
 package io.drorch.starter.plan;
 
+import io.drorch.workflows.plan.ApplicationTarget;
 import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.plan.DeployHook;
+import io.drorch.workflows.plan.EnvironmentSource;
+import io.drorch.workflows.plan.HealthCheck;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.EscalationLevel;
 import io.drorch.workflows.plan.NotificationChannel;
 import io.drorch.workflows.plan.Objectives;
+import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.plan.ScheduleSettings;
 import io.drorch.workflows.plan.StorageTarget;
 import java.net.URI;
@@ -39,6 +44,7 @@ public final class PlanRenderer {
     DatabaseTarget db = plan.database();
     Objectives o = plan.objectives();
     ScheduleSettings sch = plan.schedules();
+    RecoverySettings rec = plan.recovery() == null ? PlanLoader.DEFAULT_RECOVERY : plan.recovery();
     String root = "s3://" + s.bucket() + "/" + (s.prefix() == null || s.prefix().isEmpty() ? "" : s.prefix() + "/");
     String aws = s.endpoint() == null ? "aws s3" : "aws --endpoint-url " + s.endpoint() + " s3";
 
@@ -139,7 +145,14 @@ public final class PlanRenderer {
     } else {
       line(md, "3. Apply any pending migrations");
     }
-    line(md, "4. Verify data integrity");
+    if (rec.integrityChecks().isEmpty()) {
+      line(md, "4. Verify data integrity");
+    } else {
+      line(md, "4. Verify data integrity: each query must print `t`");
+      String psql = "psql -h " + db.host() + (db.port() == 5432 ? "" : " -p " + db.port())
+          + " -U " + db.user() + " -d " + db.name() + " -tAc ";
+      code(md, rec.integrityChecks().stream().map(q -> psql + shellQuote(q)).toArray(String[]::new));
+    }
     line(md, "");
     line(md, "The automated recovery restores into a new database, migrates and verifies it, and only"
         + " then swaps it in; the old database is kept.");
@@ -155,10 +168,7 @@ public final class PlanRenderer {
     line(md, "3. Verify file integrity (`<id>.listing.jsonl` holds every file's size and SHA-256)");
     line(md, "");
     line(md, "### Application Recovery");
-    line(md, "1. Deploy the latest version of the application");
-    line(md, "2. Restore environment variables");
-    line(md, "3. Verify application functionality");
-    line(md, "4. Monitor for any issues");
+    application(md, plan.deployment(), root, aws);
     line(md, "");
 
     line(md, "## Communication Plan");
@@ -191,8 +201,11 @@ public final class PlanRenderer {
     }
     line(md, "");
     line(md, "An approval request goes to level 1 first; when nobody answers within that level's"
-        + " time it moves to the next level. Destructive steps are never approved automatically:"
-        + " after the last level the request stays open and reminders continue.");
+        + " time it moves to the next level. Destructive steps are never approved automatically: "
+        + (rec.abortWhenUnanswered()
+            ? "when the last level does not answer either, the recovery is aborted."
+            : "after the last level the request stays open and a reminder goes out every "
+                + Durations.human(rec.reminderInterval()) + "."));
     line(md, "Approve with `" + CMD_APPROVE + "` (or send the decision from the Temporal CLI or Web UI).");
     line(md, "");
 
@@ -211,6 +224,59 @@ public final class PlanRenderer {
     line(md, "4. Update recovery procedures (`dr-plan.yaml`, then `" + CMD_RENDER + "`)");
     line(md, "5. Conduct team review");
     return md.toString();
+  }
+
+  private static void application(StringBuilder md, ApplicationTarget app, String root, String aws) {
+    if (app == null) {
+      line(md, "1. Deploy the latest version of the application");
+      line(md, "2. Restore environment variables");
+      line(md, "3. Verify application functionality");
+      line(md, "4. Monitor for any issues");
+      line(md, "");
+      line(md, "Not automated: the plan has no `deployment` section (deploy hook, environment, health"
+          + " check). Add one to let `dr recover` bring the application back as well.");
+      return;
+    }
+    DeployHook d = app.deploy();
+    line(md, "1. Deploy the latest version of the application (time limit "
+        + Durations.human(d.timeout()) + "):");
+    if (d.command() != null) {
+      code(md, String.join(" ", d.command().stream().map(PlanRenderer::shellQuote).toList()));
+    } else {
+      code(md, "curl -fsS -X " + d.method() + " " + shellQuote(redacted(d.url())));
+    }
+    EnvironmentSource env = app.environment();
+    if (env == null) {
+      line(md, "2. Restore environment variables (no environment file in the plan)");
+    } else {
+      line(md, "2. Restore environment variables: the env file, readable by its owner only");
+      String from = env.from().startsWith("s3:") ? null : env.from();
+      code(md, from == null
+          ? "(umask 077 && " + aws + " cp " + root + env.from().substring(3) + " " + env.to() + ")"
+          : "install -m 600 " + from + " " + env.to());
+    }
+    HealthCheck h = app.health();
+    line(md, "3. Verify application functionality: the health check must answer " + h.expectStatus()
+        + " within " + Durations.human(h.timeout()));
+    code(md, "curl -s -o /dev/null -w '%{http_code}\\n' " + shellQuote(redacted(h.url()))
+        + "   # expect " + h.expectStatus());
+    line(md, "4. Monitor for any issues: keep checking for " + Durations.human(app.monitorWindow())
+        + " (the automated recovery checks every " + Durations.human(h.interval())
+        + " and reports repeated failures)");
+  }
+
+  /** Single-quotes an argument for a POSIX shell when it needs it. */
+  static String shellQuote(String arg) {
+    if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+      return arg;
+    }
+    return "'" + arg.replace("'", "'\\''") + "'";
+  }
+
+  /** A URL for the document: its query (may carry a token) replaced by {@code ?…}. */
+  private static String redacted(String url) {
+    int q = url.indexOf('?');
+    return PlanLoader.masked(q < 0 ? url : url.substring(0, q) + "?…");
   }
 
   private static String schedule(ScheduleSettings sch, String cron) {

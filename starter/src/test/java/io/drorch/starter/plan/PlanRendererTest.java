@@ -53,4 +53,42 @@ class PlanRendererTest {
     assertContains(md, "aws --endpoint-url http://minio:9000 s3 cp s3://ai-docs-dr-backups/");
     assertContains(md, "pg_restore -h app-db -p 6543 -U ai_docs -d ai_docs <id>.dump");
   }
+
+  @Test
+  void applicationRecoveryShowsTheConcreteDeployEnvironmentAndHealthCommands() {
+    String md = PlanRenderer.markdown(example(Map.of()));
+
+    assertContains(md, "### Application Recovery");
+    assertContains(md, "   /opt/ai-docs/deploy.sh --version latest");
+    assertContains(md, "(umask 077 && aws s3 cp s3://ai-docs-dr-backups/ai-docs-assistant/config/ai-docs.env"
+        + " /etc/ai-docs/app.env)");
+    assertContains(md, "curl -s -o /dev/null -w '%{http_code}\\n' http://localhost:8080/health   # expect 200");
+    assertContains(md, "within 5 minutes");
+    assertContains(md, "keep checking for 15 minutes");
+    assertContains(md, "psql -h localhost -U ai_docs -d ai_docs -tAc 'SELECT count(*) > 0 FROM users'");
+    assertContains(md, "a reminder goes out every 1 hour");
+  }
+
+  @Test
+  void planWithoutDeploymentSaysTheApplicationIsNotAutomated() {
+    String text = PlanFixtures.exampleText();
+    DrPlan plan = PlanLoader.parse(text.substring(0, text.indexOf("\ndeployment:") + 1),
+        Path.of("dr-plan.yaml"), Map.of()).plan();
+    String md = PlanRenderer.markdown(plan);
+
+    assertContains(md, "1. Deploy the latest version of the application\n");
+    assertContains(md, "Not automated: the plan has no `deployment` section");
+  }
+
+  @Test
+  void urlHookIsRenderedAsCurlWithoutItsQuery() {
+    DrPlan plan = PlanLoader.parse(PlanFixtures.exampleWith(
+        "    command: [\"/opt/ai-docs/deploy.sh\", \"--version\", \"latest\"]",
+        "    url: https://ci.example.com/hooks/deploy?token=s3cr3t",
+        "    # method: POST", "    method: PUT"), Path.of("dr-plan.yaml"), Map.of()).plan();
+    String md = PlanRenderer.markdown(plan);
+
+    assertContains(md, "curl -fsS -X PUT 'https://ci.example.com/hooks/deploy?…'");
+    assertTrue(!md.contains("s3cr3t"), md);
+  }
 }

@@ -60,6 +60,20 @@ public final class BackupKeys {
     return dataKey(storage, BackupKind.FILES, backupId, ".listing.jsonl", attempt);
   }
 
+  /**
+   * A report file of an incident: {@code PREFIX/reports/INC-42/recovery-report.md}. Incident ids
+   * and file names are single key segments of letters, digits, {@code . _ -}.
+   */
+  public static String reportKey(StorageTarget storage, String incidentId, String fileName) {
+    for (String part : new String[] {incidentId, fileName}) {
+      if (part == null || !part.matches("[A-Za-z0-9._-]+") || part.matches("\\.+")) {
+        throw new IllegalArgumentException(
+            "not a key segment (letters, digits, . _ - only): " + part);
+      }
+    }
+    return root(storage) + "reports/" + incidentId + "/" + fileName;
+  }
+
   /** The backup id a key belongs to (its file name up to the first dot). */
   public static String backupIdOf(String key) {
     String name = key.substring(key.lastIndexOf('/') + 1);

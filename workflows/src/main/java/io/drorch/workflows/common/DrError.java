@@ -28,7 +28,15 @@ public enum DrError {
   /** The restored database could not be checked (not: a check found a problem, that is data). */
   INTEGRITY_FAILED(true),
   /** A database rename cannot proceed (e.g. the keep-as name is taken): needs a person. */
-  SWAP_CONFLICT(false);
+  SWAP_CONFLICT(false),
+  /** The deploy hook failed or timed out; a human decides (retry / skip / abort), not a retry policy. */
+  APP_DEPLOY_FAILED(false),
+  /** The application did not answer its health check as expected in time, or failed while monitored. */
+  APP_UNHEALTHY(false),
+  /** The environment file to restore is not where the plan says (file or S3 object missing). */
+  ENV_SOURCE_MISSING(false),
+  /** A notification channel failed; retried, and never fails a recovery. */
+  NOTIFY_FAILED(true);
 
   private final boolean retryable;
 

@@ -1,0 +1,69 @@
+package io.drorch.activities.report;
+
+import io.drorch.activities.common.Json;
+import io.drorch.activities.storage.BackupStore;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.activities.storage.StorageErrors;
+import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.ReportActivities;
+import io.drorch.workflows.recovery.ReportLocation;
+import io.drorch.workflows.recovery.WriteReportInput;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stores the incident report as {@code PREFIX/reports/INC-42/recovery-report.md} and {@code
+ * .json}. Idempotent: the same report overwrites the same two keys (the only objects we ever
+ * overwrite; with bucket versioning the earlier versions stay).
+ */
+public class ReportActivitiesImpl implements ReportActivities {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportActivitiesImpl.class);
+  public static final String MARKDOWN_FILE = "recovery-report.md";
+  public static final String JSON_FILE = "recovery-report.json";
+
+  private final S3Clients s3;
+
+  public ReportActivitiesImpl(S3Clients s3) {
+    this.s3 = s3;
+  }
+
+  @Override
+  public ReportLocation writeReport(WriteReportInput input) {
+    if (input == null || input.storage() == null || input.report() == null) {
+      throw DrError.BAD_INPUT.failure("writeReport needs the storage and the report");
+    }
+    StorageTarget storage = input.storage();
+    RecoveryReport r = input.report();
+    String mdKey;
+    String jsonKey;
+    try {
+      mdKey = BackupKeys.reportKey(storage, r.incidentId(), MARKDOWN_FILE);
+      jsonKey = BackupKeys.reportKey(storage, r.incidentId(), JSON_FILE);
+    } catch (IllegalArgumentException e) {
+      throw DrError.BAD_INPUT.failure("Incident id " + r.incidentId() + " cannot name a report: "
+          + e.getMessage(), e);
+    }
+    RecoveryReport stored = withKeys(r, mdKey, jsonKey);
+    BackupStore store = s3.store(storage);
+    try {
+      store.put(jsonKey, Json.bytes(stored), "application/json");
+      store.put(mdKey, ReportMarkdown.render(stored).getBytes(StandardCharsets.UTF_8),
+          "text/markdown; charset=utf-8");
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, storage, "write the report of " + r.incidentId());
+    }
+    LOG.info("Report of {} stored at s3://{}/{}", r.incidentId(), storage.bucket(), mdKey);
+    return new ReportLocation(mdKey, jsonKey);
+  }
+
+  static RecoveryReport withKeys(RecoveryReport r, String mdKey, String jsonKey) {
+    return new RecoveryReport(r.incidentId(), r.application(), r.scope(), r.tier(), r.requestedBy(),
+        r.incidentAt(), r.startedAt(), r.finishedAt(), r.outcome(), r.outcomeDetail(),
+        r.rtoObjective(), r.rtoAchieved(), r.rpoObjective(), r.rpoAchieved(), r.timeline(),
+        r.backups(), r.decisions(), r.notifications(), r.postRecoveryChecklist(), mdKey, jsonKey);
+  }
+}

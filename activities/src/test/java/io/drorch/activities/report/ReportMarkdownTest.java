@@ -1,0 +1,117 @@
+package io.drorch.activities.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.recovery.BackupUsed;
+import io.drorch.workflows.recovery.NotificationRecord;
+import io.drorch.workflows.recovery.Outcome;
+import io.drorch.workflows.recovery.PhaseRecord;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.Tier;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportMarkdownTest {
+  static final Instant INCIDENT = Instant.parse("2026-11-26T01:30:00Z");
+  static final Instant START = Instant.parse("2026-11-26T01:40:00Z");
+
+  static RecoveryReport report() {
+    return new RecoveryReport("INC-42", "AI Docs Assistant",
+        List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
+        Tier.CRITICAL, "alice", INCIDENT, START, START.plus(Duration.ofMinutes(95)),
+        Outcome.RECOVERED, "Database, files and application recovered",
+        Duration.ofHours(4), Duration.ofMinutes(105),
+        Map.of("database", Duration.ofHours(1), "files", Duration.ofHours(24)),
+        Map.of("database", Duration.ofMinutes(35), "files", Duration.ofHours(25).plusMinutes(5)),
+        List.of(
+            new PhaseRecord("notify", "DONE", START, START.plusSeconds(2), "incident-opened sent"),
+            new PhaseRecord("restore database", "DONE", START.plusSeconds(60),
+                START.plusSeconds(60 + 3900), "pg_restore -j 2 | 12 tables\nmigrations: 0"),
+            new PhaseRecord("monitor", "RUNNING", START.plusSeconds(5000), null, null)),
+        List.of(
+            new BackupUsed(BackupKind.DATABASE, "db-20261126T005500Z-3f9a1c",
+                Instant.parse("2026-11-26T00:55:00Z"),
+                "ai-docs/database/db-20261126T005500Z-3f9a1c.dump",
+                List.of("db-20261126T012000Z-aaaaaa: checksum mismatch")),
+            new BackupUsed(BackupKind.FILES, "files-20261125T002500Z-77b0e2",
+                Instant.parse("2026-11-25T00:25:00Z"),
+                "ai-docs/files/files-20261125T002500Z-77b0e2.tar.gz", List.of())),
+        List.of(new DecisionRecord("restore database", "dana", 2, Verdict.APPROVE, "go ahead",
+            START.plusSeconds(40))),
+        List.of(new NotificationRecord("incident-opened", 0, START, true, null),
+            new NotificationRecord("approval-needed", 1, START.plusSeconds(5), false,
+                "NOTIFY_FAILED: webhook http://hooks/… (HTTP 500)")),
+        List.of("Analyze root cause", "Rotate the database password"),
+        "ai-docs/reports/INC-42/recovery-report.md", "ai-docs/reports/INC-42/recovery-report.json");
+  }
+
+  private static void assertContains(String md, String expected) {
+    assertTrue(md.contains(expected), "missing <" + expected + "> in:\n" + md);
+  }
+
+  @Test
+  void rendersSummaryObjectivesTimelineBackupsDecisionsNotificationsAndChecklist() {
+    String md = ReportMarkdown.render(report());
+
+    assertTrue(md.startsWith("# Recovery report INC-42 — RECOVERED ✅\n"), md);
+    assertContains(md, "> Database, files and application recovered");
+    assertContains(md, "| **Tier** | critical |");
+    assertContains(md, "| **Requested by** | alice |");
+    assertContains(md, "| **Incident time** | 2026-11-26 01:30:00 UTC |");
+    assertContains(md, "| **Started** | 2026-11-26 01:40:00 UTC |");
+    assertContains(md, "| **Finished** | 2026-11-26 03:15:00 UTC |");
+    assertContains(md, "| **Scope** | database, files, application |");
+    assertContains(md, "| RTO (critical) | 4h | 1h 45m | ✅ |");
+    assertContains(md, "| RPO database | 1h | 35m | ✅ |");
+    assertContains(md, "| RPO files | 1d | 1d 1h 05m | ❌ |");
+    assertContains(md, "| notify | DONE | 2026-11-26 01:40:00 UTC | 2s | incident-opened sent |");
+    assertContains(md, "| restore database | DONE | 2026-11-26 01:41:00 UTC | 1h 05m |"
+        + " pg_restore -j 2 \\| 12 tables migrations: 0 |");
+    assertContains(md, "| monitor | RUNNING | 2026-11-26 03:03:20 UTC | running | — |");
+    assertContains(md, "| database | `db-20261126T005500Z-3f9a1c` | 2026-11-26 00:55:00 UTC |"
+        + " `ai-docs/database/db-20261126T005500Z-3f9a1c.dump` |");
+    assertContains(md, "- database: db-20261126T012000Z-aaaaaa: checksum mismatch");
+    assertContains(md, "| restore database | dana | 2 | APPROVE | 2026-11-26 01:40:40 UTC | go ahead |");
+    assertContains(md, "| incident-opened | 0 | 2026-11-26 01:40:00 UTC | ✅ |");
+    assertContains(md, "| approval-needed | 1 | 2026-11-26 01:40:05 UTC | ❌ NOTIFY_FAILED: webhook"
+        + " http://hooks/… (HTTP 500) |");
+    assertContains(md, "## Post-recovery checklist\n- [ ] Analyze root cause\n- [ ] Rotate the database password\n");
+    assertContains(md, "Stored as `ai-docs/reports/INC-42/recovery-report.md` and"
+        + " `ai-docs/reports/INC-42/recovery-report.json`.");
+  }
+
+  @Test
+  void emptyReportRendersNoneAndTheSeedChecklist() {
+    RecoveryReport r = new RecoveryReport("INC-1", "App", List.of(), Tier.NON_CRITICAL, null,
+        null, null, null, Outcome.ABORTED, null, Duration.ofHours(24), null, null, null,
+        List.of(), null, List.of(), List.of(), List.of(), null, null);
+    String md = ReportMarkdown.render(r);
+
+    assertTrue(md.startsWith("# Recovery report INC-1 — ABORTED ❌\n"), md);
+    assertContains(md, "| RTO (non-critical) | 1d | — | — |");
+    assertContains(md, "## Timeline\n_None._");
+    assertContains(md, "## Backups used\n_None._");
+    assertContains(md, "## Decisions\n_None._");
+    assertContains(md, "## Notifications\n_None._");
+    assertContains(md, "- [ ] Document the incident\n");
+    assertContains(md, "- [ ] Conduct team review\n");
+  }
+
+  @Test
+  void durationsReadWell() {
+    assertEquals("45s", ReportMarkdown.duration(Duration.ofSeconds(45)));
+    assertEquals("1m 30s", ReportMarkdown.duration(Duration.ofSeconds(90)));
+    assertEquals("4h", ReportMarkdown.duration(Duration.ofHours(4)));
+    assertEquals("1h 05m", ReportMarkdown.duration(Duration.ofMinutes(65)));
+    assertEquals("2d 3h", ReportMarkdown.duration(Duration.ofHours(51)));
+    assertEquals("0s", ReportMarkdown.duration(Duration.ZERO));
+  }
+}

@@ -1,0 +1,148 @@
+package io.drorch.starter.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.activities.common.Json;
+import io.drorch.activities.report.ReportActivitiesImpl;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.recovery.BackupUsed;
+import io.drorch.workflows.recovery.NotificationRecord;
+import io.drorch.workflows.recovery.Outcome;
+import io.drorch.workflows.recovery.PhaseRecord;
+import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.recovery.ReportActivities;
+import io.drorch.workflows.recovery.ReportLocation;
+import io.drorch.workflows.recovery.Tier;
+import io.drorch.workflows.recovery.WriteReportInput;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report activity stores Markdown and JSON under the prefix; both read back. */
+class ReportActivitiesImplTest {
+  private static final String BUCKET = "dr-reports";
+
+  @TempDir static Path shared;
+  static LocalS3 s3;
+  static S3Clients clients;
+
+  private TestActivityEnvironment env;
+  private ReportActivities activities;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    s3 = LocalS3.start(shared.resolve("s3"));
+    s3.createBucket(BUCKET);
+    clients = new S3Clients(s3.credentials());
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(new ReportActivitiesImpl(clients));
+    activities = env.newActivityStub(ReportActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private static StorageTarget storage() {
+    return new StorageTarget(BUCKET, "ai-docs", LocalS3.REGION, s3.endpoint(), true, 30, false, 0);
+  }
+
+  private static RecoveryReport report(String incident, Outcome outcome) {
+    Instant start = Instant.parse("2026-11-26T01:40:00Z");
+    return new RecoveryReport(incident, "AI Docs Assistant", List.of(RecoveryScope.DATABASE),
+        Tier.CRITICAL, "alice", start.minusSeconds(600), start, start.plusSeconds(3600), outcome,
+        null, Duration.ofHours(4), Duration.ofMinutes(70), Map.of("database", Duration.ofHours(1)),
+        Map.of("database", Duration.ofMinutes(45)),
+        List.of(new PhaseRecord("restore database", "DONE", start, start.plusSeconds(600), null)),
+        List.of(new BackupUsed(BackupKind.DATABASE, "db-1", start.minusSeconds(2100), "ai-docs/x.dump",
+            List.of())),
+        List.of(new DecisionRecord("restore database", "bob", 1, Verdict.APPROVE, null, start)),
+        List.of(new NotificationRecord("recovered", 0, start.plusSeconds(3600), true, null)),
+        List.of("Analyze root cause"), null, null);
+  }
+
+  private static String read(String key) {
+    return s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void storesMarkdownAndJsonUnderReportsOfTheIncident() throws Exception {
+    RecoveryReport report = report("INC-42", Outcome.RECOVERED);
+
+    ReportLocation at = activities.writeReport(new WriteReportInput(storage(), report));
+
+    assertEquals("ai-docs/reports/INC-42/recovery-report.md", at.markdownKey());
+    assertEquals("ai-docs/reports/INC-42/recovery-report.json", at.jsonKey());
+    String md = read(at.markdownKey());
+    assertTrue(md.startsWith("# Recovery report INC-42 — RECOVERED ✅"), md);
+    assertTrue(md.contains("| RTO (critical) | 4h | 1h 10m | ✅ |"), md);
+    String jsonText = read(at.jsonKey());
+    assertTrue(jsonText.contains("\"rtoObjective\" : \"PT4H\""), jsonText);
+    RecoveryReport back = Json.read(jsonText.getBytes(StandardCharsets.UTF_8), RecoveryReport.class);
+    assertEquals(at.markdownKey(), back.markdownKey());
+    assertEquals(at.jsonKey(), back.jsonKey());
+    assertEquals(report.timeline(), back.timeline());
+    assertEquals(report.decisions(), back.decisions());
+    assertEquals(report.rpoAchieved(), back.rpoAchieved());
+    assertEquals(report.finishedAt(), back.finishedAt());
+  }
+
+  @Test
+  void writingTheSameIncidentAgainReplacesItsReport() {
+    activities.writeReport(new WriteReportInput(storage(), report("INC-43", Outcome.FAILED)));
+    ReportLocation at = activities.writeReport(
+        new WriteReportInput(storage(), report("INC-43", Outcome.RECOVERED)));
+
+    assertTrue(read(at.markdownKey()).startsWith("# Recovery report INC-43 — RECOVERED"));
+  }
+
+  @Test
+  void incidentIdThatCannotNameAKeyIsBadInput() {
+    ActivityFailure f = assertThrows(ActivityFailure.class, () -> activities.writeReport(
+        new WriteReportInput(storage(), report("../INC-1", Outcome.RECOVERED))));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
+    assertEquals(DrError.BAD_INPUT.name(), af.getType());
+  }
+}
