@@ -28,7 +28,12 @@ public enum DrError {
   /** The restored database could not be checked (not: a check found a problem, that is data). */
   INTEGRITY_FAILED(true),
   /** A database rename cannot proceed (e.g. the keep-as name is taken): needs a person. */
-  SWAP_CONFLICT(false);
+  SWAP_CONFLICT(false),
+  /**
+   * A file archive entry would land or point outside the staging directory, or is a device or
+   * fifo: the archive is refused (staging deleted), never retried.
+   */
+  UNSAFE_ARCHIVE(false);
 
   private final boolean retryable;
 
