@@ -11,6 +11,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
@@ -283,7 +284,7 @@ public final class SafeExtractor {
     Path p = parentOf(name, parts).resolve(last(parts));
     removeNonDirectory(name, p);
     try (OutputStream out = Channels.newOutputStream(Files.newByteChannel(p,
-        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+        Set.<OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS),
         PosixFilePermissions.asFileAttribute(OWNER_RW)))) {
       while (true) {

@@ -53,6 +53,7 @@ public final class TreeVerifier {
   private final List<String> problems = new ArrayList<>();
   private long problemCount;
   private long entries;
+  private long present;
   private long files;
   private long bytes;
   private Path lastCheckedParent;
@@ -77,9 +78,11 @@ public final class TreeVerifier {
     } catch (java.io.UncheckedIOException e) {
       throw e.getCause();
     }
+    // every listed path found on disk was counted once (listing paths are unique), so any
+    // surplus on disk is something the listing does not name
     long onDisk = v.countOnDisk();
-    if (onDisk > v.entries) {
-      v.nameExtras(listing, onDisk - v.entries);
+    if (onDisk > v.present) {
+      v.nameExtras(listing, onDisk - v.present);
     }
     return new Result(v.entries, v.files, v.bytes, v.problemCount, List.copyOf(v.problems));
   }
@@ -106,6 +109,7 @@ public final class TreeVerifier {
       problem(path + ": missing (" + e.type().name().toLowerCase() + " in the listing)");
       return;
     }
+    present++;
     switch (e.type()) {
       case DIR -> {
         if (!a.isDirectory()) {
