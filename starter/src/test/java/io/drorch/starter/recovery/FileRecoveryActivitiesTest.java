@@ -300,7 +300,7 @@ class FileRecoveryActivitiesTest {
 
   private Path sampleUploads() throws IOException {
     Path uploads = tmp.resolve("srv/app/uploads");
-    SampleApplication.createUploads(uploads, 60);
+    SampleApplication.createUploads(uploads, Integer.getInteger("restore.files", 60));
     Files.setPosixFilePermissions(uploads.resolve("users/u0"),
         PosixFilePermissions.fromString("rwx------"));
     Files.setPosixFilePermissions(uploads.resolve("users/empty.txt"),
