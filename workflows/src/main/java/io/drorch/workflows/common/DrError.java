@@ -36,7 +36,12 @@ public enum DrError {
   /** The environment file to restore is not where the plan says (file or S3 object missing). */
   ENV_SOURCE_MISSING(false),
   /** A notification channel failed; retried, and never fails a recovery. */
-  NOTIFY_FAILED(true);
+  NOTIFY_FAILED(true),
+  /**
+   * A file archive entry would land or point outside the staging directory, or is a device or
+   * fifo: the archive is refused (staging deleted), never retried.
+   */
+  UNSAFE_ARCHIVE(false);
 
   private final boolean retryable;
 

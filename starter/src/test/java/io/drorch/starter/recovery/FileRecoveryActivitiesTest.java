@@ -1,0 +1,388 @@
+package io.drorch.starter.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.activities.files.FileActivitiesImpl;
+import io.drorch.activities.files.FileRecoveryActivitiesImpl;
+import io.drorch.activities.files.ListingEntry;
+import io.drorch.activities.storage.S3Clients;
+import io.drorch.activities.storage.Sha256;
+import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.backup.FileBackupDetails;
+import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.files.ArchiveFilesInput;
+import io.drorch.workflows.files.ArchiveFilesResult;
+import io.drorch.workflows.files.FileActivities;
+import io.drorch.workflows.files.FileRecoveryActivities;
+import io.drorch.workflows.files.RestoreFilesInput;
+import io.drorch.workflows.files.RestoreFilesResult;
+import io.drorch.workflows.files.SwapDirectoryInput;
+import io.drorch.workflows.files.SwapDirectoryResult;
+import io.drorch.workflows.plan.FilesTarget;
+import io.drorch.workflows.plan.StorageTarget;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * The file recovery activities against an S3 protocol server, run by Temporal's activity harness:
+ * back up with the real archive activity, restore into staging, swap.
+ */
+class FileRecoveryActivitiesTest {
+  private static final String BUCKET = "dr-restore";
+  private static final String INCIDENT = "INC-7";
+
+  @TempDir static Path shared;
+  static LocalS3 s3;
+  static S3Clients clients;
+
+  @TempDir Path tmp;
+  private TestActivityEnvironment env;
+  private FileActivities backup;
+  private FileRecoveryActivities recovery;
+  private static final AtomicInteger BACKUPS = new AtomicInteger();
+
+  @BeforeAll
+  static void startS3() throws IOException {
+    s3 = LocalS3.start(shared.resolve("s3"));
+    s3.createBucket(BUCKET);
+    clients = new S3Clients(s3.credentials());
+  }
+
+  @AfterAll
+  static void stopS3() {
+    if (clients != null) {
+      clients.close();
+    }
+    if (s3 != null) {
+      s3.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestActivityEnvironment.newInstance();
+    env.registerActivitiesImplementations(
+        new FileActivitiesImpl(clients), new FileRecoveryActivitiesImpl(clients));
+    ActivityOptions options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(2))
+        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build();
+    backup = env.newActivityStub(FileActivities.class, options);
+    recovery = env.newActivityStub(FileRecoveryActivities.class, options);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  @Test
+  void restoresTheBackupIntoStagingExactlyThenSwapsItInKeepingTheDamagedTree() throws Exception {
+    Path uploads = sampleUploads();
+    Map<String, String> original = snapshot(uploads);
+    BackupManifest m = backUp(uploads);
+    // the incident: files lost and overwritten after the backup
+    Files.delete(uploads.resolve("users/empty.txt"));
+    Files.writeString(uploads.resolve("users/u0/ransom.txt"), "pay up");
+    Map<String, String> damaged = snapshot(uploads);
+
+    Path staging = staging(uploads);
+    long t0 = System.nanoTime();
+    RestoreFilesResult r = recovery.restoreToStaging(restoreInput(uploads, m));
+    long restoreMs = (System.nanoTime() - t0) / 1_000_000;
+
+    assertEquals(staging.toString(), r.stagingDir());
+    assertEquals(m.backupId(), r.backupId());
+    assertEquals(m.files().fileCount(), r.files());
+    assertEquals(m.files().totalBytes(), r.bytes());
+    assertEquals(original.size(), r.verifiedEntries());
+    assertEquals(original, snapshot(staging));
+    assertEquals(damaged, snapshot(uploads), "restoreToStaging touched the live directory");
+    // downloads are removed after a verified restore
+    try (Stream<Path> s = Files.list(workDir().resolve(INCIDENT))) {
+      assertEquals(0, s.count());
+    }
+
+    Path keepAs = uploads.resolveSibling("uploads.before-" + INCIDENT);
+    SwapDirectoryInput swap =
+        new SwapDirectoryInput(uploads.toString(), staging.toString(), keepAs.toString());
+    long t1 = System.nanoTime();
+    SwapDirectoryResult s = recovery.swapDirectory(swap);
+    long swapMs = (System.nanoTime() - t1) / 1_000_000;
+    assertEquals(new SwapDirectoryResult(uploads.toString(), keepAs.toString()), s);
+    assertEquals(original, snapshot(uploads));
+    assertEquals(damaged, snapshot(keepAs));
+    assertFalse(Files.exists(staging));
+
+    // a retry (e.g. the result was lost) confirms instead of failing or moving anything
+    assertEquals(s, recovery.swapDirectory(swap));
+    assertEquals(original, snapshot(uploads));
+    assertEquals(damaged, snapshot(keepAs));
+    System.out.printf("restore of %d files / %d bytes (%d bytes gzip): %d ms, swap: %d ms%n",
+        r.files(), r.bytes(), m.sizeBytes(), restoreMs, swapMs);
+  }
+
+  @Test
+  void swapsIntoADeletedTargetAndARetryOfARestoreReplacesItsPartialStaging() throws Exception {
+    Path uploads = sampleUploads();
+    Map<String, String> original = snapshot(uploads);
+    BackupManifest m = backUp(uploads);
+    deleteTree(uploads); // the disaster took the whole directory
+    Path staging = staging(uploads);
+    Files.createDirectories(staging.resolve("half/written"));
+    Files.writeString(staging.resolve("half/written/junk"), "from a crashed attempt");
+
+    recovery.restoreToStaging(restoreInput(uploads, m));
+    assertEquals(original, snapshot(staging));
+
+    Path keepAs = uploads.resolveSibling("uploads.before-" + INCIDENT);
+    SwapDirectoryInput swap =
+        new SwapDirectoryInput(uploads.toString(), staging.toString(), keepAs.toString());
+    SwapDirectoryResult s = recovery.swapDirectory(swap);
+    assertEquals(uploads.toString(), s.liveDir());
+    assertNull(s.previousKeptAs());
+    assertEquals(original, snapshot(uploads));
+    assertFalse(Files.exists(keepAs));
+    assertEquals(s, recovery.swapDirectory(swap));
+    assertEquals(original, snapshot(uploads));
+  }
+
+  @Test
+  void aTakenKeepAsNameIsASwapConflictAndChangesNothing() throws Exception {
+    Path uploads = sampleUploads();
+    BackupManifest m = backUp(uploads);
+    Path staging = staging(uploads);
+    recovery.restoreToStaging(restoreInput(uploads, m));
+    Path keepAs = Files.createDirectory(uploads.resolveSibling("uploads.kept"));
+    Map<String, String> live = snapshot(uploads);
+
+    ApplicationFailure af = failure(() -> recovery.swapDirectory(
+        new SwapDirectoryInput(uploads.toString(), staging.toString(), keepAs.toString())));
+    assertEquals(DrError.SWAP_CONFLICT.name(), af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains(keepAs.toString()), af.getOriginalMessage());
+    assertEquals(live, snapshot(uploads));
+    assertTrue(Files.isDirectory(staging));
+  }
+
+  @Test
+  void aFlippedByteInTheArchiveIsChecksumMismatchAndLeavesNoStaging() throws Exception {
+    Path uploads = sampleUploads();
+    BackupManifest m = backUp(uploads);
+    byte[] stored = s3.client().getObjectAsBytes(b -> b.bucket(BUCKET).key(m.dataKey()))
+        .asByteArray();
+    stored[stored.length / 2] ^= 0x01;
+    s3.client().putObject(b -> b.bucket(BUCKET).key(m.dataKey()), RequestBody.fromBytes(stored));
+
+    ApplicationFailure af = failure(() -> recovery.restoreToStaging(restoreInput(uploads, m)));
+    assertEquals(DrError.CHECKSUM_MISMATCH.name(), af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains(m.dataKey()), af.getOriginalMessage());
+    assertFalse(Files.exists(staging(uploads)));
+  }
+
+  @Test
+  void aTreeThatDoesNotMatchItsListingIsChecksumMismatchNamingTheFiles() throws Exception {
+    Path uploads = sampleUploads();
+    BackupManifest good = backUp(uploads);
+    // a listing that disagrees with the archive about one file, stored with a matching manifest
+    String listing = new String(s3.client().getObjectAsBytes(
+        b -> b.bucket(BUCKET).key(good.files().listingKey())).asByteArray(),
+        StandardCharsets.UTF_8);
+    String wrong = listing.replace("\"path\":\"users/empty.txt\",\"type\":\"file\",\"size\":0",
+        "\"path\":\"users/empty.txt\",\"type\":\"file\",\"size\":1");
+    assertFalse(wrong.equals(listing));
+    String key = "tampered/files/" + good.backupId() + ".listing.jsonl";
+    byte[] bytes = wrong.getBytes(StandardCharsets.UTF_8);
+    s3.client().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+    BackupManifest m = withFiles(good, new FileBackupDetails(good.files().sourceDir(), key,
+        Sha256.hex(bytes), good.files().fileCount(), good.files().totalBytes()));
+
+    ApplicationFailure af = failure(() -> recovery.restoreToStaging(restoreInput(uploads, m)));
+    assertEquals(DrError.CHECKSUM_MISMATCH.name(), af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains("users/empty.txt: 0 bytes, the listing says 1"),
+        af.getOriginalMessage());
+    assertFalse(Files.exists(staging(uploads)));
+  }
+
+  @Test
+  void anUnsafeArchiveIsRefusedAndWritesNothingOutsideStaging() throws Exception {
+    Path uploads = Files.createDirectories(tmp.resolve("srv/app/uploads"));
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Map<String, String> before = withoutDirTimes(snapshot(tmp));
+    // a harmless file, then a link to a directory outside, then a file "inside" that link
+    ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
+      TarArchiveEntry ok = new TarArchiveEntry("ok.txt");
+      ok.setSize(2);
+      tar.putArchiveEntry(ok);
+      tar.write("ok".getBytes(StandardCharsets.UTF_8));
+      tar.closeArchiveEntry();
+      TarArchiveEntry link = new TarArchiveEntry("d", TarConstants.LF_SYMLINK);
+      link.setLinkName(outside.toString());
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+      TarArchiveEntry evil = new TarArchiveEntry("d/planted.sh");
+      evil.setSize(4);
+      tar.putArchiveEntry(evil);
+      tar.write("boom".getBytes(StandardCharsets.UTF_8));
+      tar.closeArchiveEntry();
+    }
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(tarBytes.toByteArray());
+    }
+    byte[] archive = gz.toByteArray();
+    byte[] listing = String.join("\n",
+        ListingEntry.file("ok.txt", 2, Sha256.hex("ok".getBytes(StandardCharsets.UTF_8)), 0644)
+            .toJson(),
+        ListingEntry.symlink("d", outside.toString()).toJson(), "")
+        .getBytes(StandardCharsets.UTF_8);
+    String id = "files-20261126T023000Z-bad000";
+    String dataKey = "evil/files/" + id + ".tar.gz";
+    String listingKey = "evil/files/" + id + ".listing.jsonl";
+    s3.client().putObject(b -> b.bucket(BUCKET).key(dataKey), RequestBody.fromBytes(archive));
+    s3.client().putObject(b -> b.bucket(BUCKET).key(listingKey), RequestBody.fromBytes(listing));
+    BackupManifest m = new BackupManifest(BackupManifest.FORMAT_VERSION, id, BackupKind.FILES,
+        "app", dataKey, FileActivitiesImpl.FORMAT, archive.length, Sha256.hex(archive),
+        Instant.now(), Instant.now(), "backup-files-x", null,
+        new FileBackupDetails(uploads.toString(), listingKey, Sha256.hex(listing), 1, 2));
+
+    ApplicationFailure af = failure(() -> recovery.restoreToStaging(restoreInput(uploads, m)));
+    assertEquals(DrError.UNSAFE_ARCHIVE.name(), af.getType());
+    assertTrue(af.isNonRetryable());
+    assertTrue(af.getOriginalMessage().contains("entry 'd'"), af.getOriginalMessage());
+    assertFalse(Files.exists(staging(uploads), LinkOption.NOFOLLOW_LINKS));
+    assertFalse(Files.exists(outside.resolve("planted.sh")));
+    Map<String, String> after = withoutDirTimes(snapshot(tmp));
+    after.keySet().removeIf(k -> k.startsWith("work")); // the kept download, for inspection
+    assertEquals(before, after);
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private Path sampleUploads() throws IOException {
+    Path uploads = tmp.resolve("srv/app/uploads");
+    SampleApplication.createUploads(uploads, Integer.getInteger("restore.files", 60));
+    Files.setPosixFilePermissions(uploads.resolve("users/u0"),
+        PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(uploads.resolve("users/empty.txt"),
+        PosixFilePermissions.fromString("rw-------"));
+    return uploads;
+  }
+
+  private BackupManifest backUp(Path uploads) {
+    String id = String.format("files-20261126T0230%02dZ-a1b2c3", BACKUPS.incrementAndGet());
+    StorageTarget storage = storage();
+    ArchiveFilesResult r = backup.archiveToStorage(
+        new ArchiveFilesInput(id, new FilesTarget(uploads.toString()), storage));
+    return new BackupManifest(BackupManifest.FORMAT_VERSION, id, BackupKind.FILES, "app",
+        r.dataKey(), r.format(), r.sizeBytes(), r.sha256(), r.startedAt(), r.finishedAt(),
+        "backup-files-" + id, null, r.details());
+  }
+
+  private static BackupManifest withFiles(BackupManifest m, FileBackupDetails files) {
+    return new BackupManifest(m.formatVersion(), m.backupId(), m.kind(), m.application(),
+        m.dataKey(), m.format(), m.sizeBytes(), m.sha256(), m.startedAt(), m.finishedAt(),
+        m.workflowId(), m.database(), files);
+  }
+
+  private RestoreFilesInput restoreInput(Path uploads, BackupManifest m) {
+    return new RestoreFilesInput(INCIDENT, new FilesTarget(uploads.toString()),
+        staging(uploads).toString(), storage(), m, workDir().toString());
+  }
+
+  private static Path staging(Path uploads) {
+    return uploads.resolveSibling(uploads.getFileName() + ".restore-" + INCIDENT);
+  }
+
+  private Path workDir() {
+    return tmp.resolve("work");
+  }
+
+  private StorageTarget storage() {
+    return new StorageTarget(BUCKET, "prod/app", LocalS3.REGION, s3.endpoint(), true, 30, false,
+        0);
+  }
+
+  private static ApplicationFailure failure(Runnable call) {
+    ActivityFailure f = assertThrows(ActivityFailure.class, call::run);
+    return assertInstanceOf(ApplicationFailure.class, f.getCause());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted((a, b) -> b.compareTo(a)).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  /** Directory mtimes change when staging is created and removed beside them. */
+  private static Map<String, String> withoutDirTimes(Map<String, String> snapshot) {
+    snapshot.replaceAll((k, v) -> v.startsWith("dir ") ? v.substring(0, v.lastIndexOf(' ')) : v);
+    return snapshot;
+  }
+
+  /** Every entry under root: type, permissions, mtime (s), size + SHA-256 or link target. */
+  private static Map<String, String> snapshot(Path root) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (p.equals(root)) {
+          continue;
+        }
+        String rel = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          out.put(rel, "symlink -> " + Files.readSymbolicLink(p));
+          continue;
+        }
+        String mode = PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
+        long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()
+            .getEpochSecond();
+        out.put(rel, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir " + mode + " " + mtime
+            : "file " + mode + " " + mtime + " " + Files.size(p) + " "
+                + Sha256.hex(Files.readAllBytes(p)));
+      }
+    }
+    return out;
+  }
+}
