@@ -55,7 +55,8 @@ public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkf
             .ifPresent(r -> details.add("healthy after " + r.checks() + " checks"));
         Duration window = a.monitorWindow() == null ? Duration.ZERO : a.monitorWindow();
         if (!window.isZero()) {
-          s.run("app-monitor", "monitor " + a.health().url() + " for " + window.toMinutes() + " min",
+          s.run("app-monitor", "monitor " + a.health().url() + " for " + (window.toSeconds() < 120
+                  ? window.toSeconds() + " s" : window.toMinutes() + " min"),
                   () -> app.monitor(new MonitorInput(a.health(), window, MONITOR_MAX_FAILURES)))
               .ifPresent(r -> details.add("stayed healthy for the monitor window (" + r.checks()
                   + " checks)"));
