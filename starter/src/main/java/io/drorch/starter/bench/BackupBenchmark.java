@@ -37,6 +37,7 @@ public final class BackupBenchmark {
   private final int uploadsMb;
   private final PrintStream out;
   private final List<String[]> rows = new ArrayList<>();
+  private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider s3Credentials;
 
   public BackupBenchmark(Path dir, int pgbenchScale, int realisticMb, int uploadsMb, PrintStream out) {
     this.dir = dir;
@@ -57,6 +58,7 @@ public final class BackupBenchmark {
       Path uploads = dir.resolve("uploads");
       BenchDatasets.uploads(uploads, 2000, uploadsMb);
       s3.createBucket("bench");
+      s3Credentials = s3.credentials();
       StorageTarget storage = new StorageTarget("bench", "bench", "us-east-1", s3.endpoint(), true,
           30, false, 30);
       try (DrWorker worker = DrWorker.start(temporal.client(),
@@ -86,6 +88,7 @@ public final class BackupBenchmark {
     double bare = seconds(t0);
     row(db + ": bare pg_dump -Fc > file", bare, Files.size(dump), bare, -1);
     Files.delete(dump);
+    BackupResult gzip = null;
     for (String compression : List.of("gzip", "zstd")) {
       DrPlan plan = plan(new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null,
           compression), new FilesTarget("/nonexistent"), storage);
@@ -94,6 +97,65 @@ public final class BackupBenchmark {
       BackupResult r = BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "bench"));
       row(db + ": dr backup database (" + compression + ")", seconds(t1), r.sizeBytes(), bare,
           peakHeap());
+      if (gzip == null) {
+        gzip = r;
+      }
+    }
+    restoreRound(pg, temporal, storage, db, gzip);
+  }
+
+  /**
+   * Bare: download the dump to a file, then {@code pg_restore -j 2} into a new database. Ours: a
+   * database recovery up to the approval of the swap (download + SHA-256 check + pg_restore -j 2
+   * + integrity check), measured from its start until the swap waits for approval.
+   */
+  private void restoreRound(LocalPostgres pg, LocalTemporal temporal, StorageTarget storage,
+      String db, BackupResult backup) throws Exception {
+    Path file = dir.resolve(db + ".restore.dump");
+    Files.deleteIfExists(file);
+    try (var clients = new io.drorch.activities.storage.S3Clients(s3Credentials)) {
+      long t0 = System.nanoTime();
+      try (var in = clients.store(storage).open(backup.dataKey())) {
+        Files.copy(in, file);
+      }
+      double download = seconds(t0);
+      row(db + ": download of the dump", download, Files.size(file), download, -1);
+      pg.dropDatabase(db + "_bare");
+      pg.createDatabase(db + "_bare");
+      long t1 = System.nanoTime();
+      exec(List.of(pg.bindir().resolve("pg_restore").toString(), "-j", "2", "-h", pg.host(), "-p",
+          String.valueOf(pg.port()), "-U", pg.superuser(), "-d", db + "_bare", file.toString()),
+          pg.clientEnv());
+      double bareRestore = seconds(t1);
+      double bare = download + bareRestore;
+      row(db + ": bare pg_restore -j 2", bareRestore, Files.size(file), bareRestore, -1);
+      pg.dropDatabase(db + "_bare");
+      Files.delete(file);
+
+      DrPlan plan = new DrPlan("bench", null,
+          new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null, "gzip"),
+          new FilesTarget("/nonexistent"), storage, null,
+          List.of(new io.drorch.workflows.plan.EscalationLevel(1, "bench", List.of("bench"),
+              List.of(), java.time.Duration.ofHours(1))),
+          null, null, new io.drorch.workflows.plan.RecoverySettings(
+              dir.resolve("work").toString(), 2, List.of(), "remind", java.time.Duration.ofHours(1)));
+      String incident = "BENCH-" + System.currentTimeMillis();
+      resetPeakHeap();
+      long t2 = System.nanoTime();
+      var wf = io.drorch.starter.recovery.RecoveryRuns.start(temporal.client(), plan, incident,
+          List.of(io.drorch.workflows.recovery.RecoveryScope.DATABASE),
+          io.drorch.workflows.recovery.Tier.CRITICAL, null, null, "bench");
+      while (wf.status().pending().isEmpty()) {
+        Thread.sleep(20);
+      }
+      double ours = seconds(t2);
+      row(db + ": dr recovery up to approval", ours, backup.sizeBytes(), bare, peakHeap());
+      out.printf("  orchestration overhead vs download + bare restore: %.1f s (ratio %.2fx)%n",
+          ours - bare, ours / bare);
+      wf.decide(new io.drorch.workflows.approval.ApprovalDecision("bench",
+          io.drorch.workflows.approval.Verdict.REJECT, null, "benchmark only"));
+      io.temporal.client.WorkflowStub.fromTyped(wf).getResult(Object.class);
+      pg.dropDatabase(io.drorch.workflows.recovery.Names.database(db, "_restore_", incident));
     }
   }
 

@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -191,35 +190,6 @@ class DatabaseDumpActivityTest {
     assertEquals(fingerprintText(original), fingerprintText(copy));
     System.out.printf("dump %s: %d bytes in %d ms (activity wall time)%n", label, r.sizeBytes(),
         dumpMs);
-  }
-
-  /**
-   * Wall time of the activity against bare {@code pg_dump -Fc > /dev/null} on a pgbench database
-   * ({@code -Ddr.bench.scale=N}, default 10 = ~150 MB of tables). Run with {@code -Ddr.bench=true}.
-   */
-  @Test
-  @EnabledIfSystemProperty(named = "dr.bench", matches = "true")
-  void benchmarkAgainstBarePgDump() throws Exception {
-    String db = "bench";
-    pg.dropDatabase(db);
-    pg.createDatabase(db);
-    run(List.of("pgbench", "-i", "-q", "-s", System.getProperty("dr.bench.scale", "10"), db));
-    for (String compression : new String[] {null, "zstd", null}) {
-      long t0 = System.nanoTime();
-      List<String> bare = new ArrayList<>(List.of("sh", "-c",
-          compression == null ? "pg_dump -Fc -d bench > /dev/null"
-              : "pg_dump -Fc -Z0 -d bench | zstd -q -T2 -3 -c > /dev/null"));
-      run(bare);
-      long bareMs = (System.nanoTime() - t0) / 1_000_000;
-      t0 = System.nanoTime();
-      DumpDatabaseResult r = activities(DatabaseCredentials.fixed(pg.password()))
-          .dumpToStorage(new DumpDatabaseInput("db-bench-" + compression, db(db, compression),
-              storage("bench")));
-      long activityMs = (System.nanoTime() - t0) / 1_000_000;
-      System.out.printf("bench %s: bare %d ms, activity %d ms, %d bytes, %d rows in accounts%n",
-          compression == null ? "gzip" : compression, bareMs, activityMs, r.sizeBytes(),
-          r.details().rowCounts().get("public.pgbench_accounts"));
-    }
   }
 
   // ---- failures ----------------------------------------------------------------------------
