@@ -1,5 +1,7 @@
 package io.drorch.workflows.approval;
 
+import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.common.Timers;
 import io.drorch.workflows.notify.Notifier;
 import io.drorch.workflows.plan.EscalationLevel;
 import io.temporal.workflow.Async;
@@ -23,6 +25,10 @@ import java.util.function.Consumer;
  * <p>Decisions count from the request's current level or any higher level. A decision that
  * arrives before its request (by Signal) is kept and applied when the request opens; an identical
  * repeat of a decision already taken is harmless.
+ *
+ * <p>The gate keeps the search attribute {@link SearchAttributes#DR_AWAITING_LEVEL} of its workflow
+ * at the highest level among the pending requests (0 when none), so "every recovery waiting for a
+ * CTO" is one visibility query. Each wait shows in the Web UI as a timer with a summary.
  */
 public final class ApprovalGate {
   private final List<EscalationLevel> levels;
@@ -91,6 +97,7 @@ public final class ApprovalGate {
         return;
       }
     }
+    publishAwaitingLevel();
     Async.procedure(() -> escalateWhileUnanswered(p));
   }
 
@@ -99,13 +106,13 @@ public final class ApprovalGate {
       int level = p.level;
       boolean last = level >= lastLevel();
       Duration wait = last ? reminderInterval : timeout(level);
-      boolean changed =
-          Workflow.await(wait, () -> pending.get(p.request.step()) != p || p.level != level);
+      boolean changed = Timers.await(wait, waitSummary(p, level, last),
+          () -> pending.get(p.request.step()) != p || p.level != level);
       if (changed) {
         continue; // decided, or escalated by hand / by the RTO watch: restart at the new level
       }
       if (!last) {
-        raise(p, "no answer from " + levelName(level) + " in " + human(wait));
+        raise(p, "no answer from " + levelName(level) + " in " + Timers.human(wait));
       } else if (abortWhenUnanswered) {
         Verdict v = p.request.kind() == DecisionKind.DESTRUCTIVE_STEP ? Verdict.REJECT : Verdict.ABORT;
         record(p, new DecisionRecord(p.request.step(), "system", level, v,
@@ -123,6 +130,7 @@ public final class ApprovalGate {
     }
     p.level++;
     p.levelSince = now();
+    publishAwaitingLevel();
     notifier.send("escalated", p.level, "Escalated to " + levelName(p.level) + " ("
         + String.join(", ", approvers(p.level)) + "): " + p.request.description() + " — " + why);
   }
@@ -206,6 +214,7 @@ public final class ApprovalGate {
   private DecisionRecord record(Pending p, DecisionRecord r) {
     pending.remove(p.request.step());
     decided.put(p.request.step(), r);
+    publishAwaitingLevel();
     notifier.send("decided", r.level(), p.request.step() + ": " + r.verdict() + " by "
         + r.approver() + (r.comment() == null ? "" : " (" + r.comment() + ")"));
     deliver.accept(r);
@@ -260,6 +269,30 @@ public final class ApprovalGate {
 
   private static String options(DecisionKind kind) {
     return kind == DecisionKind.DESTRUCTIVE_STEP ? "APPROVE or REJECT" : "RETRY, SKIP or ABORT";
+  }
+
+  // ---- search attribute and timer summaries -------------------------------------------------
+
+  /** The highest level among pending requests; 0 when nothing is pending. */
+  public int awaitingLevel() {
+    int max = 0;
+    for (Pending p : pending.values()) {
+      max = Math.max(max, p.level);
+    }
+    return max;
+  }
+
+  private void publishAwaitingLevel() {
+    SearchAttributes.upsert(SearchAttributes.DR_AWAITING_LEVEL, (long) awaitingLevel());
+  }
+
+  /** e.g. "wait for level 2 Development Team Lead approval on database-swap (30 min, then escalate)". */
+  private String waitSummary(Pending p, int level, boolean last) {
+    Duration wait = last ? reminderInterval : timeout(level);
+    String noun = p.request.kind() == DecisionKind.DESTRUCTIVE_STEP ? "approval" : "decision";
+    String then = !last ? "escalate" : abortWhenUnanswered ? "abort" : "remind";
+    return "wait for " + levelName(level) + " " + noun + " on " + p.request.step() + " ("
+        + Timers.human(wait) + ", then " + then + ")";
   }
 
   // ---- views ---------------------------------------------------------------------------------
@@ -322,10 +355,5 @@ public final class ApprovalGate {
 
   private static Instant now() {
     return Instant.ofEpochMilli(Workflow.currentTimeMillis());
-  }
-
-  static String human(Duration d) {
-    long m = d.toMinutes();
-    return m >= 60 && m % 60 == 0 ? (m / 60) + " h" : m > 0 ? m + " min" : d.toSeconds() + " s";
   }
 }

@@ -1,5 +1,7 @@
 package io.drorch.workflows.backup;
 
+import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.plan.StorageTarget;
 import io.drorch.workflows.storage.StorageActivities;
 import io.drorch.workflows.storage.WriteManifestInput;
@@ -8,9 +10,13 @@ import io.drorch.workflows.storage.WriteManifestInput;
 final class BackupCommit {
   private BackupCommit() {}
 
-  static BackupResult commit(
-      StorageActivities storage, StorageTarget target, BackupManifest manifest) {
-    String manifestKey = storage.writeManifest(new WriteManifestInput(target, manifest));
+  static BackupResult commit(StorageTarget target, BackupManifest manifest) {
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "write-manifest");
+    String manifestKey = ActivityStubs.quick(StorageActivities.class, "write the manifest of "
+            + manifest.backupId() + " (the commit marker) to " + BackupKeys.url(target,
+                BackupKeys.manifestKey(target, manifest.kind(), manifest.backupId())))
+        .writeManifest(new WriteManifestInput(target, manifest));
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "done");
     return new BackupResult(
         manifest.backupId(),
         manifest.kind(),

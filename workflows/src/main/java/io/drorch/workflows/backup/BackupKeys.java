@@ -46,6 +46,11 @@ public final class BackupKeys {
     return p.isEmpty() ? "" : p + "/";
   }
 
+  /** {@code s3://bucket/key}, for people (Web UI summaries, messages). */
+  public static String url(StorageTarget storage, String key) {
+    return "s3://" + storage.bucket() + "/" + key;
+  }
+
   public static String dataKey(StorageTarget storage, BackupKind kind, String backupId,
       String extension, int attempt) {
     String attemptPart = attempt > 1 ? ".attempt" + attempt : "";

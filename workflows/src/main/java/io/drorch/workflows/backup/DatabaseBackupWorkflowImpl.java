@@ -2,19 +2,18 @@ package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Inputs;
+import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.postgres.DumpDatabaseInput;
 import io.drorch.workflows.postgres.DumpDatabaseResult;
 import io.drorch.workflows.postgres.PostgresActivities;
-import io.drorch.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
 public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
-  private final PostgresActivities postgres = ActivityStubs.longRunning(PostgresActivities.class);
-  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
-
   @Override
   public BackupResult backup(DatabaseBackupInput input) {
+    SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_BACKUP_DATABASE);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "dump");
     Inputs.check("database backup input")
         .require(input != null && input.database() != null, "database section is missing")
         .require(input != null && input.storage() != null, "storage section is missing")
@@ -31,8 +30,12 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
     Workflow.getLogger(DatabaseBackupWorkflowImpl.class)
         .info("database backup {} of {} starting", backupId, input.database().name());
 
-    DumpDatabaseResult dump =
-        postgres.dumpToStorage(new DumpDatabaseInput(backupId, input.database(), input.storage()));
+    DumpDatabaseResult dump = ActivityStubs.longRunning(PostgresActivities.class,
+            "pg_dump " + input.database().name() + " to " + BackupKeys.url(input.storage(),
+                BackupKeys.dataKey(input.storage(), BackupKind.DATABASE, backupId,
+                    "zstd".equalsIgnoreCase(input.database().compression()) ? ".dump.zst"
+                        : ".dump", 1)))
+        .dumpToStorage(new DumpDatabaseInput(backupId, input.database(), input.storage()));
 
     BackupManifest manifest =
         new BackupManifest(
@@ -49,6 +52,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             dump.details(),
             null);
-    return BackupCommit.commit(storage, input.storage(), manifest);
+    return BackupCommit.commit(input.storage(), manifest);
   }
 }

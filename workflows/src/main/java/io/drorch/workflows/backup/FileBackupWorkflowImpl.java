@@ -2,19 +2,18 @@ package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Inputs;
+import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.files.ArchiveFilesInput;
 import io.drorch.workflows.files.ArchiveFilesResult;
 import io.drorch.workflows.files.FileActivities;
-import io.drorch.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
 public class FileBackupWorkflowImpl implements FileBackupWorkflow {
-  private final FileActivities files = ActivityStubs.longRunning(FileActivities.class);
-  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
-
   @Override
   public BackupResult backup(FileBackupInput input) {
+    SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_BACKUP_FILES);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "archive");
     Inputs.check("file backup input")
         .require(input != null && input.files() != null, "files section is missing")
         .require(input != null && input.storage() != null, "storage section is missing")
@@ -29,8 +28,10 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
     Workflow.getLogger(FileBackupWorkflowImpl.class)
         .info("file backup {} of {} starting", backupId, input.files().uploadsDir());
 
-    ArchiveFilesResult archive =
-        files.archiveToStorage(new ArchiveFilesInput(backupId, input.files(), input.storage()));
+    ArchiveFilesResult archive = ActivityStubs.longRunning(FileActivities.class,
+            "tar.gz " + input.files().uploadsDir() + " to " + BackupKeys.url(input.storage(),
+                BackupKeys.dataKey(input.storage(), BackupKind.FILES, backupId, ".tar.gz", 1)))
+        .archiveToStorage(new ArchiveFilesInput(backupId, input.files(), input.storage()));
 
     BackupManifest manifest =
         new BackupManifest(
@@ -47,6 +48,6 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             null,
             archive.details());
-    return BackupCommit.commit(storage, input.storage(), manifest);
+    return BackupCommit.commit(input.storage(), manifest);
   }
 }

@@ -2,6 +2,7 @@ package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Inputs;
+import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.storage.AbortUploadsInput;
 import io.drorch.workflows.storage.BackupCatalog;
 import io.drorch.workflows.storage.DeleteObjectsInput;
@@ -17,10 +18,15 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
 
   private static final int DELETE_BATCH = 500;
 
-  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
+  /** A stub for one call, shown in the Web UI as {@code summary}. */
+  private static StorageActivities storage(String summary) {
+    return ActivityStubs.quick(StorageActivities.class, summary);
+  }
 
   @Override
   public RetentionResult sweep(RetentionInput input) {
+    SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_RETENTION);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "list");
     Inputs.check("retention input")
         .require(input != null && input.storage() != null, "storage section is missing")
         .orFail();
@@ -31,16 +37,21 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
         .orFail();
 
     Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    BackupCatalog catalog = storage.listBackups(input.storage());
+    String root = BackupKeys.url(input.storage(), BackupKeys.root(input.storage()));
+    BackupCatalog catalog = storage("list the backups in " + root).listBackups(input.storage());
     RetentionPolicy.Decision d =
         RetentionPolicy.decide(catalog, now, input.storage().retentionDays());
 
     // Manifests first: from this point on the expired backups are no longer "valid" anywhere.
-    delete(input, d.manifestKeysToDelete());
-    delete(input, d.dataKeysToDelete());
-    delete(input, d.orphanKeysToDelete());
-    int aborted =
-        storage.abortStaleUploads(new AbortUploadsInput(input.storage(), now.minus(STALE_UPLOAD_AGE)));
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "delete");
+    delete(input, "expired manifests", d.manifestKeysToDelete());
+    delete(input, "expired backup data objects", d.dataKeysToDelete());
+    delete(input, "orphaned objects", d.orphanKeysToDelete());
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "abort-stale-uploads");
+    Instant before = now.minus(STALE_UPLOAD_AGE);
+    int aborted = storage("abort multipart uploads in " + root + " started before " + before)
+        .abortStaleUploads(new AbortUploadsInput(input.storage(), before));
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "done");
 
     Workflow.getLogger(RetentionWorkflowImpl.class)
         .info(
@@ -53,10 +64,12 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
         d.expiredBackupIds(), d.keptNewestValid(), d.orphanKeysToDelete(), aborted);
   }
 
-  private void delete(RetentionInput input, List<String> keys) {
+  private void delete(RetentionInput input, String what, List<String> keys) {
     for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
       List<String> batch = List.copyOf(keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)));
-      storage.deleteObjects(new DeleteObjectsInput(input.storage(), batch));
+      storage("delete " + batch.size() + " " + what + " from s3://"
+          + input.storage().bucket() + " (" + (i + 1) + "-" + (i + batch.size()) + " of "
+          + keys.size() + ")").deleteObjects(new DeleteObjectsInput(input.storage(), batch));
     }
   }
 }

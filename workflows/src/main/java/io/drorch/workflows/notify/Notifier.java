@@ -1,14 +1,12 @@
 package io.drorch.workflows.notify;
 
+import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.plan.EscalationLevel;
 import io.drorch.workflows.plan.NotificationChannel;
 import io.drorch.workflows.plan.NotificationSettings;
 import io.drorch.workflows.recovery.NotificationRecord;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,17 +16,6 @@ import java.util.List;
  * A channel that still fails after retries is recorded, never fails the recovery.
  */
 public final class Notifier {
-  private final NotificationActivities activities =
-      Workflow.newActivityStub(
-          NotificationActivities.class,
-          ActivityOptions.newBuilder()
-              .setStartToCloseTimeout(Duration.ofSeconds(30))
-              .setRetryOptions(
-                  RetryOptions.newBuilder()
-                      .setInitialInterval(Duration.ofSeconds(2))
-                      .setMaximumAttempts(3)
-                      .build())
-              .build());
   private final String incidentId;
   private final List<NotificationChannel> channels;
   private final List<EscalationLevel> levels;
@@ -53,13 +40,20 @@ public final class Notifier {
       }
     }
     try {
-      activities.send(new Notification(incidentId, event, level, text, contacts, channels, at));
+      ActivityStubs.notification(NotificationActivities.class, summary(event, level, text))
+          .send(new Notification(incidentId, event, level, text, contacts, channels, at));
       sent.add(new NotificationRecord(event, level, at, true, null));
     } catch (ActivityFailure e) {
       String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
       Workflow.getLogger(Notifier.class).warn("notification {} not delivered: {}", event, why);
       sent.add(new NotificationRecord(event, level, at, false, why));
     }
+  }
+
+  /** What the Web UI shows for the call, e.g. "notify level 2 (escalated): Escalated to …". */
+  static String summary(String event, int level, String text) {
+    String head = "notify " + (level == 0 ? "everyone" : "level " + level) + " (" + event + "): ";
+    return head + (text.length() > 120 ? text.substring(0, 119) + "…" : text);
   }
 
   public List<NotificationRecord> sent() {

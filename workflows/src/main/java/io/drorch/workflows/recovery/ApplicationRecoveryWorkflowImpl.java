@@ -16,7 +16,11 @@ public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkf
   /** Consecutive failed health checks that end the monitor window as unhealthy. */
   static final int MONITOR_MAX_FAILURES = 3;
 
-  private final ApplicationActivities app = ActivityStubs.longRunning(ApplicationActivities.class);
+  /** A stub for one call, shown in the Web UI as {@code summary}. */
+  private static ApplicationActivities app(String summary) {
+    return ActivityStubs.longRunning(ApplicationActivities.class, summary);
+  }
+
   private ChildSteps steps;
 
   @Override
@@ -38,35 +42,36 @@ public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkf
     List<String> details = new ArrayList<>();
     try {
       if (a.deploy() != null) {
-        s.run("app-deploy", "deploy the latest version: " + (a.deploy().command() != null
-                ? String.join(" ", a.deploy().command()) : a.deploy().method() + " " + a.deploy().url()),
-            () -> app.deploy(new DeployInput(in.incidentId(), a.deploy())))
+        String deploy = "deploy the latest version: " + (a.deploy().command() != null
+            ? String.join(" ", a.deploy().command()) : a.deploy().method() + " " + a.deploy().url());
+        s.run("app-deploy", deploy, () -> app(deploy).deploy(new DeployInput(in.incidentId(), a.deploy())))
             .ifPresent(r -> details.add("deployed (outcome " + r.outcome() + ")"));
       }
       if (a.environment() != null) {
-        s.run("app-environment", "restore environment variables from " + a.environment().from(),
-                () -> app.restoreEnvironment(new EnvironmentInput(a.environment(), in.storage())))
+        String env = "restore environment variables from " + a.environment().from();
+        s.run("app-environment", env, () -> app(env).restoreEnvironment(new EnvironmentInput(a.environment(), in.storage())))
             .ifPresent(r -> details.add("environment restored to " + r.writtenTo() + ": "
                 + r.variableNames().size() + " variables " + r.variableNames()));
       }
       if (a.health() != null) {
-        s.run("app-health", "wait until " + a.health().url() + " is healthy",
-                () -> app.awaitHealthy(new HealthInput(a.health())))
+        String health = "wait until " + a.health().url() + " is healthy";
+        s.run("app-health", health, () -> app(health).awaitHealthy(new HealthInput(a.health())))
             .ifPresent(r -> details.add("healthy after " + r.checks() + " checks"));
         Duration window = a.monitorWindow() == null ? Duration.ZERO : a.monitorWindow();
         if (!window.isZero()) {
-          s.run("app-monitor", "monitor " + a.health().url() + " for " + (window.toSeconds() < 120
-                  ? window.toSeconds() + " s" : window.toMinutes() + " min"),
-                  () -> app.monitor(new MonitorInput(a.health(), window, MONITOR_MAX_FAILURES)))
+          String monitor = "monitor " + a.health().url() + " for " + (window.toSeconds() < 120
+              ? window.toSeconds() + " s" : window.toMinutes() + " min");
+          s.run("app-monitor", monitor, () -> app(monitor).monitor(new MonitorInput(a.health(), window, MONITOR_MAX_FAILURES)))
               .ifPresent(r -> details.add("stayed healthy for the monitor window (" + r.checks()
                   + " checks)"));
         }
       }
       s.details("**application**: recovered");
-      return new PartResult(RecoveryScope.APPLICATION, Outcome.RECOVERED, null, null, details);
+      return s.finish(
+          new PartResult(RecoveryScope.APPLICATION, Outcome.RECOVERED, null, null, details));
     } catch (PartStopped stop) {
       details.add(stop.getMessage());
-      return new PartResult(RecoveryScope.APPLICATION, stop.outcome, null, null, details);
+      return s.finish(new PartResult(RecoveryScope.APPLICATION, stop.outcome, null, null, details));
     }
   }
 }

@@ -4,6 +4,7 @@ import io.drorch.workflows.approval.DecisionKind;
 import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.DecisionRequest;
 import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.common.SearchAttributes;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -17,7 +18,8 @@ import java.util.function.Supplier;
 /**
  * Workflow-side helper of every child recovery: runs its steps, reports them to the parent for the
  * timeline, and asks the parent's approval gate for decisions — before destructive steps, and
- * after a step that failed for good (RETRY, SKIP or ABORT).
+ * after a step that failed for good (RETRY, SKIP or ABORT). Keeps the child's DrPhase search
+ * attribute current (DrKind and DrIncident are set by the parent when it starts the child).
  */
 final class ChildSteps {
   private final String part;
@@ -42,6 +44,7 @@ final class ChildSteps {
   /** Asks for a decision and waits for it, however long it takes (escalation is the parent's). */
   DecisionRecord ask(String step, DecisionKind kind, String description) {
     details("**" + part + "**: waiting for a decision on `" + step + "`: " + description);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "awaiting-decision:" + step);
     parent.requestDecision(
         new DecisionRequest(step, kind, description, Workflow.getInfo().getWorkflowId()));
     Workflow.await(() -> answers.containsKey(step));
@@ -57,6 +60,7 @@ final class ChildSteps {
     while (true) {
       Instant start = now();
       update(step, "RUNNING", start, null, detail);
+      SearchAttributes.upsert(SearchAttributes.DR_PHASE, step);
       details("**" + part + "**: " + detail);
       try {
         T result = action.get();
@@ -86,6 +90,12 @@ final class ChildSteps {
 
   <T> Optional<T> run(String step, String detail, Supplier<T> action) {
     return run(step, detail, action, Set.of());
+  }
+
+  /** The part's result; its phase becomes "finished: OUTCOME" (as the parent's does). */
+  PartResult finish(PartResult result) {
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "finished: " + result.outcome());
+    return result;
   }
 
   void update(String step, String state, Instant start, Instant end, String detail) {

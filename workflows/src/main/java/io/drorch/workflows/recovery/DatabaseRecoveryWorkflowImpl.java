@@ -24,8 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 
 public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
-  private final PostgresRecoveryActivities pg =
-      ActivityStubs.longRunning(PostgresRecoveryActivities.class);
+  /** A stub for one call, shown in the Web UI as {@code summary}. */
+  private static PostgresRecoveryActivities pg(String summary) {
+    return ActivityStubs.longRunning(PostgresRecoveryActivities.class, summary);
+  }
+
   private ChildSteps steps;
 
   @Override
@@ -52,9 +55,10 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     try {
       for (BackupManifest m : in.candidates()) {
         try {
-          Optional<RestoreDatabaseResult> r = s.run("database-restore",
-              "download, verify and pg_restore " + m.backupId() + " into " + restoreName,
-              () -> pg.restoreFromBackup(new RestoreDatabaseInput(in.incidentId(), live,
+          String restore = "download, verify and pg_restore " + m.backupId() + " into "
+              + restoreName;
+          Optional<RestoreDatabaseResult> r = s.run("database-restore", restore,
+              () -> pg(restore).restoreFromBackup(new RestoreDatabaseInput(in.incidentId(), live,
                   restoreName, in.storage(), m, in.recovery().workDir(), in.recovery().restoreJobs())),
               Set.of(DrError.CHECKSUM_MISMATCH.name()));
           if (r.isEmpty()) {
@@ -76,8 +80,9 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       final BackupManifest backup = used;
 
       if (live.migrations() != null && !live.migrations().isBlank()) {
-        s.run("database-migrations", "apply pending Flyway migrations to " + restoreName,
-                () -> pg.applyMigrations(
+        String migrate = "apply pending Flyway migrations to " + restoreName;
+        s.run("database-migrations", migrate,
+                () -> pg(migrate).applyMigrations(
                     new MigrateDatabaseInput(live.withName(restoreName), live.migrations())))
             .ifPresent(mr -> details.add(migrations(mr)));
       }
@@ -92,19 +97,20 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
         throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
             + ": the live database was not touched; the restored copy stays as " + restoreName);
       }
-      Optional<SwapDatabaseResult> swap = s.run("database-swap",
-          "rename " + restoreName + " → " + live.name() + ", keeping the old one as " + keepAs,
-          () -> pg.swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs)));
+      String rename =
+          "rename " + restoreName + " → " + live.name() + ", keeping the old one as " + keepAs;
+      Optional<SwapDatabaseResult> swap = s.run("database-swap", rename,
+          () -> pg(rename).swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs)));
       if (swap.isEmpty()) {
         throw new PartStopped(Outcome.SKIPPED, "swap skipped: restored copy stays as " + restoreName);
       }
       s.details("**database**: recovered from " + backup.backupId());
-      return new PartResult(RecoveryScope.DATABASE, Outcome.RECOVERED,
-          used(backup, rejected), swap.get().previousKeptAs(), details);
+      return s.finish(new PartResult(RecoveryScope.DATABASE, Outcome.RECOVERED,
+          used(backup, rejected), swap.get().previousKeptAs(), details));
     } catch (PartStopped stop) {
       details.add(stop.getMessage());
-      return new PartResult(RecoveryScope.DATABASE, stop.outcome,
-          used == null ? null : used(used, rejected), null, details);
+      return s.finish(new PartResult(RecoveryScope.DATABASE, stop.outcome,
+          used == null ? null : used(used, rejected), null, details));
     }
   }
 
@@ -114,7 +120,9 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     while (true) {
       Optional<IntegrityResult> r = s.run("database-integrity",
           "compare row counts with the manifest, Flyway validate, SQL checks",
-          () -> pg.verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
+          () -> pg("verify " + restoreName + ": row counts against backup " + backup.backupId()
+              + ", Flyway validate, " + (in.recovery().integrityChecks() == null ? 0
+                  : in.recovery().integrityChecks().size()) + " SQL checks").verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
               backup.database() == null ? java.util.Map.of() : backup.database().rowCounts(),
               live.migrations(), in.recovery().integrityChecks())));
       if (r.isEmpty() || r.get().ok()) {

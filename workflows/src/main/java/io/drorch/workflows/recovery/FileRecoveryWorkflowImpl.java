@@ -18,7 +18,11 @@ import java.util.Optional;
 import java.util.Set;
 
 public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
-  private final FileRecoveryActivities files = ActivityStubs.longRunning(FileRecoveryActivities.class);
+  /** A stub for one call, shown in the Web UI as {@code summary}. */
+  private static FileRecoveryActivities files(String summary) {
+    return ActivityStubs.longRunning(FileRecoveryActivities.class, summary);
+  }
+
   private ChildSteps steps;
 
   @Override
@@ -45,9 +49,9 @@ public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
     try {
       for (BackupManifest m : in.candidates()) {
         try {
-          Optional<RestoreFilesResult> r = s.run("files-restore",
-              "download, verify and extract " + m.backupId() + " into " + staging,
-              () -> files.restoreToStaging(new RestoreFilesInput(in.incidentId(), in.files(),
+          String restore = "download, verify and extract " + m.backupId() + " into " + staging;
+          Optional<RestoreFilesResult> r = s.run("files-restore", restore,
+              () -> files(restore).restoreToStaging(new RestoreFilesInput(in.incidentId(), in.files(),
                   staging, in.storage(), m, in.recovery().workDir())),
               Set.of(DrError.CHECKSUM_MISMATCH.name()));
           if (r.isEmpty()) {
@@ -74,19 +78,19 @@ public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
         throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
             + ": the live directory was not touched; the restored copy stays in " + staging);
       }
-      Optional<SwapDirectoryResult> swap = s.run("files-swap",
-          "rename " + staging + " → " + target + ", keeping the old one as " + keepAs,
-          () -> files.swapDirectory(new SwapDirectoryInput(target, staging, keepAs)));
+      String rename = "rename " + staging + " → " + target + ", keeping the old one as " + keepAs;
+      Optional<SwapDirectoryResult> swap = s.run("files-swap", rename,
+          () -> files(rename).swapDirectory(new SwapDirectoryInput(target, staging, keepAs)));
       if (swap.isEmpty()) {
         throw new PartStopped(Outcome.SKIPPED, "swap skipped: restored copy stays in " + staging);
       }
       s.details("**files**: recovered from " + used.backupId());
-      return new PartResult(RecoveryScope.FILES, Outcome.RECOVERED,
-          DatabaseRecoveryWorkflowImpl.used(used, rejected), swap.get().previousKeptAs(), details);
+      return s.finish(new PartResult(RecoveryScope.FILES, Outcome.RECOVERED,
+          DatabaseRecoveryWorkflowImpl.used(used, rejected), swap.get().previousKeptAs(), details));
     } catch (PartStopped stop) {
       details.add(stop.getMessage());
-      return new PartResult(RecoveryScope.FILES, stop.outcome,
-          used == null ? null : DatabaseRecoveryWorkflowImpl.used(used, rejected), null, details);
+      return s.finish(new PartResult(RecoveryScope.FILES, stop.outcome,
+          used == null ? null : DatabaseRecoveryWorkflowImpl.used(used, rejected), null, details));
     }
   }
 }

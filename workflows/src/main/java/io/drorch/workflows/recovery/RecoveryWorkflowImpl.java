@@ -6,9 +6,12 @@ import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.DecisionRequest;
 import io.drorch.workflows.approval.EscalateRequest;
 import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.backup.BackupKind;
 import io.drorch.workflows.backup.BackupManifest;
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.common.Timers;
 import io.drorch.workflows.notify.Notifier;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.RecoverySettings;
@@ -36,8 +39,6 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       "Document the incident", "Analyze root cause", "Implement preventive measures",
       "Update recovery procedures", "Conduct team review");
 
-  private final StorageActivities storage = ActivityStubs.quick(StorageActivities.class);
-  private final ReportActivities reports = ActivityStubs.quick(ReportActivities.class);
   private final RecoveryInput input;
   private final RecoverySettings settings;
   private final Notifier notifier;
@@ -68,6 +69,10 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   @Override
   public RecoveryReport recover(RecoveryInput in) {
     DrPlan plan = in.plan();
+    SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_RECOVERY);
+    SearchAttributes.upsert(SearchAttributes.DR_INCIDENT, in.incidentId());
+    SearchAttributes.upsert(SearchAttributes.DR_AWAITING_LEVEL, (long) gate.awaitingLevel());
+    setPhase(phase);
     notifier.send("incident-opened", 0, "Incident " + in.incidentId() + ": recovery of "
         + in.scope() + " started by " + in.requestedBy() + " (" + in.tier() + ", RTO "
         + RecoveryInputs.rto(in).toHours() + " h, deadline " + deadline + ")");
@@ -75,7 +80,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     Async.procedure(this::reportProgress);
 
     begin("select-backups", "newest valid backups" + (in.asOf() == null ? "" : " at or before " + in.asOf()));
-    BackupCatalog catalog = storage.listBackups(plan.storage());
+    BackupCatalog catalog = ActivityStubs.quick(StorageActivities.class, "list the backups in "
+            + BackupKeys.url(plan.storage(), BackupKeys.root(plan.storage())))
+        .listBackups(plan.storage());
     Map<BackupKind, List<BackupManifest>> candidates = candidates(catalog, in.asOf());
     end("select-backups", "DONE", candidates.entrySet().stream()
         .map(e -> e.getKey().folder() + ": " + (e.getValue().isEmpty() ? "none"
@@ -122,10 +129,13 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
     outcome = overall(parts);
     done = true;
-    phase = "finished: " + outcome;
+    setPhase("finished: " + outcome);
     RecoveryReport report = report(parts, null, null);
     try {
-      ReportLocation at = reports.writeReport(new WriteReportInput(plan.storage(), report));
+      ReportLocation at = ActivityStubs.quick(ReportActivities.class,
+              "write the incident report of " + in.incidentId() + " to " + BackupKeys.url(
+                  plan.storage(), BackupKeys.root(plan.storage()) + "reports/" + in.incidentId() + "/"))
+          .writeReport(new WriteReportInput(plan.storage(), report));
       report = report(parts, at.markdownKey(), at.jsonKey());
     } catch (ActivityFailure e) {
       Workflow.getLogger(RecoveryWorkflowImpl.class)
@@ -163,6 +173,11 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return ChildWorkflowOptions.newBuilder()
         .setWorkflowId(Names.workflowId(input.incidentId()) + "-" + part)
         .setStaticSummary(summary + " (incident " + input.incidentId() + ")")
+        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+            .set(SearchAttributes.DR_KIND, SearchAttributes.KIND_RECOVERY)
+            .set(SearchAttributes.DR_INCIDENT, input.incidentId())
+            .set(SearchAttributes.DR_PHASE, "starting")
+            .build())
         .build();
   }
 
@@ -225,7 +240,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     timeline.put(step.name(), new PhaseRecord(step.name(), step.state(), start, step.finishedAt(),
         step.detail()));
     if ("RUNNING".equals(step.state())) {
-      phase = step.name();
+      setPhase(step.name());
     }
     refreshDetails();
   }
@@ -244,7 +259,10 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     for (int pct : new int[] {50, 80, 100}) {
       Instant at = incidentAt.plus(rto.multipliedBy(pct).dividedBy(100));
       Duration wait = Duration.between(now(), at);
-      if (done || (wait.compareTo(Duration.ZERO) > 0 && Workflow.await(wait, () -> done))) {
+      if (done || (wait.compareTo(Duration.ZERO) > 0 && Timers.await(wait,
+          pct + " % of the RTO (" + Timers.human(rto) + ") at " + at
+              + (pct < 100 ? ": escalate pending decisions" : ": RTO breached"),
+          () -> done))) {
         return;
       }
       if (pct < 100) {
@@ -264,7 +282,8 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     Duration every = input.plan().notifications() == null
         || input.plan().notifications().progressInterval() == null
         ? Duration.ofMinutes(15) : input.plan().notifications().progressInterval();
-    while (!Workflow.await(every, () -> done)) {
+    while (!Timers.await(every, "next progress notification (every " + Timers.human(every) + ")",
+        () -> done)) {
       List<PendingDecision> pending = gate.pending();
       notifier.send("progress", 0, "Incident " + input.incidentId() + ": phase " + phase + ", "
           + Duration.between(now(), deadline).toMinutes() + " min left to the RTO"
@@ -324,7 +343,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   }
 
   private void begin(String name, String detail) {
-    phase = name;
+    setPhase(name);
     timeline.put(name, new PhaseRecord(name, "RUNNING", now(), null, detail));
     refreshDetails();
   }
@@ -350,6 +369,12 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       md.append("- ").append(r.name()).append(": ").append(r.state()).append("\n");
     }
     Workflow.setCurrentDetails(md.toString());
+  }
+
+  /** The phase of the status query and of the DrPhase search attribute. */
+  private void setPhase(String name) {
+    phase = name;
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, name);
   }
 
   private static Instant now() {
