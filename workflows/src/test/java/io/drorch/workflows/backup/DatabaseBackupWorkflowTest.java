@@ -14,12 +14,16 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.postgres.DumpDatabaseInput;
 import io.drorch.workflows.postgres.DumpDatabaseResult;
 import io.drorch.workflows.postgres.PostgresActivities;
 import io.drorch.workflows.storage.StorageActivities;
 import io.drorch.workflows.storage.WriteManifestInput;
 import io.temporal.client.WorkflowFailedException;
+import io.drorch.workflows.common.SearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -27,6 +31,7 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +42,7 @@ class DatabaseBackupWorkflowTest {
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow =
-      TestWorkflowExtension.newBuilder()
+      UiMetadata.withSearchAttributes(TestWorkflowExtension.newBuilder())
           .setWorkflowTypes(DatabaseBackupWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
@@ -144,5 +149,25 @@ class DatabaseBackupWorkflowTest {
     DatabaseBackupWorkflow wf = start(env, worker);
     assertThrows(WorkflowFailedException.class, () -> wf.backup(Fixtures.databaseInput()));
     verify(storage, times(1)).writeManifest(any());
+  }
+
+  @Test
+  void showsKindPhaseAndActivitySummariesInTheWebUi(TestWorkflowEnvironment env, Worker worker) {
+    when(postgres.dumpToStorage(any())).thenAnswer(i -> dumped(i.getArgument(0)));
+    when(storage.writeManifest(any())).thenAnswer(i -> "manifest-key");
+    DatabaseBackupWorkflow wf = start(env, worker);
+
+    BackupResult result = wf.backup(Fixtures.databaseInput());
+
+    WorkflowClient client = env.getWorkflowClient();
+    String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
+    assertEquals("backup-database", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
+    assertEquals(List.of("dump", "write-manifest", "done"),
+        UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
+    assertEquals(List.of(
+            "pg_dump docs to s3://dr-backups/ai-docs/database/" + result.backupId() + ".dump",
+            "write the manifest of " + result.backupId() + " (the commit marker) to"
+                + " s3://dr-backups/ai-docs/database/" + result.backupId() + ".manifest.json"),
+        UiMetadata.activitySummaries(client, id));
   }
 }

@@ -11,17 +11,22 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.files.ArchiveFilesInput;
 import io.drorch.workflows.files.ArchiveFilesResult;
 import io.drorch.workflows.files.FileActivities;
 import io.drorch.workflows.storage.StorageActivities;
 import io.drorch.workflows.storage.WriteManifestInput;
 import io.temporal.client.WorkflowFailedException;
+import io.drorch.workflows.common.SearchAttributes;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mockito.ArgumentCaptor;
@@ -31,7 +36,7 @@ class FileBackupWorkflowTest {
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow =
-      TestWorkflowExtension.newBuilder()
+      UiMetadata.withSearchAttributes(TestWorkflowExtension.newBuilder())
           .setWorkflowTypes(FileBackupWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
@@ -89,5 +94,29 @@ class FileBackupWorkflowTest {
     assertThrows(WorkflowFailedException.class, () -> wf.backup(Fixtures.fileInput()));
     verify(files).archiveToStorage(any());
     verify(storage, never()).writeManifest(any());
+  }
+
+  @Test
+  void showsKindPhaseAndActivitySummariesInTheWebUi(TestWorkflowEnvironment env, Worker worker) {
+    when(files.archiveToStorage(any())).thenAnswer(i -> {
+      ArchiveFilesInput in = i.getArgument(0);
+      String data = BackupKeys.dataKey(in.storage(), BackupKind.FILES, in.backupId(), ".tar.gz", 1);
+      Instant t = Instant.parse("2026-11-26T02:30:00Z");
+      return new ArchiveFilesResult(data, "tar+gzip", 1, "f", t, t, new FileBackupDetails(
+          "/app/uploads", BackupKeys.listingKey(in.storage(), in.backupId(), 1), "b", 1, 1));
+    });
+    when(storage.writeManifest(any())).thenReturn("m");
+    FileBackupWorkflow wf = start(env, worker);
+
+    BackupResult result = wf.backup(Fixtures.fileInput());
+
+    WorkflowClient client = env.getWorkflowClient();
+    String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
+    assertEquals("backup-files", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
+    assertEquals("done", UiMetadata.current(client, id, SearchAttributes.DR_PHASE));
+    assertEquals(List.of("archive", "write-manifest", "done"),
+        UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
+    assertEquals("tar.gz /app/uploads to s3://dr-backups/ai-docs/files/" + result.backupId()
+        + ".tar.gz", UiMetadata.activitySummaries(client, id).get(0));
   }
 }

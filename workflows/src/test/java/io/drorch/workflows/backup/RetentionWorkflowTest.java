@@ -1,12 +1,15 @@
 package io.drorch.workflows.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
+import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.storage.BackupCatalog;
 import io.drorch.workflows.storage.DeleteObjectsInput;
 import io.drorch.workflows.storage.StorageActivities;
@@ -27,7 +30,7 @@ class RetentionWorkflowTest {
 
   @RegisterExtension
   static final TestWorkflowExtension testWorkflow =
-      TestWorkflowExtension.newBuilder()
+      UiMetadata.withSearchAttributes(TestWorkflowExtension.newBuilder())
           .setWorkflowTypes(RetentionWorkflowImpl.class)
           .setInitialTime(Instant.parse("2026-11-26T04:00:00Z"))
           .setDoNotStart(true)
@@ -47,10 +50,9 @@ class RetentionWorkflowTest {
     worker.registerActivitiesImplementations(storage);
     env.start();
 
-    RetentionResult r = env.getWorkflowClient()
-        .newWorkflowStub(RetentionWorkflow.class,
-            WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build())
-        .sweep(new RetentionInput(Fixtures.STORAGE));
+    RetentionWorkflow wf = env.getWorkflowClient().newWorkflowStub(RetentionWorkflow.class,
+        WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
+    RetentionResult r = wf.sweep(new RetentionInput(Fixtures.STORAGE));
 
     assertEquals(List.of("db-old"), r.deletedBackups());
     assertEquals(2, r.abortedUploads());
@@ -67,5 +69,18 @@ class RetentionWorkflowTest {
     Duration skew = Duration.between(now.minus(Duration.ofDays(1)), abort.getValue().olderThan());
     org.junit.jupiter.api.Assertions.assertTrue(
         !skew.isNegative() && skew.compareTo(Duration.ofSeconds(5)) < 0, "stale cutoff " + skew);
+
+    // what the Web UI shows
+    var client = env.getWorkflowClient();
+    String id = io.temporal.client.WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
+    assertEquals("retention", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
+    assertEquals(List.of("list", "delete", "abort-stale-uploads", "done"),
+        UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
+    assertEquals(List.of("list the backups in s3://dr-backups/ai-docs/",
+            "delete 1 expired manifests from s3://dr-backups (1-1 of 1)",
+            "delete 1 expired backup data objects from s3://dr-backups (1-1 of 1)"),
+        UiMetadata.activitySummaries(client, id).subList(0, 3));
+    assertTrue(UiMetadata.activitySummaries(client, id).get(3)
+        .startsWith("abort multipart uploads in s3://dr-backups/ai-docs/ started before 2026-11-25T04:00"));
   }
 }

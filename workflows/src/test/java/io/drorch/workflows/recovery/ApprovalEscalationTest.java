@@ -15,9 +15,12 @@ import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.EscalateRequest;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.notify.Notification;
 import io.drorch.workflows.postgres.RestoreDatabaseInput;
 import io.drorch.workflows.postgres.RestoreDatabaseResult;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -265,6 +268,53 @@ class ApprovalEscalationTest {
     assertEquals("db-old", report.backups().get(0).backupId());
     assertTrue(report.backups().get(0).rejected().get(0).startsWith("db-new: SHA-256 differs"));
     assertAbout(Duration.ofHours(25), report.rpoAchieved().get("database"));
+  }
+
+  @Test
+  void searchAttributesAndSummariesFollowTheGateForTheWebUi(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    RecoveryWorkflow r = h.start(DB, "remind");
+    WorkflowClient c = env.getWorkflowClient();
+    String id = "recovery-INC-1";
+    h.awaitPending();
+    assertEquals("recovery", UiMetadata.current(c, id, SearchAttributes.DR_KIND));
+    assertEquals("INC-1", UiMetadata.current(c, id, SearchAttributes.DR_INCIDENT));
+    assertEquals(1L, UiMetadata.current(c, id, SearchAttributes.DR_AWAITING_LEVEL));
+
+    env.sleep(Duration.ofMinutes(31));
+    assertEquals(2L, UiMetadata.current(c, id, SearchAttributes.DR_AWAITING_LEVEL));
+    r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, null));
+    assertEquals(Outcome.RECOVERED, h.result().outcome());
+
+    assertEquals(0L, UiMetadata.current(c, id, SearchAttributes.DR_AWAITING_LEVEL));
+    assertEquals(List.of(0L, 1L, 2L, 0L),
+        UiMetadata.history(c, id, SearchAttributes.DR_AWAITING_LEVEL));
+    assertEquals("finished: RECOVERED", UiMetadata.current(c, id, SearchAttributes.DR_PHASE));
+    List<String> phases = UiMetadata.history(c, id, SearchAttributes.DR_PHASE);
+    assertEquals(List.of("starting", "select-backups", "recover-data"), phases.subList(0, 3));
+    assertTrue(phases.contains("database-swap"), phases.toString());
+
+    String child = id + "-database";
+    assertEquals("recovery", UiMetadata.current(c, child, SearchAttributes.DR_KIND));
+    assertEquals("INC-1", UiMetadata.current(c, child, SearchAttributes.DR_INCIDENT));
+    assertEquals(List.of("starting", "database-restore", "database-integrity",
+            "awaiting-decision:database-swap", "database-swap", "finished: RECOVERED"),
+        UiMetadata.history(c, child, SearchAttributes.DR_PHASE));
+    assertEquals(List.of("download, verify and pg_restore db-new into docs_restore_inc_1",
+            "verify docs_restore_inc_1: row counts against backup db-new, Flyway validate,"
+                + " 0 SQL checks",
+            "rename docs_restore_inc_1 → docs, keeping the old one as docs_pre_inc_1"),
+        UiMetadata.activitySummaries(c, child));
+
+    List<String> parentActivities = UiMetadata.activitySummaries(c, id);
+    assertTrue(parentActivities.stream().noneMatch(String::isEmpty), parentActivities.toString());
+    assertTrue(parentActivities.contains("list the backups in s3://dr-backups/ai-docs/"));
+    List<String> timers = UiMetadata.timerSummaries(c, id);
+    assertTrue(timers.contains("wait for level 1 Infrastructure Team approval on database-swap"
+        + " (30 min, then escalate)"), timers.toString());
+    assertTrue(timers.contains("wait for level 2 Development Team Lead approval on database-swap"
+        + " (30 min, then escalate)"), timers.toString());
+    assertTrue(timers.stream().noneMatch(String::isEmpty), timers.toString());
   }
 
   /** Virtual time is exact up to the few milliseconds the workflow took to start. */

@@ -12,6 +12,7 @@ import io.drorch.workflows.backup.BackupKind;
 import io.drorch.workflows.backup.BackupManifest;
 import io.drorch.workflows.backup.DatabaseBackupDetails;
 import io.drorch.workflows.backup.FileBackupDetails;
+import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.files.FileRecoveryActivities;
 import io.drorch.workflows.files.RestoreFilesInput;
 import io.drorch.workflows.files.RestoreFilesResult;
@@ -55,7 +56,7 @@ final class RecoveryHarness {
       new StorageTarget("dr-backups", "ai-docs", "us-east-1", null, false, 30, true, 30);
 
   static TestWorkflowExtension extension() {
-    return TestWorkflowExtension.newBuilder()
+    return UiMetadata.withSearchAttributes(TestWorkflowExtension.newBuilder())
         .setWorkflowTypes(RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
             FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class)
         .setInitialTime(T0)
@@ -158,13 +159,21 @@ final class RecoveryHarness {
     return WorkflowStub.fromTyped(recovery).getResult(RecoveryReport.class);
   }
 
-  /** Lets virtual time pass until something is pending (or fails after a virtual day). */
+  /**
+   * Lets virtual time pass until something is pending (or fails after a virtual day). Steps of one
+   * virtual second at first, so it returns within a second of the gate opening: the tests count
+   * the escalation timeouts from here, and a coarser step ate into their margin.
+   */
   void awaitPending() {
-    for (int i = 0; i < 24 * 60; i++) {
+    Duration waited = Duration.ZERO;
+    while (waited.compareTo(Duration.ofDays(1)) < 0) {
       if (!recovery.status().pending().isEmpty()) {
         return;
       }
-      env.sleep(Duration.ofMinutes(1));
+      Duration step = waited.compareTo(Duration.ofMinutes(2)) < 0
+          ? Duration.ofSeconds(1) : Duration.ofMinutes(1);
+      env.sleep(step);
+      waited = waited.plus(step);
     }
     throw new AssertionError("no decision became pending");
   }
