@@ -17,15 +17,22 @@ import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.RecoveryWorkflowImpl;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Hosts every workflow and activity of the orchestrator on {@link TaskQueues#DR}. */
 public final class DrWorker implements AutoCloseable {
   /** Bounded: each long activity streams with a few tens of MB of buffers. */
   static final int MAX_CONCURRENT_ACTIVITIES = 4;
+
+  private static final Logger log = LoggerFactory.getLogger(DrWorker.class);
 
   private final WorkerFactory factory;
   private final S3Clients s3;
@@ -35,8 +42,13 @@ public final class DrWorker implements AutoCloseable {
     this.s3 = s3;
   }
 
-  /** Registers everything and starts polling. */
+  /**
+   * Registers everything and starts polling. Checks first that the namespace has our search
+   * attributes and logs an ERROR naming {@code dr temporal setup} when not (it still starts: the
+   * attributes can be added while it runs, and the stuck workflow tasks then succeed on retry).
+   */
   public static DrWorker start(WorkflowClient client, WorkerSecrets secrets) {
+    checkSearchAttributes(client);
     S3Clients s3 = new S3Clients(secrets.aws());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker =
@@ -60,6 +72,34 @@ public final class DrWorker implements AutoCloseable {
         new ReportActivitiesImpl(s3));
     factory.start();
     return new DrWorker(factory, s3);
+  }
+
+  /**
+   * What is wrong with the namespace's search attributes (empty: all there), logged as an ERROR.
+   * Servers that cannot list them (the Java test server: UNIMPLEMENTED) are not checked.
+   */
+  public static List<String> checkSearchAttributes(WorkflowClient client) {
+    String namespace = client.getOptions().getNamespace();
+    List<String> problems;
+    try {
+      problems = SearchAttributeSetup.problems(
+          SearchAttributeSetup.list(client.getWorkflowServiceStubs(), namespace));
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        log.debug("this Temporal server cannot list search attributes; not checked");
+      } else {
+        log.warn("could not check the search attributes of namespace {}: {}", namespace,
+            e.getStatus());
+      }
+      return List.of();
+    }
+    if (!problems.isEmpty()) {
+      log.error("Namespace '{}' lacks the DR Orchestrator's search attributes: {}. Every workflow"
+          + " task that sets them fails (the workflows stay stuck) until they exist. Run"
+          + " `dr temporal setup --namespace {}` (on Temporal Cloud: add them in the Cloud UI or"
+          + " with tcld).", namespace, String.join("; ", problems), namespace);
+    }
+    return problems;
   }
 
   /** Blocks until the worker is shut down (SIGTERM runs the shutdown hook). */

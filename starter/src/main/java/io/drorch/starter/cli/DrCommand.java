@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BackupsCommand.class,
       SchedulesCommand.class,
       RecoverCommand.class,
+      RecoveriesCommand.class,
       DecideCommand.Approve.class,
       DecideCommand.Reject.class,
       DecideCommand.Decide.class,
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReportCommand.class,
       WorkerCommand.class,
+      TemporalCommand.class,
       BenchCommand.class
     },
     footer = {

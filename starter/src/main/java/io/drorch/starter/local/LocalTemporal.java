@@ -1,5 +1,6 @@
 package io.drorch.starter.local;
 
+import io.drorch.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
@@ -19,7 +20,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,17 +37,9 @@ import java.util.concurrent.TimeUnit;
 public final class LocalTemporal implements AutoCloseable {
   public static final String NAMESPACE = "default";
 
-  /** The project's custom search attributes and their types. */
-  public static final Map<String, IndexedValueType> SEARCH_ATTRIBUTES;
-
-  static {
-    Map<String, IndexedValueType> m = new LinkedHashMap<>();
-    m.put("DrKind", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    m.put("DrIncident", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    m.put("DrPhase", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    m.put("DrAwaitingLevel", IndexedValueType.INDEXED_VALUE_TYPE_INT);
-    SEARCH_ATTRIBUTES = java.util.Collections.unmodifiableMap(m);
-  }
+  /** The project's custom search attributes and their types ({@link SearchAttributes}). */
+  public static final Map<String, IndexedValueType> SEARCH_ATTRIBUTES =
+      SearchAttributes.definitions();
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -257,7 +249,7 @@ public final class LocalTemporal implements AutoCloseable {
       }
       SEARCH_ATTRIBUTES.forEach((name, type) -> {
         cmd.add("--search-attribute");
-        cmd.add(name + "=" + (type == IndexedValueType.INDEXED_VALUE_TYPE_INT ? "Int" : "Keyword"));
+        cmd.add(name + "=" + SearchAttributes.cliType(type));
       });
       Files.writeString(log, "=== LocalTemporal start " + Instant.now() + ": " + String.join(" ", cmd)
           + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -4,6 +4,7 @@ import io.drorch.workflows.approval.ApprovalDecision;
 import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.PendingDecision;
 import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.recovery.Names;
@@ -14,12 +15,16 @@ import io.drorch.workflows.recovery.RecoveryScope;
 import io.drorch.workflows.recovery.RecoveryStatus;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
 import io.drorch.workflows.recovery.Tier;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,6 +50,55 @@ public final class RecoveryRuns {
     WorkflowClient.start(wf::recover,
         new RecoveryInput(incident, scope, tier, asOf, incidentAt, requestedBy, plan));
     return wf;
+  }
+
+  /** One recovery as a visibility query finds it. */
+  public record Listed(String workflowId, String incident, String status, String phase,
+      long awaitingLevel, Instant startTime, Instant closeTime) {}
+
+  /**
+   * The visibility query of {@code dr recoveries list}; the same text works as a Web UI filter.
+   * Recovery parents only (their children carry DrKind 'recovery' too, but no awaiting level).
+   * {@code level} wins over {@code awaiting}; both imply running.
+   */
+  public static String listQuery(boolean awaiting, Integer level, String incident,
+      boolean running) {
+    List<String> q = new ArrayList<>();
+    q.add(SearchAttributes.DR_KIND.getName() + " = '" + SearchAttributes.KIND_RECOVERY + "'");
+    q.add("WorkflowType = '" + RecoveryWorkflow.class.getSimpleName() + "'");
+    if (running || awaiting || level != null) {
+      q.add("ExecutionStatus = 'Running'");
+    }
+    if (level != null) {
+      q.add(SearchAttributes.DR_AWAITING_LEVEL.getName() + " = " + level);
+    } else if (awaiting) {
+      q.add(SearchAttributes.DR_AWAITING_LEVEL.getName() + " >= 1");
+    }
+    if (incident != null) {
+      if (!incident.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("not an incident id: " + incident);
+      }
+      q.add(SearchAttributes.DR_INCIDENT.getName() + " = '" + incident + "'");
+    }
+    return String.join(" AND ", q);
+  }
+
+  /** Runs a visibility query (real server only: the Java test server has no visibility). */
+  public static List<Listed> list(WorkflowClient client, String query, int limit) {
+    List<Listed> out = new ArrayList<>(client.listExecutions(query).limit(limit)
+        .map(RecoveryRuns::listed).toList());
+    out.sort(Comparator.comparing(Listed::startTime,
+        Comparator.nullsLast(Comparator.reverseOrder())));
+    return out;
+  }
+
+  private static Listed listed(WorkflowExecutionMetadata m) {
+    var sa = m.getTypedSearchAttributes();
+    Long level = sa.get(SearchAttributes.DR_AWAITING_LEVEL);
+    WorkflowExecutionStatus st = m.getStatus();
+    return new Listed(m.getExecution().getWorkflowId(), sa.get(SearchAttributes.DR_INCIDENT),
+        st.name().replace("WORKFLOW_EXECUTION_STATUS_", ""), sa.get(SearchAttributes.DR_PHASE),
+        level == null ? 0 : level, m.getStartTime(), m.getCloseTime());
   }
 
   public static RecoveryWorkflow existing(WorkflowClient client, String incident) {

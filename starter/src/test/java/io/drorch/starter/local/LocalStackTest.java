@@ -27,7 +27,6 @@ import io.temporal.client.schedules.ScheduleIntervalSpec;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
-import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -238,10 +237,10 @@ class LocalStackTest {
         .setWorkflowId("local-stack-" + System.nanoTime())
         .setTaskQueue("local-stack-test")
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(SearchAttributeKey.forKeyword("DrKind"), "test")
-            .set(SearchAttributeKey.forKeyword("DrIncident"), "INC-0")
-            .set(SearchAttributeKey.forKeyword("DrPhase"), "start")
-            .set(SearchAttributeKey.forLong("DrAwaitingLevel"), 1L)
+            .set(io.drorch.workflows.common.SearchAttributes.DR_KIND, "test")
+            .set(io.drorch.workflows.common.SearchAttributes.DR_INCIDENT, "INC-0")
+            .set(io.drorch.workflows.common.SearchAttributes.DR_PHASE, "start")
+            .set(io.drorch.workflows.common.SearchAttributes.DR_AWAITING_LEVEL, 1L)
             .build())
         .build());
     stub.start();
