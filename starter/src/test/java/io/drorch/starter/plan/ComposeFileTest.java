@@ -194,6 +194,22 @@ class ComposeFileTest {
     }
   }
 
+  @Test
+  void namespaceSetupCreatesTheSearchAttributesTheWorkflowsSet() {
+    String expected = io.drorch.workflows.common.SearchAttributes.definitions().entrySet().stream()
+        .map(e -> e.getKey() + "="
+            + io.drorch.workflows.common.SearchAttributes.cliType(e.getValue()))
+        .collect(java.util.stream.Collectors.joining(" "));
+    JsonNode env = services().get("temporal-create-namespace").get("environment");
+    assertEquals(expected, interpolate(env.get("DR_SEARCH_ATTRIBUTES").asText()));
+    envExample.remove("DR_SEARCH_ATTRIBUTES"); // the compose default alone
+    try {
+      assertEquals(expected, interpolate(env.get("DR_SEARCH_ATTRIBUTES").asText()));
+    } finally {
+      envExample.put("DR_SEARCH_ATTRIBUTES", expected);
+    }
+  }
+
   /** Compose interpolation with .env.example as the .env file. */
   private static String interpolate(String value) {
     Matcher m = VAR.matcher(value);
