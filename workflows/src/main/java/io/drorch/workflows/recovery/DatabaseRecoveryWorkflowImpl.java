@@ -23,21 +23,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
+public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase implements DatabaseRecoveryWorkflow {
   private final PostgresRecoveryActivities pg =
       ActivityStubs.longRunning(PostgresRecoveryActivities.class);
-  private ChildSteps steps;
 
-  @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
-  }
-
-  private ChildSteps steps() {
-    if (steps == null) {
-      steps = new ChildSteps("database");
-    }
-    return steps;
+  public DatabaseRecoveryWorkflowImpl() {
+    super("database");
   }
 
   @Override

@@ -17,20 +17,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
+public class FileRecoveryWorkflowImpl extends ChildRecoveryBase implements FileRecoveryWorkflow {
   private final FileRecoveryActivities files = ActivityStubs.longRunning(FileRecoveryActivities.class);
-  private ChildSteps steps;
 
-  @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
-  }
-
-  private ChildSteps steps() {
-    if (steps == null) {
-      steps = new ChildSteps("files");
-    }
-    return steps;
+  public FileRecoveryWorkflowImpl() {
+    super("files");
   }
 
   @Override
