@@ -123,6 +123,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     outcome = overall(parts);
     done = true;
     phase = "finished: " + outcome;
+    notifier.awaitDelivered();
     RecoveryReport report = report(parts, null, null);
     try {
       ReportLocation at = reports.writeReport(new WriteReportInput(plan.storage(), report));
@@ -137,6 +138,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
             + " h). " + summary(parts)
             + (report.markdownKey() == null ? "" : " Report: " + report.markdownKey()));
     refreshDetails();
+    notifier.awaitDelivered();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return report(parts, report.markdownKey(), report.jsonKey());
   }
