@@ -35,9 +35,10 @@ public final class RecoveryRuns {
         WorkflowOptions.newBuilder()
             .setWorkflowId(Names.workflowId(incident))
             .setTaskQueue(TaskQueues.DR)
-            .setStaticSummary("Recovery " + incident + ": " + scope + " (" + tier + "), requested by "
-                + requestedBy)
-            .setStaticDetails("**Incident** " + incident + "\n\n**Scope** " + scope
+            // Markdown in the Web UI: "[DATABASE] (CRITICAL)" would render as a link, so no brackets
+            .setStaticSummary("Recovery " + incident + ": " + scopeText(scope) + " (" + tier
+                + "), requested by " + requestedBy)
+            .setStaticDetails("**Incident** " + incident + "\n\n**Scope** " + scopeText(scope)
                 + "\n\n**Tier** " + tier + "\n\n**Requested by** " + requestedBy
                 + (asOf == null ? "" : "\n\n**Restore as of** " + asOf)
                 + "\n\nApprove: `dr approve " + incident + " --as NAME`")
@@ -45,6 +46,10 @@ public final class RecoveryRuns {
     WorkflowClient.start(wf::recover,
         new RecoveryInput(incident, scope, tier, asOf, incidentAt, requestedBy, plan));
     return wf;
+  }
+
+  private static String scopeText(List<RecoveryScope> scope) {
+    return String.join(", ", scope.stream().map(Enum::name).toList());
   }
 
   public static RecoveryWorkflow existing(WorkflowClient client, String incident) {
