@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need on a fresh machine, and nothing that is
-# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, and the
-# Temporal CLI (real dev server with Web UI) built with `go install` and cached in $(go env GOPATH)/bin.
+# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
+# Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
+# and the Temporal CLI (real dev server with Web UI) built with `go install` and cached in
+# $(go env GOPATH)/bin.
 # Prints the path of the temporal CLI on its last line.
 set -euo pipefail
 
@@ -31,6 +33,17 @@ if [ -z "$pg_bindir" ] || [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_
   apt_install postgresql-15 postgresql-client-15
 fi
 command -v zstd >/dev/null || apt_install zstd
+
+# The Web UI test (starter's WebUiTest runs ui-test/check-recovery-page.mjs): Debian's Chromium,
+# driven by playwright-core from ui-test/package-lock.json (npm ci only when the lock changed).
+[ -x /usr/bin/chromium ] || apt_install chromium
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+ui_test="$(cd "$(dirname "$0")/.." && pwd)/ui-test"
+if [ ! -f "$ui_test/node_modules/playwright-core/package.json" ] \
+   || [ "$ui_test/package-lock.json" -nt "$ui_test/node_modules/.package-lock.json" ]; then
+  log "npm ci in $ui_test (playwright-core)"
+  (cd "$ui_test" && npm ci --no-audit --no-fund >&2)
+fi
 
 temporal_cli="${DR_TEMPORAL_CLI:-}"
 if [ -z "$temporal_cli" ]; then

@@ -107,7 +107,8 @@ public final class BackupBenchmark {
   /**
    * Bare: download the dump to a file, then {@code pg_restore -j 2} into a new database. Ours: a
    * database recovery up to the approval of the swap (download + SHA-256 check + pg_restore -j 2
-   * + integrity check), measured from its start until the swap waits for approval.
+   * + integrity check) of the same (gzip) backup, from its start until the swap waits for
+   * approval.
    */
   private void restoreRound(LocalPostgres pg, LocalTemporal temporal, StorageTarget storage,
       String db, BackupResult backup) throws Exception {
@@ -144,7 +145,7 @@ public final class BackupBenchmark {
       long t2 = System.nanoTime();
       var wf = io.drorch.starter.recovery.RecoveryRuns.start(temporal.client(), plan, incident,
           List.of(io.drorch.workflows.recovery.RecoveryScope.DATABASE),
-          io.drorch.workflows.recovery.Tier.CRITICAL, null, null, "bench");
+          io.drorch.workflows.recovery.Tier.CRITICAL, backup.finishedAt(), null, "bench");
       while (wf.status().pending().isEmpty()) {
         Thread.sleep(20);
       }

@@ -19,6 +19,12 @@ class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Temporal temporal = Temporal.connect(global)) {
+      var status = RecoveryRuns.existing(temporal.client(), incident).status();
+      if (status.outcome() == null) {
+        System.err.println("recovery-" + incident + " is still running (phase " + status.phase()
+            + "); the report is written when it ends. See `dr status " + incident + "`.");
+        return ExitCodes.FAILED;
+      }
       RecoveryReport r = RecoveryRuns.result(temporal.client(), incident);
       System.out.print(ReportMarkdown.render(r));
       return ExitCodes.OK;

@@ -40,9 +40,10 @@ public final class RecoveryRuns {
         WorkflowOptions.newBuilder()
             .setWorkflowId(Names.workflowId(incident))
             .setTaskQueue(TaskQueues.DR)
-            .setStaticSummary("Recovery " + incident + ": " + scope + " (" + tier + "), requested by "
-                + requestedBy)
-            .setStaticDetails("**Incident** " + incident + "\n\n**Scope** " + scope
+            // Markdown in the Web UI: "[DATABASE] (CRITICAL)" would render as a link, so no brackets
+            .setStaticSummary("Recovery " + incident + ": " + scopeText(scope) + " (" + tier
+                + "), requested by " + requestedBy)
+            .setStaticDetails("**Incident** " + incident + "\n\n**Scope** " + scopeText(scope)
                 + "\n\n**Tier** " + tier + "\n\n**Requested by** " + requestedBy
                 + (asOf == null ? "" : "\n\n**Restore as of** " + asOf)
                 + "\n\nApprove: `dr approve " + incident + " --as NAME`")
@@ -99,6 +100,10 @@ public final class RecoveryRuns {
     return new Listed(m.getExecution().getWorkflowId(), sa.get(SearchAttributes.DR_INCIDENT),
         st.name().replace("WORKFLOW_EXECUTION_STATUS_", ""), sa.get(SearchAttributes.DR_PHASE),
         level == null ? 0 : level, m.getStartTime(), m.getCloseTime());
+  }
+
+  private static String scopeText(List<RecoveryScope> scope) {
+    return String.join(", ", scope.stream().map(Enum::name).toList());
   }
 
   public static RecoveryWorkflow existing(WorkflowClient client, String incident) {

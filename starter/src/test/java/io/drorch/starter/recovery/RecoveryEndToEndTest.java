@@ -169,7 +169,7 @@ class RecoveryEndToEndTest {
     RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-3",
         List.of(RecoveryScope.DATABASE), Tier.NON_CRITICAL, null, null, "test");
     awaitPending(wf, "database-swap");
-    RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "bob", Verdict.REJECT, null, "no");
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "alice", Verdict.REJECT, null, "no");
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-3");
 
     assertEquals(Outcome.ABORTED, report.outcome());

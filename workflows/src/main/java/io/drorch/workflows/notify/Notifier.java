@@ -6,6 +6,8 @@ import io.drorch.workflows.plan.NotificationChannel;
 import io.drorch.workflows.plan.NotificationSettings;
 import io.drorch.workflows.recovery.NotificationRecord;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ public final class Notifier {
   private final List<NotificationChannel> channels;
   private final List<EscalationLevel> levels;
   private final List<NotificationRecord> sent = new ArrayList<>();
+  private final List<Promise<Void>> inFlight = new ArrayList<>();
 
   public Notifier(String incidentId, NotificationSettings settings, List<EscalationLevel> levels) {
     this.incidentId = incidentId;
@@ -30,9 +33,21 @@ public final class Notifier {
     this.levels = levels == null ? List.of() : levels;
   }
 
-  /** Sends {@code text} to the contacts of {@code level} (0: every level's contacts). */
+  /**
+   * Sends {@code text} to the contacts of {@code level} (0: every level's contacts) without
+   * holding up the caller: a slow or dead channel never delays the recovery.
+   */
   public void send(String event, int level, String text) {
     Instant at = Instant.ofEpochMilli(Workflow.currentTimeMillis());
+    inFlight.add(Async.procedure(() -> deliver(event, level, text, at)));
+  }
+
+  /** Waits until every notification sent so far is delivered or has failed for good. */
+  public void awaitDelivered() {
+    Promise.allOf(List.copyOf(inFlight)).get();
+  }
+
+  private void deliver(String event, int level, String text, Instant at) {
     List<String> contacts = new ArrayList<>();
     for (EscalationLevel l : levels) {
       if ((level == 0 || l.level() == level) && l.contacts() != null) {

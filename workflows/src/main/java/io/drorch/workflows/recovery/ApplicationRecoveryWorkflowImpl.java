@@ -5,14 +5,13 @@ import io.drorch.workflows.app.DeployInput;
 import io.drorch.workflows.app.EnvironmentInput;
 import io.drorch.workflows.app.HealthInput;
 import io.drorch.workflows.app.MonitorInput;
-import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.plan.ApplicationTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkflow {
+public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implements ApplicationRecoveryWorkflow {
   /** Consecutive failed health checks that end the monitor window as unhealthy. */
   static final int MONITOR_MAX_FAILURES = 3;
 
@@ -21,18 +20,8 @@ public class ApplicationRecoveryWorkflowImpl implements ApplicationRecoveryWorkf
     return ActivityStubs.longRunning(ApplicationActivities.class, summary);
   }
 
-  private ChildSteps steps;
-
-  @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
-  }
-
-  private ChildSteps steps() {
-    if (steps == null) {
-      steps = new ChildSteps("application");
-    }
-    return steps;
+  public ApplicationRecoveryWorkflowImpl() {
+    super("application");
   }
 
   @Override

@@ -23,24 +23,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
+public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
+    implements DatabaseRecoveryWorkflow {
   /** A stub for one call, shown in the Web UI as {@code summary}. */
   private static PostgresRecoveryActivities pg(String summary) {
     return ActivityStubs.longRunning(PostgresRecoveryActivities.class, summary);
   }
 
-  private ChildSteps steps;
-
-  @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
-  }
-
-  private ChildSteps steps() {
-    if (steps == null) {
-      steps = new ChildSteps("database");
-    }
-    return steps;
+  public DatabaseRecoveryWorkflowImpl() {
+    super("database");
   }
 
   @Override

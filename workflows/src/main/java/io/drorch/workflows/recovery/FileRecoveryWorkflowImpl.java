@@ -17,24 +17,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-public class FileRecoveryWorkflowImpl implements FileRecoveryWorkflow {
+public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
+    implements FileRecoveryWorkflow {
   /** A stub for one call, shown in the Web UI as {@code summary}. */
   private static FileRecoveryActivities files(String summary) {
     return ActivityStubs.longRunning(FileRecoveryActivities.class, summary);
   }
 
-  private ChildSteps steps;
-
-  @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
-  }
-
-  private ChildSteps steps() {
-    if (steps == null) {
-      steps = new ChildSteps("files");
-    }
-    return steps;
+  public FileRecoveryWorkflowImpl() {
+    super("files");
   }
 
   @Override

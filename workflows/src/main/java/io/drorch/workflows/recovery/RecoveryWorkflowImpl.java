@@ -130,6 +130,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     outcome = overall(parts);
     done = true;
     setPhase("finished: " + outcome);
+    notifier.awaitDelivered();
     RecoveryReport report = report(parts, null, null);
     try {
       ReportLocation at = ActivityStubs.quick(ReportActivities.class,
@@ -147,6 +148,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
             + " h). " + summary(parts)
             + (report.markdownKey() == null ? "" : " Report: " + report.markdownKey()));
     refreshDetails();
+    notifier.awaitDelivered();
     Workflow.await(Workflow::isEveryHandlerFinished);
     return report(parts, report.markdownKey(), report.jsonKey());
   }

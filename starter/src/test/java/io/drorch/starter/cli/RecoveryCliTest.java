@@ -1,0 +1,125 @@
+package io.drorch.starter.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.starter.TestStack;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.local.SampleApplication;
+import io.drorch.starter.plan.PlanLoader;
+import io.drorch.workflows.plan.DrPlan;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** `dr recover | status | approve | report` against the real stack, with the example plan. */
+class RecoveryCliTest {
+  static TestStack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = TestStack.get();
+    System.setProperty("aws.accessKeyId", stack.s3.accessKey());
+    System.setProperty("aws.secretAccessKey", stack.s3.secretKey());
+    System.setProperty("aws.region", "us-east-1");
+  }
+
+  @AfterAll
+  static void clear() {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+    System.clearProperty("aws.region");
+  }
+
+  private String[] with(Path plan, String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--plan";
+    all[args.length + 1] = plan.toString();
+    all[args.length + 2] = "--address";
+    all[args.length + 3] = stack.temporal.target();
+    return all;
+  }
+
+  @Test
+  void recoverFollowStatusApproveAndReport() throws Exception {
+    SampleApplication.createDatabase(stack.pg, "cli_rec", 1);
+    Path uploads = stack.dir.resolve("cli-rec-uploads");
+    SampleApplication.createUploads(uploads, 20);
+    stack.s3.createBucket("cli-rec");
+    Map<String, String> v = new HashMap<>();
+    v.put("DR_DB_HOST", stack.pg.host());
+    v.put("DR_DB_PORT", String.valueOf(stack.pg.port()));
+    v.put("DR_DB_NAME", "cli_rec");
+    v.put("DR_DB_USER", stack.pg.superuser());
+    v.put("DR_DB_MIGRATIONS", "filesystem:" + SampleApplication.migrationsDir());
+    v.put("DR_UPLOADS_DIR", uploads.toString());
+    v.put("DR_S3_BUCKET", "cli-rec");
+    v.put("DR_S3_ENDPOINT", stack.s3.endpoint());
+    v.put("DR_S3_PATH_STYLE", "true");
+    Path planFile = Cli.planFile(stack.dir, "cli-rec", v);
+    DrPlan plan = PlanLoader.load(planFile);
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), plan, "test"));
+
+    Cli.Result started = Cli.run(with(planFile, "recover", "--incident", "CLI-1", "--scope",
+        "database,files", "--tier", "non-critical"));
+    assertEquals(0, started.exitCode(), started.err());
+
+    Cli.Result status = awaitStatus(planFile, "waiting: database-swap");
+    assertTrue(status.out().contains("level 1 Infrastructure Team"), status.out());
+    assertTrue(status.out().contains("h ") && status.out().contains("min left"), status.out());
+
+    Cli.Result notYet = Cli.run(with(planFile, "report", "CLI-1"));
+    assertEquals(1, notYet.exitCode());
+    assertTrue(notYet.err().contains("still running"), notYet.err());
+
+    Cli.Result stranger = Cli.run(with(planFile, "approve", "CLI-1", "--as", "mallory",
+        "--step", "database-swap"));
+    assertEquals(1, stranger.exitCode());
+    assertTrue(stranger.err().contains("unknown approver 'mallory'"), stranger.err());
+
+    Cli.Result db = Cli.run(with(planFile, "approve", "CLI-1", "--as", "alice", "--step",
+        "database-swap", "--comment", "checked the restored copy"));
+    assertEquals(0, db.exitCode(), db.err());
+    assertTrue(db.out().contains("database-swap: APPROVE by alice (level 1)"), db.out());
+    awaitStatus(planFile, "waiting: files-swap");
+    Cli.Result files = Cli.run(with(planFile, "approve", "CLI-1", "--as", "bob"));
+    assertEquals(0, files.exitCode(), files.err());
+
+    Cli.Result report = awaitReport(planFile);
+    assertTrue(report.out().contains("# Recovery report CLI-1"), report.out());
+    assertTrue(report.out().contains("RECOVERED"), report.out());
+    assertTrue(report.out().contains("checked the restored copy"), report.out());
+  }
+
+  private Cli.Result awaitStatus(Path plan, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    Cli.Result r = null;
+    while (System.nanoTime() < deadline) {
+      r = Cli.run(with(plan, "status", "CLI-1"));
+      if (r.out().contains(text)) {
+        return r;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("status never showed '" + text + "': " + (r == null ? "" : r.out()));
+  }
+
+  private Cli.Result awaitReport(Path plan) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    Cli.Result r = null;
+    while (System.nanoTime() < deadline) {
+      r = Cli.run(with(plan, "report", "CLI-1"));
+      if (r.exitCode() == 0) {
+        return r;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError("no report: " + (r == null ? "" : r.err()));
+  }
+}
