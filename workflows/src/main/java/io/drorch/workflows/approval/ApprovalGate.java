@@ -41,6 +41,7 @@ public final class ApprovalGate {
   private final Map<String, DecisionRecord> decided = new LinkedHashMap<>();
   private final List<ApprovalDecision> early = new ArrayList<>();
   private int minimumLevel = 1;
+  private Runnable onChange = () -> {};
 
   private static final class Pending {
     final DecisionRequest request;
@@ -72,6 +73,12 @@ public final class ApprovalGate {
     this.reminderInterval = reminderInterval == null ? Duration.ofHours(1) : reminderInterval;
     this.notifier = notifier;
     this.deliver = deliver;
+  }
+
+  /** Called after every change of the pending requests (opened, escalated, decided). */
+  public ApprovalGate onChange(Runnable listener) {
+    this.onChange = listener;
+    return this;
   }
 
   // ---- requests ------------------------------------------------------------------------------
@@ -284,6 +291,7 @@ public final class ApprovalGate {
 
   private void publishAwaitingLevel() {
     SearchAttributes.upsert(SearchAttributes.DR_AWAITING_LEVEL, (long) awaitingLevel());
+    onChange.run();
   }
 
   /** e.g. "wait for level 2 Development Team Lead approval on database-swap (30 min, then escalate)". */

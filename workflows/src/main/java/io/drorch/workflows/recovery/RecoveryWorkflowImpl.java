@@ -60,7 +60,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     this.settings = RecoveryInputs.settings(plan);
     this.notifier = new Notifier(input.incidentId(), plan.notifications(), plan.escalation());
     this.gate = new ApprovalGate(plan.escalation(), settings.abortWhenUnanswered(),
-        settings.reminderInterval(), notifier, this::deliver);
+        settings.reminderInterval(), notifier, this::deliver).onChange(this::refreshDetails);
     this.startedAt = now();
     this.incidentAt = input.incidentAt() == null ? startedAt : input.incidentAt();
     this.deadline = incidentAt.plus(RecoveryInputs.rto(input));
