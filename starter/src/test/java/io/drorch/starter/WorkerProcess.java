@@ -35,6 +35,8 @@ public final class WorkerProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // the worker's own logback.xml (WorkflowId/ActivityId in every line), not the tests'
+        "-Dlogback.configurationFile=logback.xml",
         "io.drorch.worker.WorkerMain"))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
