@@ -38,7 +38,7 @@ public final class WorkerMain {
     }, "dr-worker-shutdown"));
     log.info("DR worker polling task queue '{}' on {} (namespace {}); metrics {}",
         io.drorch.workflows.common.TaskQueues.DR, connection.address(), connection.namespace(),
-        metrics.map(m -> "on http://0.0.0.0:" + m.port() + WorkerMetrics.PATH)
+        metrics.map(m -> "on " + m.url())
             .orElse("off (" + WorkerMetrics.PORT_ENV + ")"));
     worker.awaitTermination();
   }

@@ -128,6 +128,11 @@ public final class WorkerMetrics implements AutoCloseable {
     return scope;
   }
 
+  /** Where to scrape, e.g. {@code http://0.0.0.0:9464/metrics} (all interfaces). */
+  public String url() {
+    return "http://" + server.getAddress().getHostString() + ":" + port() + PATH;
+  }
+
   /** The bound port (useful when started on port 0 in a test). */
   public int port() {
     return server.getAddress().getPort();
