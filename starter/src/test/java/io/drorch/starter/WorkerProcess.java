@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A worker in its own JVM ({@code io.drorch.worker.WorkerMain}), configured only by environment
@@ -20,10 +21,22 @@ public final class WorkerProcess implements AutoCloseable {
 
   public static WorkerProcess start(String temporalTarget, TestStack stack, Path log)
       throws IOException {
+    return start(temporalTarget, stack, log, Map.of());
+  }
+
+  /**
+   * Like {@link #start(String, TestStack, Path)} with extra environment variables (they win over
+   * the defaults). The metrics endpoint is off unless {@code DR_METRICS_PORT} is given, so
+   * workers of parallel tests never fight over port 9464.
+   */
+  public static WorkerProcess start(String temporalTarget, TestStack stack, Path log,
+      Map<String, String> extraEnv) throws IOException {
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        // the worker's own logback.xml (WorkflowId/ActivityId in every line), not the tests'
+        "-Dlogback.configurationFile=logback.xml",
         "io.drorch.worker.WorkerMain"))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -33,6 +46,8 @@ public final class WorkerProcess implements AutoCloseable {
     env.put("AWS_ACCESS_KEY_ID", stack.s3.accessKey());
     env.put("AWS_SECRET_ACCESS_KEY", stack.s3.secretKey());
     env.put("AWS_REGION", "us-east-1");
+    env.put("DR_METRICS_PORT", "off");
+    env.putAll(extraEnv);
     return new WorkerProcess(pb.start(), log);
   }
 
@@ -40,6 +55,10 @@ public final class WorkerProcess implements AutoCloseable {
   public void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
+  }
+
+  public Path log() {
+    return log;
   }
 
   public boolean alive() {

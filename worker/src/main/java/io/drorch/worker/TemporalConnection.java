@@ -1,5 +1,6 @@
 package io.drorch.worker;
 
+import com.uber.m3.tally.Scope;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -27,9 +28,17 @@ public record TemporalConnection(String address, String namespace) {
   }
 
   public WorkflowServiceStubs connect() {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
+    return connect(null);
+  }
+
+  /** Like {@link #connect()}, reporting the SDK's metrics to {@code metricsScope} when given. */
+  public WorkflowServiceStubs connect(Scope metricsScope) {
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address);
+    if (metricsScope != null) {
+      options.setMetricsScope(metricsScope);
+    }
+    WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
     try {
       service.healthCheck();
     } catch (RuntimeException e) {

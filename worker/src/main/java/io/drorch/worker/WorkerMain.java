@@ -1,13 +1,15 @@
 package io.drorch.worker;
 
 import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker process: {@code java -cp … io.drorch.worker.WorkerMain} or {@code dr worker}.
  * Configuration from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, PGPASSWORD (or
- * ~/.pgpass), AWS credentials (default chain).
+ * ~/.pgpass), AWS credentials (default chain), DR_METRICS_PORT (Prometheus endpoint, default
+ * 9464; 0 or off disables; see {@link WorkerMetrics}).
  */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -19,14 +21,25 @@ public final class WorkerMain {
   }
 
   public static void run(TemporalConnection connection) throws InterruptedException {
-    WorkflowServiceStubs service = connection.connect();
-    DrWorker worker = DrWorker.start(connection.client(service), WorkerSecrets.fromEnvironment());
+    Optional<WorkerMetrics> metrics = WorkerMetrics.fromEnvironment();
+    WorkflowServiceStubs service;
+    DrWorker worker;
+    try {
+      service = connection.connect(metrics.map(WorkerMetrics::scope).orElse(null));
+      worker = DrWorker.start(connection.client(service), WorkerSecrets.fromEnvironment());
+    } catch (RuntimeException e) {
+      metrics.ifPresent(WorkerMetrics::close);
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
       service.shutdown();
+      metrics.ifPresent(WorkerMetrics::close);
     }, "dr-worker-shutdown"));
-    log.info("DR worker polling task queue '{}' on {} (namespace {})",
-        io.drorch.workflows.common.TaskQueues.DR, connection.address(), connection.namespace());
+    log.info("DR worker polling task queue '{}' on {} (namespace {}); metrics {}",
+        io.drorch.workflows.common.TaskQueues.DR, connection.address(), connection.namespace(),
+        metrics.map(m -> "on " + m.url())
+            .orElse("off (" + WorkerMetrics.PORT_ENV + ")"));
     worker.awaitTermination();
   }
 }

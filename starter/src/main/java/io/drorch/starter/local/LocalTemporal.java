@@ -52,6 +52,10 @@ public final class LocalTemporal implements AutoCloseable {
   private final WorkflowClient client;
   private final Thread shutdownHook;
   private volatile boolean closed;
+  /** How the real server was started, for {@link #restart()}; null for the Java test server. */
+  private RealStart realStart;
+
+  private record RealStart(Path dir, Path cli, boolean ui) {}
 
   private LocalTemporal(int port, boolean real, Integer uiPort, Process process,
       TestServer.PortBoundTestServer testServer, WorkflowServiceStubs service) {
@@ -75,7 +79,7 @@ public final class LocalTemporal implements AutoCloseable {
   public static LocalTemporal start(Path dir, boolean ui) throws IOException {
     Optional<Path> cli = findCli();
     if (cli.isPresent()) {
-      return startReal(dir, cli.get(), ui);
+      return startReal(dir, cli.get(), ui, 0);
     }
     return startTestServer();
   }
@@ -85,7 +89,7 @@ public final class LocalTemporal implements AutoCloseable {
     Path cli = findCli().orElseThrow(() -> new IOException("no `temporal` CLI found (looked at env"
         + " DR_TEMPORAL_CLI, PATH, ~/go/bin/temporal). Install it: go install"
         + " github.com/temporalio/cli/cmd/temporal@v1.5.1"));
-    return startReal(dir, cli, false);
+    return startReal(dir, cli, false, 0);
   }
 
   /** The Java test server in-process (no time skipping), even when a CLI exists. */
@@ -124,6 +128,23 @@ public final class LocalTemporal implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /**
+   * Starts the real dev server again on the same directory after {@link #close()}: the SQLite
+   * file {@code dir/temporal.db} keeps every workflow, timer, Schedule and search attribute. The
+   * same gRPC port is tried first; when it is taken the server comes up on a new one, so callers
+   * must use the returned instance's {@link #target()} (clients of the old one must reconnect).
+   */
+  public LocalTemporal restart() throws IOException {
+    if (realStart == null) {
+      throw new IllegalStateException("only the real dev server keeps its state across a restart;"
+          + " the Java test server keeps it in memory");
+    }
+    if (!closed) {
+      throw new IllegalStateException("close() it first: " + this);
+    }
+    return startReal(realStart.dir(), realStart.cli(), realStart.ui(), port);
   }
 
   /** False for the Java test server (no Schedules, no visibility). */
@@ -225,13 +246,17 @@ public final class LocalTemporal implements AutoCloseable {
     return Files.isExecutable(home) ? Optional.of(home) : Optional.empty();
   }
 
-  private static LocalTemporal startReal(Path dir, Path cli, boolean ui) throws IOException {
+  /** {@code preferredPort} > 0: the first attempt uses it (a restart keeps its address). */
+  private static LocalTemporal startReal(Path dir, Path cli, boolean ui, int preferredPort)
+      throws IOException {
     Path base = dir.toAbsolutePath().normalize();
     Files.createDirectories(base);
     Path log = base.resolve("temporal.log");
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = Procs.freePort();
+      // the old port only while nothing else answers there (else we would talk to a stranger)
+      int port = attempt == 0 && preferredPort > 0 && !Procs.portAnswers(preferredPort)
+          ? preferredPort : Procs.freePort();
       int httpPort = Procs.freePort();
       int metricsPort = Procs.freePort();
       Integer uiPort = ui ? Procs.freePort() : null;
@@ -259,6 +284,7 @@ public final class LocalTemporal implements AutoCloseable {
       try {
         stubs = connect(port, Instant.now().plus(START_TIMEOUT), proc, log);
         LocalTemporal t = new LocalTemporal(port, true, uiPort, proc, null, stubs);
+        t.realStart = new RealStart(base, cli, ui);
         Runtime.getRuntime().addShutdownHook(t.shutdownHook);
         return t;
       } catch (IOException e) {
@@ -268,7 +294,7 @@ public final class LocalTemporal implements AutoCloseable {
         proc.destroyForcibly();
         last = e;
         String tail = Procs.fileTail(log, 30);
-        if (!tail.contains("address already in use")) {
+        if (!tail.contains("address already in use") && !(attempt == 0 && preferredPort > 0)) {
           break;
         }
       }

@@ -126,6 +126,39 @@ class CrashRecoveryTest {
     }
   }
 
+  @Test
+  void killedWhileWaitingForApprovalANewWorkerTakesTheDecisionAndFinishes() throws Exception {
+    DrPlan plan = plan("crash_wait", 1, 5);
+    try (WorkerProcess first =
+        WorkerProcess.start(temporal.target(), stack, logs.resolve("wait-1.log"))) {
+      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
+      var before = fingerprint("crash_wait");
+      stack.pg.dropDatabase("crash_wait");
+
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-3",
+          List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
+      await("database-swap pending", Duration.ofMinutes(2),
+          () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")));
+      first.kill9();
+      long killedAt = System.nanoTime();
+
+      try (WorkerProcess second =
+          WorkerProcess.start(temporal.target(), stack, logs.resolve("wait-2.log"))) {
+        // the Update is accepted once the new worker has replayed the history
+        var decision = RecoveryRuns.decide(temporal.client(), "CRASH-3", "alice", Verdict.APPROVE,
+            "database-swap", "after the crash");
+        assertEquals("database-swap", decision.step());
+        RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-3");
+        assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
+        System.out.printf("approval crash: recovered %d ms after the kill%n",
+            (System.nanoTime() - killedAt) / 1_000_000);
+      }
+      try (Connection c = stack.pg.connect("crash_wait")) {
+        assertEquals(before, DataFingerprint.databaseLike(c, before));
+      }
+    }
+  }
+
   private static java.util.Map<String, DataFingerprint.Table> fingerprint(String db)
       throws Exception {
     try (Connection c = stack.pg.connect(db)) {
