@@ -162,14 +162,16 @@ class FileArchiveActivityTest {
     Thread writer = new Thread(() -> {
       try {
         while (!stop.get()) {
-          Files.write(hot, new byte[1], StandardOpenOption.APPEND);
-          Thread.sleep(0, 200_000);
+          Files.write(hot, new byte[1], StandardOpenOption.APPEND); // as fast as it can
         }
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException e) {
         // test ends
       }
     });
     writer.start();
+    while (Files.size(hot) < 8 * 1024 * 1024 + 100) { // the writer is really writing
+      Thread.sleep(1);
+    }
     StorageTarget storage = storage(BUCKET, "hot");
     try {
       ActivityFailure f = assertThrows(ActivityFailure.class, () -> activities.archiveToStorage(
