@@ -203,11 +203,7 @@ public final class LocalPostgres implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException | IllegalArgumentException ignored) {
-      // already shutting down / not registered
-    }
+    Procs.removeShutdownHook(shutdownHook);
   }
 
   @Override
@@ -221,9 +217,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
     closed = true;
     try {
-      List<String> cmd = List.of(bindir.resolve("pg_ctl").toString(), "-D", dataDir.toString(),
-          "-m", "fast", "-w", "-t", "60", "stop");
-      Procs.Result r = Procs.runUnchecked(asPostgres(cmd, asRoot), sock(), null, 90);
+      Procs.Result r = pgCtlStop(bindir, dataDir, sock(), asRoot);
       if (r.exitCode() != 0) {
         System.err.println("LocalPostgres: pg_ctl stop failed: " + Procs.tail(r.output(), 10));
       }
@@ -467,9 +461,15 @@ public final class LocalPostgres implements AutoCloseable {
         asPostgres(List.of(bindir.resolve("pg_ctl").toString(), "-D", data.toString(), "status"), root),
         sock, null, 30);
     if (status.exitCode() == 0) {
-      Procs.runUnchecked(asPostgres(List.of(bindir.resolve("pg_ctl").toString(), "-D", data.toString(),
-          "-m", "fast", "-w", "-t", "60", "stop"), root), sock, null, 90);
+      pgCtlStop(bindir, data, sock, root);
     }
+  }
+
+  /** pg_ctl stop -m fast, waiting up to 60 s. */
+  private static Procs.Result pgCtlStop(Path bindir, Path data, Path sock, boolean root)
+      throws IOException {
+    return Procs.runUnchecked(asPostgres(List.of(bindir.resolve("pg_ctl").toString(), "-D",
+        data.toString(), "-m", "fast", "-w", "-t", "60", "stop"), root), sock, null, 90);
   }
 
   private static String quoteIdent(String name) {

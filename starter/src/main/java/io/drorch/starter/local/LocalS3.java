@@ -148,14 +148,8 @@ public final class LocalS3 implements AutoCloseable {
       cmd.add("org.gaul.s3proxy.Main");
       cmd.add("--properties");
       cmd.add(propsFile.toString());
-      ProcessBuilder pb = new ProcessBuilder(cmd)
-          .directory(base.toFile())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-      Files.writeString(log, "=== LocalS3 start " + java.time.Instant.now() + " port " + port + " backend "
-          + backend.provider() + "\n", StandardCharsets.UTF_8,
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      Process proc = pb.start();
+      Process proc = Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
+          + " port " + port + " backend " + backend.provider());
       LocalS3 s3 = new LocalS3(base, backend, port, ak, sk, proc);
       Runtime.getRuntime().addShutdownHook(s3.shutdownHook);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -278,11 +272,7 @@ public final class LocalS3 implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException | IllegalArgumentException ignored) {
-      // shutting down / not registered
-    }
+    Procs.removeShutdownHook(shutdownHook);
   }
 
   @Override
@@ -299,16 +289,7 @@ public final class LocalS3 implements AutoCloseable {
     if (c != null) {
       c.close();
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    Procs.stop(process, 5);
   }
 
   private static Properties loadOrCreateKeys(Path file) throws IOException {

@@ -13,10 +13,8 @@ import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -172,11 +170,7 @@ public final class LocalTemporal implements AutoCloseable {
   @Override
   public void close() {
     stopQuietly();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException | IllegalArgumentException ignored) {
-      // shutting down / not registered
-    }
+    Procs.removeShutdownHook(shutdownHook);
   }
 
   @Override
@@ -200,16 +194,7 @@ public final class LocalTemporal implements AutoCloseable {
       testServer.close();
     }
     if (process != null) {
-      process.destroy(); // SIGTERM: the dev server flushes SQLite and exits
-      try {
-        if (!process.waitFor(15, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(5, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      Procs.stop(process, 15); // SIGTERM: the dev server flushes SQLite and exits
     }
   }
 
@@ -276,10 +261,8 @@ public final class LocalTemporal implements AutoCloseable {
         cmd.add("--search-attribute");
         cmd.add(name + "=" + SearchAttributes.cliType(type));
       });
-      Files.writeString(log, "=== LocalTemporal start " + Instant.now() + ": " + String.join(" ", cmd)
-          + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-      Process proc = new ProcessBuilder(cmd).directory(base.toFile()).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      Process proc = Procs.startLogged(cmd, base, log,
+          "=== LocalTemporal start " + Instant.now() + ": " + String.join(" ", cmd));
       WorkflowServiceStubs stubs = null;
       try {
         stubs = connect(port, Instant.now().plus(START_TIMEOUT), proc, log);

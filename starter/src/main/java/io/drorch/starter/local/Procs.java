@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,41 @@ final class Procs {
       throw new IOException("interrupted while running " + String.join(" ", command), e);
     }
     return new Result(p.exitValue(), out.toString());
+  }
+
+  /**
+   * Starts a long-running child (argument list, no shell) in {@code workDir}, stdout+stderr
+   * appended to {@code log} after a {@code header} line.
+   */
+  static Process startLogged(List<String> command, Path workDir, Path log, String header)
+      throws IOException {
+    Files.writeString(log, header + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND);
+    return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  /** SIGTERM, then SIGKILL when it has not exited within {@code graceSeconds}. */
+  static void stop(Process process, long graceSeconds) {
+    process.destroy();
+    try {
+      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Unregisters a shutdown hook; a no-op while shutting down or when it is not registered. */
+  static void removeShutdownHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException | IllegalArgumentException ignored) {
+      // shutting down / not registered
+    }
   }
 
   /** The last {@code lines} lines of a text. */

@@ -7,20 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.ListingEntry;
-import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.Sha256;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.ActivityTestBase;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.files.ArchiveFilesInput;
 import io.drorch.workflows.files.ArchiveFilesResult;
 import io.drorch.workflows.files.FileActivities;
 import io.drorch.workflows.plan.FilesTarget;
 import io.drorch.workflows.plan.StorageTarget;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +35,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,53 +42,22 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** The file archive activity against an S3 protocol server, run by Temporal's activity harness. */
-class FileArchiveActivityTest {
-  private static final String BUCKET = "dr-backups";
+class FileArchiveActivityTest extends ActivityTestBase {
+  private static final String BUCKET = "act-file-archive";
   private static final String BACKUP_ID = "files-20261126T023000Z-77b0e2";
 
-  @TempDir static Path shared;
-  static LocalS3 s3;
-  static S3Clients clients;
-
   @TempDir Path tmp;
-  private TestActivityEnvironment env;
   private FileActivities activities;
 
   @BeforeAll
-  static void startS3() throws IOException {
-    s3 = LocalS3.start(shared.resolve("s3"));
+  static void createBucket() {
     s3.createBucket(BUCKET);
-    clients = new S3Clients(s3.credentials());
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
   }
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new FileActivitiesImpl(clients));
-    activities = env.newActivityStub(FileActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(2))
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
-  }
-
-  private StorageTarget storage(String bucket, String prefix) {
-    return new StorageTarget(bucket, prefix, LocalS3.REGION, s3.endpoint(), true, 30, false, 0);
+    activities = stub(FileActivities.class, Duration.ofMinutes(2));
   }
 
   @Test

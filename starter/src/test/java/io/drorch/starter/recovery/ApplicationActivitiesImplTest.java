@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.app.ApplicationActivitiesImpl;
-import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.ActivityTestBase;
 import io.drorch.workflows.app.ApplicationActivities;
 import io.drorch.workflows.app.DeployInput;
 import io.drorch.workflows.app.DeployResult;
@@ -23,11 +22,8 @@ import io.drorch.workflows.plan.DeployHook;
 import io.drorch.workflows.plan.EnvironmentSource;
 import io.drorch.workflows.plan.HealthCheck;
 import io.drorch.workflows.plan.StorageTarget;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +32,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** The application activities against real processes, a local HTTP server and an S3 server. */
-class ApplicationActivitiesImplTest {
-  private static final String BUCKET = "dr-app";
+class ApplicationActivitiesImplTest extends ActivityTestBase {
+  private static final String BUCKET = "act-application";
   private static final String ENV_TEXT = String.join("\n",
       "# the application's settings",
       "DATABASE_URL=postgres://app:Sup3rS3cret@db:5432/ai_docs",
@@ -60,49 +54,22 @@ class ApplicationActivitiesImplTest {
       "DATABASE_URL=again-the-same-name",
       "");
 
-  @TempDir static Path shared;
-  static LocalS3 s3;
-  static S3Clients clients;
-
   @TempDir Path tmp;
-  private TestActivityEnvironment env;
   private ApplicationActivities activities;
 
   @BeforeAll
-  static void startS3() throws IOException {
-    s3 = LocalS3.start(shared.resolve("s3"));
+  static void createBucket() {
     s3.createBucket(BUCKET);
-    clients = new S3Clients(s3.credentials());
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
   }
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new ApplicationActivitiesImpl(clients));
-    activities = env.newActivityStub(ApplicationActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = stub(ApplicationActivities.class, Duration.ofMinutes(1));
   }
 
   private static StorageTarget storage() {
-    return new StorageTarget(BUCKET, "prod/ai-docs", LocalS3.REGION, s3.endpoint(), true, 30, false, 0);
+    return storage(BUCKET, "prod/ai-docs");
   }
 
   private static ApplicationFailure failure(DrError type, Executable call) {

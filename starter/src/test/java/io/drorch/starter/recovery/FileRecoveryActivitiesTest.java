@@ -10,9 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.FileRecoveryActivitiesImpl;
 import io.drorch.activities.files.ListingEntry;
-import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.Sha256;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.ActivityTestBase;
 import io.drorch.starter.local.SampleApplication;
 import io.drorch.workflows.backup.BackupKind;
 import io.drorch.workflows.backup.BackupManifest;
@@ -28,11 +27,8 @@ import io.drorch.workflows.files.SwapDirectoryInput;
 import io.drorch.workflows.files.SwapDirectoryResult;
 import io.drorch.workflows.plan.FilesTarget;
 import io.drorch.workflows.plan.StorageTarget;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +46,6 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,54 +56,26 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * The file recovery activities against an S3 protocol server, run by Temporal's activity harness:
  * back up with the real archive activity, restore into staging, swap.
  */
-class FileRecoveryActivitiesTest {
-  private static final String BUCKET = "dr-restore";
+class FileRecoveryActivitiesTest extends ActivityTestBase {
+  private static final String BUCKET = "act-file-restore";
   private static final String INCIDENT = "INC-7";
 
-  @TempDir static Path shared;
-  static LocalS3 s3;
-  static S3Clients clients;
-
   @TempDir Path tmp;
-  private TestActivityEnvironment env;
   private FileActivities backup;
   private FileRecoveryActivities recovery;
   private static final AtomicInteger BACKUPS = new AtomicInteger();
 
   @BeforeAll
-  static void startS3() throws IOException {
-    s3 = LocalS3.start(shared.resolve("s3"));
+  static void createBucket() {
     s3.createBucket(BUCKET);
-    clients = new S3Clients(s3.credentials());
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
   }
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(
         new FileActivitiesImpl(clients), new FileRecoveryActivitiesImpl(clients));
-    ActivityOptions options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(2))
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build();
-    backup = env.newActivityStub(FileActivities.class, options);
-    recovery = env.newActivityStub(FileRecoveryActivities.class, options);
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    backup = stub(FileActivities.class, Duration.ofMinutes(2));
+    recovery = stub(FileRecoveryActivities.class, Duration.ofMinutes(2));
   }
 
   @Test
@@ -338,8 +304,7 @@ class FileRecoveryActivitiesTest {
   }
 
   private StorageTarget storage() {
-    return new StorageTarget(BUCKET, "prod/app", LocalS3.REGION, s3.endpoint(), true, 30, false,
-        0);
+    return storage(BUCKET, "prod/app");
   }
 
   private static ApplicationFailure failure(Runnable call) {

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.common.Json;
 import io.drorch.activities.report.ReportActivitiesImpl;
-import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.starter.ActivityTestBase;
 import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.backup.BackupKind;
@@ -24,69 +23,36 @@ import io.drorch.workflows.recovery.ReportActivities;
 import io.drorch.workflows.recovery.ReportLocation;
 import io.drorch.workflows.recovery.Tier;
 import io.drorch.workflows.recovery.WriteReportInput;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The report activity stores Markdown and JSON under the prefix; both read back. */
-class ReportActivitiesImplTest {
-  private static final String BUCKET = "dr-reports";
+class ReportActivitiesImplTest extends ActivityTestBase {
+  private static final String BUCKET = "act-report";
 
-  @TempDir static Path shared;
-  static LocalS3 s3;
-  static S3Clients clients;
-
-  private TestActivityEnvironment env;
   private ReportActivities activities;
 
   @BeforeAll
-  static void startS3() throws Exception {
-    s3 = LocalS3.start(shared.resolve("s3"));
+  static void createBucket() {
     s3.createBucket(BUCKET);
-    clients = new S3Clients(s3.credentials());
-  }
-
-  @AfterAll
-  static void stopS3() {
-    if (clients != null) {
-      clients.close();
-    }
-    if (s3 != null) {
-      s3.close();
-    }
   }
 
   @BeforeEach
   void setUp() {
-    env = TestActivityEnvironment.newInstance();
     env.registerActivitiesImplementations(new ReportActivitiesImpl(clients));
-    activities = env.newActivityStub(ReportActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(1))
-        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-        .build());
-  }
-
-  @AfterEach
-  void tearDown() {
-    env.close();
+    activities = stub(ReportActivities.class, Duration.ofMinutes(1));
   }
 
   private static StorageTarget storage() {
-    return new StorageTarget(BUCKET, "ai-docs", LocalS3.REGION, s3.endpoint(), true, 30, false, 0);
+    return storage(BUCKET, "ai-docs");
   }
 
   private static RecoveryReport report(String incident, Outcome outcome) {
