@@ -206,7 +206,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   public void validateDecide(ApprovalDecision decision) {
     String problem = gate.validate(decision);
     if (problem != null) {
-      throw new IllegalArgumentException(problem);
+      throw io.drorch.workflows.common.DrError.BAD_INPUT.failure(problem);
     }
   }
 

@@ -1,0 +1,92 @@
+package io.drorch.starter.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.drorch.activities.common.Json;
+import io.drorch.activities.storage.BackupStore;
+import io.drorch.activities.storage.StorageActivitiesImpl;
+import io.drorch.starter.TestStack;
+import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.backup.BackupKind;
+import io.drorch.workflows.backup.BackupManifest;
+import io.drorch.workflows.backup.BackupResult;
+import io.drorch.workflows.backup.FileBackupDetails;
+import io.drorch.workflows.backup.RetentionResult;
+import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.storage.StoredBackup;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The retention sweep on the real Temporal server and S3: backups past retention go (manifest,
+ * data and listing), the newest valid one of each kind stays even when expired, fresh unreferenced
+ * objects and running uploads are left alone.
+ */
+class RetentionEndToEndTest {
+
+  @Test
+  void deletesExpiredBackupsButKeepsTheNewestValidOfEachKind() throws Exception {
+    TestStack stack = TestStack.get();
+    DrPlan plan = stack.samplePlan("retention_app", "retention-e2e");
+    BackupStore store = stack.clients.store(plan.storage());
+    Instant now = Instant.now();
+
+    // files: only expired backups: the newest of them must survive
+    BackupManifest files40 = fake(store, plan, BackupKind.FILES, "files-40d", now.minus(Duration.ofDays(40)));
+    BackupManifest files35 = fake(store, plan, BackupKind.FILES, "files-35d", now.minus(Duration.ofDays(35)));
+    // database: a real fresh backup and an expired one
+    BackupResult fresh =
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    BackupManifest db31 = fake(store, plan, BackupKind.DATABASE, "db-31d", now.minus(Duration.ofDays(31)));
+    // a fresh object no manifest names (an attempt still committing) and a running upload
+    String freshOrphan = BackupKeys.folder(plan.storage(), BackupKind.DATABASE) + "db-x.attempt2.dump";
+    store.putIfAbsent(freshOrphan, new byte[] {1, 2, 3}, "application/octet-stream");
+    var running = store.openUpload(BackupKeys.folder(plan.storage(), BackupKind.FILES) + "files-y.tar.gz",
+        "application/gzip");
+
+    RetentionResult r = BackupRuns.startRetention(stack.temporal.client(), plan)
+        .getResult(RetentionResult.class);
+
+    assertEquals(List.of("db-31d", "files-40d"), r.deletedBackups().stream().sorted().toList());
+    assertEquals(List.of("files-35d"), r.keptNewestValid());
+    assertEquals(List.of(), r.deletedOrphans(), "a 0-day-old orphan is within the grace period");
+    assertEquals(0, r.abortedUploads(), "a running upload is not stale");
+    for (BackupManifest gone : List.of(db31, files40)) {
+      assertFalse(store.head(gone.dataKey()).isPresent(), gone.dataKey());
+      assertFalse(store.head(BackupKeys.manifestKey(plan.storage(), gone.kind(), gone.backupId()))
+          .isPresent());
+    }
+    assertFalse(store.head(files40.files().listingKey()).isPresent());
+    assertTrue(store.head(freshOrphan).isPresent());
+    List<String> left = StorageActivitiesImpl.catalog(store).backups().stream()
+        .filter(StoredBackup::valid).map(b -> b.manifest().backupId()).sorted().toList();
+    assertEquals(List.of(fresh.backupId(), files35.backupId()).stream().sorted().toList(), left);
+    assertEquals(1, stack.clients.client(plan.storage()).listMultipartUploads(
+        b -> b.bucket(plan.storage().bucket())).uploads().size());
+    running.abort();
+  }
+
+  private static BackupManifest fake(BackupStore store, DrPlan plan, BackupKind kind, String id,
+      Instant startedAt) {
+    String ext = kind == BackupKind.DATABASE ? ".dump" : ".tar.gz";
+    String dataKey = BackupKeys.dataKey(plan.storage(), kind, id, ext, 1);
+    byte[] data = (id + " data").getBytes(StandardCharsets.UTF_8);
+    store.putIfAbsent(dataKey, data, "application/octet-stream");
+    FileBackupDetails files = null;
+    if (kind == BackupKind.FILES) {
+      String listingKey = BackupKeys.listingKey(plan.storage(), id, 1);
+      store.putIfAbsent(listingKey, "{}\n".getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+      files = new FileBackupDetails("/u", listingKey, "x", 1, data.length);
+    }
+    BackupManifest m = new BackupManifest(1, id, kind, "app", dataKey, "f", data.length, "x",
+        startedAt, startedAt.plusSeconds(5), "wf", null, files);
+    store.putIfAbsent(BackupKeys.manifestKey(plan.storage(), kind, id), Json.bytes(m),
+        "application/json");
+    return m;
+  }
+}
