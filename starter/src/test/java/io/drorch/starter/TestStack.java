@@ -65,6 +65,12 @@ public final class TestStack {
         new FilesTarget(uploads.toString()), storage(bucket));
   }
 
+  /** The plan with recovery settings for tests: its own work directory under the stack's. */
+  public DrPlan withWorkDir(DrPlan plan, String name, List<String> integrityChecks) {
+    return plan.withRecovery(new io.drorch.workflows.plan.RecoverySettings(
+        dir.resolve("work-" + name).toString(), 2, integrityChecks, "remind", Duration.ofHours(1)));
+  }
+
   public StorageTarget storage(String bucket) {
     return new StorageTarget(bucket, "ai-docs", "us-east-1", s3.endpoint(), true, 30, true, 30);
   }

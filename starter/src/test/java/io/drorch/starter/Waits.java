@@ -3,9 +3,11 @@ package io.drorch.starter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.drorch.workflows.approval.PendingDecision;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
 import java.util.function.BooleanSupplier;
 
-/** Polling helpers of the crash and restart tests. */
+/** Polling helpers of the end-to-end, crash and restart tests. */
 public final class Waits {
   private Waits() {}
 
@@ -20,6 +22,26 @@ public final class Waits {
       Thread.sleep(20);
     }
     throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what);
+  }
+
+  /**
+   * Polls a recovery's status until a decision is pending at {@code step} (any step when null)
+   * and at {@code level} (any level when 0); fails with the last status.
+   */
+  public static PendingDecision pending(RecoveryWorkflow wf, String step, int level,
+      Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (PendingDecision p : wf.status().pending()) {
+        if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
+          return p;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
+        + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
+        + wf.status());
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */

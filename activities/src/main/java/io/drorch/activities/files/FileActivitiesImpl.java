@@ -1,5 +1,6 @@
 package io.drorch.activities.files;
 
+import io.drorch.activities.common.Heartbeats;
 import io.drorch.activities.storage.BackupStore;
 import io.drorch.activities.storage.HashingUpload;
 import io.drorch.activities.storage.S3Clients;
@@ -37,7 +38,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class FileActivitiesImpl implements FileActivities {
   public static final String FORMAT = "tar+gzip";
   private static final Logger log = LoggerFactory.getLogger(FileActivitiesImpl.class);
-  private static final long HEARTBEAT_INTERVAL_NANOS = 2_000_000_000L;
 
   private final S3Clients s3;
   private final int compressionThreads;
@@ -85,7 +85,7 @@ public class FileActivitiesImpl implements FileActivities {
             new ParallelGzipOutputStream(upload, compressionThreads,
                 ParallelGzipOutputStream.DEFAULT_BLOCK_SIZE, Deflater.DEFAULT_COMPRESSION);
         try {
-          summary = TarArchiver.write(root, gzip, listing, heartbeats(ctx));
+          summary = TarArchiver.write(root, gzip, listing, heartbeats());
           gzip.finish();
         } finally {
           gzip.abort(); // no-op after finish; on failure it stops the threads, writes nothing
@@ -167,19 +167,9 @@ public class FileActivitiesImpl implements FileActivities {
     };
   }
 
-  private static TarArchiver.Progress heartbeats(ActivityExecutionContext ctx) {
-    return new TarArchiver.Progress() {
-      private long last = System.nanoTime();
-
-      @Override
-      public void update(long bytesRead, long entries) {
-        long now = System.nanoTime();
-        if (now - last >= HEARTBEAT_INTERVAL_NANOS) {
-          last = now;
-          ctx.heartbeat(new ArchiveProgress(bytesRead, entries));
-        }
-      }
-    };
+  private static TarArchiver.Progress heartbeats() {
+    Heartbeats.Throttle throttle = Heartbeats.throttle();
+    return (bytesRead, entries) -> throttle.beat(() -> new ArchiveProgress(bytesRead, entries));
   }
 
   private static String host() {

@@ -1,5 +1,6 @@
 package io.drorch.activities.files;
 
+import io.drorch.activities.common.Heartbeats;
 import io.drorch.activities.storage.BackupDownload;
 import io.drorch.activities.storage.BackupStore;
 import io.drorch.activities.storage.S3Clients;
@@ -12,8 +13,6 @@ import io.drorch.workflows.files.RestoreFilesInput;
 import io.drorch.workflows.files.RestoreFilesResult;
 import io.drorch.workflows.files.SwapDirectoryInput;
 import io.drorch.workflows.files.SwapDirectoryResult;
-import io.temporal.activity.Activity;
-import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +45,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
   private static final Logger log = LoggerFactory.getLogger(FileRecoveryActivitiesImpl.class);
-  private static final long HEARTBEAT_INTERVAL_MS = 2_000;
   private static final int MAX_PROBLEMS_IN_MESSAGE = 5;
 
   private final S3Clients s3;
@@ -313,32 +311,11 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
 
   /** Throttled heartbeats with the phase; a no-op outside an activity. */
   private static final class Beat {
-    private final ActivityExecutionContext ctx;
-    private long last;
-
-    Beat() {
-      ActivityExecutionContext c;
-      try {
-        c = Activity.getExecutionContext();
-      } catch (RuntimeException | Error notInActivity) {
-        c = null;
-      }
-      this.ctx = c;
-    }
+    private final Heartbeats.Throttle throttle = Heartbeats.throttle();
 
     LongConsumer phase(String name, long total) {
-      if (ctx == null) {
-        return b -> {};
-      }
-      ctx.heartbeat(new RestoreProgress(name, 0, total));
-      last = System.currentTimeMillis();
-      return bytes -> {
-        long now = System.currentTimeMillis();
-        if (now - last >= HEARTBEAT_INTERVAL_MS) {
-          last = now;
-          ctx.heartbeat(new RestoreProgress(name, bytes, total));
-        }
-      };
+      throttle.now(new RestoreProgress(name, 0, total));
+      return bytes -> throttle.beat(() -> new RestoreProgress(name, bytes, total));
     }
   }
 }

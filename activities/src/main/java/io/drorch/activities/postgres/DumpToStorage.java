@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -55,7 +54,7 @@ import org.slf4j.LoggerFactory;
 final class DumpToStorage {
   private static final Logger log = LoggerFactory.getLogger(DumpToStorage.class);
   static final int READ_BUFFER = 1024 * 1024;
-  static final long HEARTBEAT_MILLIS = 2000;
+  static final long HEARTBEAT_MILLIS = io.drorch.activities.common.Heartbeats.INTERVAL_MS;
   /** pg_dump and our counts wait at most this long for a table lock (e.g. behind a migration). */
   static final String LOCK_WAIT = "60s";
   static final String ZSTD_HINT =

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SupervisedProcess {
   private static final Logger log = LoggerFactory.getLogger(SupervisedProcess.class);
-  static final long HEARTBEAT_MILLIS = 2000;
+  static final long HEARTBEAT_MILLIS = io.drorch.activities.common.Heartbeats.INTERVAL_MS;
 
   /** How it ended: the exit code and the kept stderr. */
   record Exit(int code, String stderr) {}

@@ -94,10 +94,8 @@ public final class BackupVerifier {
 
   record Digest(long size, String sha256) {}
 
+  /** One GET: a missing object is an empty result, not a separate HEAD first. */
   private Optional<Digest> digest(String key) {
-    if (store.head(key).isEmpty()) {
-      return Optional.empty();
-    }
     MessageDigest md = Sha256.newDigest();
     long size = 0;
     byte[] buf = new byte[1 << 20];
@@ -108,6 +106,11 @@ public final class BackupVerifier {
         size += n;
         progress.accept(size);
       }
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404 && !"NoSuchBucket".equals(StorageErrors.code(e))) {
+        return Optional.empty();
+      }
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + key + " failed", e);
     }

@@ -1,6 +1,7 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.backup.BackupTable;
 import io.drorch.workflows.backup.BackupResult;
 import io.drorch.workflows.plan.DrPlan;
 import io.temporal.client.WorkflowStub;
@@ -38,7 +39,7 @@ class BackupCommand {
         }
         BackupResult r = BackupRuns.await(run);
         System.out.printf("backup %s committed: %s (%s, sha256 %s)%n", r.backupId(), r.dataKey(),
-            BackupsCommand.human(r.sizeBytes()), r.sha256());
+            BackupTable.human(r.sizeBytes()), r.sha256());
         return ExitCodes.OK;
       }
     }

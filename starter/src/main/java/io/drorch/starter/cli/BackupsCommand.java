@@ -19,10 +19,6 @@ import picocli.CommandLine.Parameters;
     subcommands = {BackupsCommand.ListBackups.class, BackupsCommand.Verify.class})
 class BackupsCommand {
 
-  static String human(long bytes) {
-    return BackupTable.human(bytes);
-  }
-
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "List backups from their manifests, newest first, with their validity.")
   static class ListBackups implements Callable<Integer> {

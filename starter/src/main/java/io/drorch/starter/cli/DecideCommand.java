@@ -40,13 +40,7 @@ abstract class DecideCommand implements Callable<Integer> {
           r.level());
       return ExitCodes.OK;
     } catch (WorkflowUpdateException e) {
-      Throwable c = e;
-      while (c.getCause() != null) {
-        c = c.getCause();
-      }
-      String msg = c instanceof io.temporal.failure.ApplicationFailure af
-          ? af.getOriginalMessage() : c.getMessage();
-      System.err.println("not accepted: " + msg);
+      System.err.println("not accepted: " + Errors.innermost(e));
       return ExitCodes.FAILED;
     }
   }

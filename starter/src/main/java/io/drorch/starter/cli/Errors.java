@@ -26,4 +26,13 @@ final class Errors {
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
+
+  /** The innermost cause's own message (e.g. an Update validator's reason). */
+  static String innermost(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c instanceof ApplicationFailure af ? af.getOriginalMessage() : c.getMessage();
+  }
 }

@@ -1,5 +1,6 @@
 package io.drorch.starter.backup;
 
+import io.drorch.starter.TreeSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -32,9 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +82,7 @@ class FileArchiveActivityTest extends ActivityTestBase {
     try (ListingEntry.Reader reader = new ListingEntry.Reader(Files.newInputStream(listing))) {
       reader.forEachRemaining(entries::add);
     }
-    Map<String, String> expected = snapshot(src);
+    Map<String, String> expected = TreeSnapshot.of(src);
     assertEquals(expected.size(), entries.size());
     long files = expected.values().stream().filter(v -> v.startsWith("file")).count();
     assertEquals(files, r.details().fileCount());
@@ -98,7 +96,7 @@ class FileArchiveActivityTest extends ActivityTestBase {
 
     Path out = Files.createDirectory(tmp.resolve("restored"));
     run(out, "tar", "-xzf", tarGz.toString());
-    assertEquals(expected, snapshot(out));
+    assertEquals(expected, TreeSnapshot.of(out));
   }
 
   @Test
@@ -186,30 +184,6 @@ class FileArchiveActivityTest extends ActivityTestBase {
         PosixFilePermissions.fromString("rw-------"));
     Files.createSymbolicLink(root.resolve("latest"), Path.of("avatars/2026/11/big.bin"));
     return root;
-  }
-
-  /** Every entry under root: type, permissions, mtime (s), size + SHA-256 or link target. */
-  private static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        if (p.equals(root)) {
-          continue;
-        }
-        String rel = root.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "symlink -> " + Files.readSymbolicLink(p));
-          continue;
-        }
-        String mode = PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-        long mtime = Files.getLastModifiedTime(p).toInstant().getEpochSecond();
-        out.put(rel, Files.isDirectory(p) ? "dir " + mode + " " + mtime
-            : "file " + mode + " " + mtime + " " + Files.size(p) + " "
-                + Sha256.hex(Files.readAllBytes(p)));
-      }
-    }
-    return out;
   }
 
   private static void run(Path cwd, String... command) throws Exception {

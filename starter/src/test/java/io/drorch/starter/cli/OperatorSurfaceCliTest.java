@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.util.Durations;
 import io.drorch.activities.common.Json;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.recovery.RecoveryRuns.Listed;
@@ -45,7 +46,7 @@ class OperatorSurfaceCliTest {
     BackupRuns.await(BackupRuns.startDatabase(client, plan, "test"));
     RecoveryWorkflow wf = RecoveryRuns.start(client, plan, "OPS-1",
         List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-    awaitPending(wf);
+    Waits.pending(wf, null, 0, Duration.ofMinutes(2));
     String address = stack.temporal.target();
 
     List<Listed> level1 = poll(address, l -> ids(l).contains("recovery-OPS-1"), "--level", "1");
@@ -158,16 +159,6 @@ class OperatorSurfaceCliTest {
       l = list(address, filter);
     }
     return l;
-  }
-
-  private static void awaitPending(RecoveryWorkflow wf) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (wf.status().pending().isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("nothing became pending: " + wf.status());
-      }
-      Thread.sleep(200);
-    }
   }
 
   private static String[] concat(String[] a, String[] b) {

@@ -8,13 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.workflows.approval.DecisionRecord;
-import io.drorch.workflows.approval.PendingDecision;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.recovery.Outcome;
 import io.drorch.workflows.recovery.RecoveryReport;
@@ -43,23 +42,12 @@ class TemporalCliInteropTest {
       throws Exception {
     String name = "interop_" + incident.toLowerCase().replace('-', '_');
     DrPlan base = stack.samplePlan(name, name.replace('_', '-'));
-    DrPlan plan = new DrPlan(base.application(), base.objectives(), base.database(), base.files(),
-        base.storage(), base.schedules(), base.escalation(), base.notifications(), null,
-        new RecoverySettings(stack.dir.resolve("work-" + name).toString(), 2,
-            List.of("SELECT count(*) > 0 FROM users"), "remind", Duration.ofHours(1)));
+    DrPlan plan = stack.withWorkDir(base, name, List.of("SELECT count(*) > 0 FROM users"));
     BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
     RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, incident,
         List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if (p.step().equals("database-swap")) {
-          return Names.workflowId(incident);
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("database-swap never became pending: " + wf.status());
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
+    return Names.workflowId(incident);
   }
 
   /** {@code temporal workflow query --type status -o json}, parsed: the query's RecoveryStatus. */

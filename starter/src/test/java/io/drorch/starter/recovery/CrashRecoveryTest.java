@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.WorkerProcess;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
@@ -12,7 +13,6 @@ import io.drorch.starter.local.SampleApplication;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.recovery.Outcome;
 import io.drorch.workflows.recovery.RecoveryReport;
 import io.drorch.workflows.recovery.RecoveryScope;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,10 +59,7 @@ class CrashRecoveryTest {
         new io.drorch.workflows.plan.DatabaseTarget(stack.pg.host(), stack.pg.port(), name,
             stack.pg.superuser(), null, "gzip"),
         new FilesTarget(uploads.toString()), stack.storage(bucket));
-    return new DrPlan(p.application(), p.objectives(), p.database(), p.files(), p.storage(),
-        p.schedules(), p.escalation(), p.notifications(), null,
-        new RecoverySettings(stack.dir.resolve("crash-work-" + name).toString(), 2, List.of(),
-            "remind", Duration.ofHours(1)));
+    return stack.withWorkDir(p, "crash-" + name, List.of());
   }
 
   @Test
@@ -77,14 +73,13 @@ class CrashRecoveryTest {
 
       RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-1",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-      await("pg_restore into " + restoreDb + " running", Duration.ofMinutes(2),
-          () -> processRunning("pg_restore", restoreDb));
+      Waits.await("pg_restore into " + restoreDb + " running", Duration.ofMinutes(2),
+          () -> Waits.processRunning("pg_restore", restoreDb));
       first.kill9();
 
       try (WorkerProcess second =
           WorkerProcess.start(temporal.target(), stack, logs.resolve("db-2.log"))) {
-        await("database-swap pending", Duration.ofMinutes(3),
-            () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")));
+        Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(3));
         RecoveryRuns.decide(temporal.client(), "CRASH-1", "alice", Verdict.APPROVE, null, null);
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-1");
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
@@ -108,15 +103,14 @@ class CrashRecoveryTest {
 
       RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-2",
           List.of(RecoveryScope.FILES), Tier.CRITICAL, null, null, "test");
-      await("extraction into " + staging + " under way", Duration.ofMinutes(2),
+      Waits.await("extraction into " + staging + " under way", Duration.ofMinutes(2),
           () -> countFiles(staging) > 20);
       first.kill9();
       long partial = countFiles(staging);
 
       try (WorkerProcess second =
           WorkerProcess.start(temporal.target(), stack, logs.resolve("files-2.log"))) {
-        await("files-swap pending", Duration.ofMinutes(3),
-            () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("files-swap")));
+        Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(3));
         RecoveryRuns.decide(temporal.client(), "CRASH-2", "alice", Verdict.APPROVE, null, null);
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-2");
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
@@ -137,8 +131,7 @@ class CrashRecoveryTest {
 
       RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-3",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-      await("database-swap pending", Duration.ofMinutes(2),
-          () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")));
+      Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
       first.kill9();
       long killedAt = System.nanoTime();
 
@@ -166,21 +159,6 @@ class CrashRecoveryTest {
     }
   }
 
-  private static boolean processRunning(String program, String argument) {
-    try (var procs = Files.list(Path.of("/proc"))) {
-      return procs.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
-        try {
-          String cmd = new String(Files.readAllBytes(p.resolve("cmdline"))).replace('\0', ' ');
-          return cmd.contains(program) && cmd.contains(argument);
-        } catch (Exception gone) {
-          return false;
-        }
-      });
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   private static long countFiles(Path dir) {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -190,18 +168,6 @@ class CrashRecoveryTest {
     } catch (Exception racing) {
       return 0;
     }
-  }
-
-  private static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("timed out waiting for: " + what);
   }
 
   private static void deleteTree(Path root) throws Exception {

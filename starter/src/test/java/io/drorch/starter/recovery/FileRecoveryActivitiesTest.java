@@ -1,5 +1,6 @@
 package io.drorch.starter.recovery;
 
+import io.drorch.starter.TreeSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -39,7 +40,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -81,12 +81,12 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   @Test
   void restoresTheBackupIntoStagingExactlyThenSwapsItInKeepingTheDamagedTree() throws Exception {
     Path uploads = sampleUploads();
-    Map<String, String> original = snapshot(uploads);
+    Map<String, String> original = TreeSnapshot.of(uploads);
     BackupManifest m = backUp(uploads);
     // the incident: files lost and overwritten after the backup
     Files.delete(uploads.resolve("users/empty.txt"));
     Files.writeString(uploads.resolve("users/u0/ransom.txt"), "pay up");
-    Map<String, String> damaged = snapshot(uploads);
+    Map<String, String> damaged = TreeSnapshot.of(uploads);
 
     Path staging = staging(uploads);
     long t0 = System.nanoTime();
@@ -98,8 +98,8 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(m.files().fileCount(), r.files());
     assertEquals(m.files().totalBytes(), r.bytes());
     assertEquals(original.size(), r.verifiedEntries());
-    assertEquals(original, snapshot(staging));
-    assertEquals(damaged, snapshot(uploads), "restoreToStaging touched the live directory");
+    assertEquals(original, TreeSnapshot.of(staging));
+    assertEquals(damaged, TreeSnapshot.of(uploads), "restoreToStaging touched the live directory");
     // downloads are removed after a verified restore
     try (Stream<Path> s = Files.list(workDir().resolve(INCIDENT))) {
       assertEquals(0, s.count());
@@ -112,14 +112,14 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     SwapDirectoryResult s = recovery.swapDirectory(swap);
     long swapMs = (System.nanoTime() - t1) / 1_000_000;
     assertEquals(new SwapDirectoryResult(uploads.toString(), keepAs.toString()), s);
-    assertEquals(original, snapshot(uploads));
-    assertEquals(damaged, snapshot(keepAs));
+    assertEquals(original, TreeSnapshot.of(uploads));
+    assertEquals(damaged, TreeSnapshot.of(keepAs));
     assertFalse(Files.exists(staging));
 
     // a retry (e.g. the result was lost) confirms instead of failing or moving anything
     assertEquals(s, recovery.swapDirectory(swap));
-    assertEquals(original, snapshot(uploads));
-    assertEquals(damaged, snapshot(keepAs));
+    assertEquals(original, TreeSnapshot.of(uploads));
+    assertEquals(damaged, TreeSnapshot.of(keepAs));
     System.out.printf("restore of %d files / %d bytes (%d bytes gzip): %d ms, swap: %d ms%n",
         r.files(), r.bytes(), m.sizeBytes(), restoreMs, swapMs);
   }
@@ -127,7 +127,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   @Test
   void swapsIntoADeletedTargetAndARetryOfARestoreReplacesItsPartialStaging() throws Exception {
     Path uploads = sampleUploads();
-    Map<String, String> original = snapshot(uploads);
+    Map<String, String> original = TreeSnapshot.of(uploads);
     BackupManifest m = backUp(uploads);
     deleteTree(uploads); // the disaster took the whole directory
     Path staging = staging(uploads);
@@ -135,7 +135,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     Files.writeString(staging.resolve("half/written/junk"), "from a crashed attempt");
 
     recovery.restoreToStaging(restoreInput(uploads, m));
-    assertEquals(original, snapshot(staging));
+    assertEquals(original, TreeSnapshot.of(staging));
 
     Path keepAs = uploads.resolveSibling("uploads.before-" + INCIDENT);
     SwapDirectoryInput swap =
@@ -143,10 +143,10 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     SwapDirectoryResult s = recovery.swapDirectory(swap);
     assertEquals(uploads.toString(), s.liveDir());
     assertNull(s.previousKeptAs());
-    assertEquals(original, snapshot(uploads));
+    assertEquals(original, TreeSnapshot.of(uploads));
     assertFalse(Files.exists(keepAs));
     assertEquals(s, recovery.swapDirectory(swap));
-    assertEquals(original, snapshot(uploads));
+    assertEquals(original, TreeSnapshot.of(uploads));
   }
 
   @Test
@@ -156,14 +156,14 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     Path staging = staging(uploads);
     recovery.restoreToStaging(restoreInput(uploads, m));
     Path keepAs = Files.createDirectory(uploads.resolveSibling("uploads.kept"));
-    Map<String, String> live = snapshot(uploads);
+    Map<String, String> live = TreeSnapshot.of(uploads);
 
     ApplicationFailure af = failure(() -> recovery.swapDirectory(
         new SwapDirectoryInput(uploads.toString(), staging.toString(), keepAs.toString())));
     assertEquals(DrError.SWAP_CONFLICT.name(), af.getType());
     assertTrue(af.isNonRetryable());
     assertTrue(af.getOriginalMessage().contains(keepAs.toString()), af.getOriginalMessage());
-    assertEquals(live, snapshot(uploads));
+    assertEquals(live, TreeSnapshot.of(uploads));
     assertTrue(Files.isDirectory(staging));
   }
 
@@ -212,7 +212,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   void anUnsafeArchiveIsRefusedAndWritesNothingOutsideStaging() throws Exception {
     Path uploads = Files.createDirectories(tmp.resolve("srv/app/uploads"));
     Path outside = Files.createDirectories(tmp.resolve("outside"));
-    Map<String, String> before = withoutDirTimes(snapshot(tmp));
+    Map<String, String> before = withoutDirTimes(TreeSnapshot.of(tmp));
     // a harmless file, then a link to a directory outside, then a file "inside" that link
     ByteArrayOutputStream tarBytes = new ByteArrayOutputStream();
     try (TarArchiveOutputStream tar = new TarArchiveOutputStream(tarBytes)) {
@@ -257,7 +257,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertTrue(af.getOriginalMessage().contains("entry 'd'"), af.getOriginalMessage());
     assertFalse(Files.exists(staging(uploads), LinkOption.NOFOLLOW_LINKS));
     assertFalse(Files.exists(outside.resolve("planted.sh")));
-    Map<String, String> after = withoutDirTimes(snapshot(tmp));
+    Map<String, String> after = withoutDirTimes(TreeSnapshot.of(tmp));
     after.keySet().removeIf(k -> k.startsWith("work")); // the kept download, for inspection
     assertEquals(before, after);
   }
@@ -324,30 +324,5 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   private static Map<String, String> withoutDirTimes(Map<String, String> snapshot) {
     snapshot.replaceAll((k, v) -> v.startsWith("dir ") ? v.substring(0, v.lastIndexOf(' ')) : v);
     return snapshot;
-  }
-
-  /** Every entry under root: type, permissions, mtime (s), size + SHA-256 or link target. */
-  private static Map<String, String> snapshot(Path root) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        if (p.equals(root)) {
-          continue;
-        }
-        String rel = root.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "symlink -> " + Files.readSymbolicLink(p));
-          continue;
-        }
-        String mode = PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS));
-        long mtime = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant()
-            .getEpochSecond();
-        out.put(rel, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "dir " + mode + " " + mtime
-            : "file " + mode + " " + mtime + " " + Files.size(p) + " "
-                + Sha256.hex(Files.readAllBytes(p)));
-      }
-    }
-    return out;
   }
 }

@@ -6,15 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
 import io.drorch.starter.local.SampleApplication;
-import io.drorch.workflows.approval.PendingDecision;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.backup.BackupResult;
-import io.drorch.workflows.plan.DatabaseTarget;
 import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.recovery.Outcome;
 import io.drorch.workflows.recovery.RecoveryReport;
 import io.drorch.workflows.recovery.RecoveryScope;
@@ -39,14 +37,10 @@ class RecoveryEndToEndTest {
 
   private DrPlan plan(TestStack stack, String name) throws Exception {
     DrPlan base = stack.samplePlan(name, name.replace('_', '-'));
-    DatabaseTarget db = base.database();
     String migrations = "filesystem:" + SampleApplication.migrationsDir() + ",filesystem:"
         + SampleApplication.pendingMigrationsDir();
-    return new DrPlan(base.application(), base.objectives(),
-        new DatabaseTarget(db.host(), db.port(), db.name(), db.user(), migrations, db.compression()),
-        base.files(), base.storage(), base.schedules(), base.escalation(), base.notifications(),
-        null, new RecoverySettings(stack.dir.resolve("work-" + name).toString(), 2,
-            List.of("SELECT count(*) > 0 FROM users"), "remind", Duration.ofHours(1)));
+    return stack.withWorkDir(base.withDatabase(base.database().withMigrations(migrations)), name,
+        List.of("SELECT count(*) > 0 FROM users"));
   }
 
   private static Map<String, DataFingerprint.Table> db(TestStack stack, String name)
@@ -54,19 +48,6 @@ class RecoveryEndToEndTest {
     try (Connection c = stack.pg.connect(name)) {
       return DataFingerprint.database(c);
     }
-  }
-
-  private static PendingDecision awaitPending(RecoveryWorkflow wf, String step) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if (p.step().equals(step)) {
-          return p;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(step + " never became pending: " + wf.status());
   }
 
   @Test
@@ -94,8 +75,8 @@ class RecoveryEndToEndTest {
 
     RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-1", DATA,
         Tier.CRITICAL, null, null, "test");
-    awaitPending(wf, "database-swap");
-    awaitPending(wf, "files-swap");
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
+    Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(2));
     // restored and verified, not yet approved: the live data is untouched
     assertEquals(dbDamaged, db(stack, "e2e_full"));
     assertEquals(filesDamaged, DataFingerprint.tree(uploads));
@@ -139,7 +120,7 @@ class RecoveryEndToEndTest {
 
     RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-2",
         List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-    awaitPending(wf, "database-swap");
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
     RecoveryRuns.decide(stack.temporal.client(), "E2E-2", "dana", Verdict.APPROVE, null, null);
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-2");
 
@@ -168,7 +149,7 @@ class RecoveryEndToEndTest {
     var live = db(stack, "e2e_reject");
     RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-3",
         List.of(RecoveryScope.DATABASE), Tier.NON_CRITICAL, null, null, "test");
-    awaitPending(wf, "database-swap");
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
     RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "alice", Verdict.REJECT, null, "no");
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-3");
 

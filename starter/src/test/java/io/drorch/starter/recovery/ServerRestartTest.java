@@ -17,7 +17,6 @@ import io.drorch.workflows.backup.BackupResult;
 import io.drorch.workflows.plan.DatabaseTarget;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.recovery.Outcome;
 import io.drorch.workflows.recovery.RecoveryReport;
 import io.drorch.workflows.recovery.RecoveryScope;
@@ -57,10 +56,7 @@ class ServerRestartTest {
         new DatabaseTarget(stack.pg.host(), stack.pg.port(), name, stack.pg.superuser(), null,
             "gzip"),
         new FilesTarget(stack.dir.resolve("uploads-" + name).toString()), stack.storage(bucket));
-    return new DrPlan(p.application(), p.objectives(), p.database(), p.files(), p.storage(),
-        p.schedules(), p.escalation(), p.notifications(), null,
-        new RecoverySettings(stack.dir.resolve("restart-work-" + name).toString(), 2, List.of(),
-            "remind", Duration.ofHours(1)));
+    return stack.withWorkDir(p, "restart-" + name, List.of());
   }
 
   /** close() then restart() on the same directory; returns the restart's duration in ms. */
@@ -90,8 +86,7 @@ class ServerRestartTest {
       stack.pg.dropDatabase("restart_db");
       var wf = RecoveryRuns.start(temporal.client(), plan, "RESTART-1",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
-      Waits.await("database-swap pending", Duration.ofMinutes(2),
-          () -> wf.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")));
+      Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
 
       restartServer();
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.postgres.DatabaseCredentials;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.local.LocalTemporal;
 import io.drorch.starter.recovery.RecoveryRuns;
@@ -15,7 +16,6 @@ import io.drorch.workflows.approval.PendingDecision;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.plan.DrPlan;
 import io.drorch.workflows.plan.EscalationLevel;
-import io.drorch.workflows.plan.RecoverySettings;
 import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.recovery.Outcome;
 import io.drorch.workflows.recovery.RecoveryReport;
@@ -61,7 +61,7 @@ class WebUiTest {
         BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
         RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, INCIDENT,
             List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "alice");
-        PendingDecision pending = awaitLevel(wf, "database-swap", 2);
+        PendingDecision pending = Waits.pending(wf, "database-swap", 2, Duration.ofMinutes(2));
         assertEquals("level 2 Development Team Lead", pending.levelName());
 
         String out = checkPage(node, root, temporal.uiUrl().get(), Names.workflowId(INCIDENT),
@@ -89,24 +89,7 @@ class WebUiTest {
       levels.add(l.level() != 1 ? l : new EscalationLevel(l.level(), l.name(), l.approvers(),
           l.contacts(), Duration.ofSeconds(3)));
     }
-    return new DrPlan(base.application(), base.objectives(), base.database(), base.files(),
-        base.storage(), base.schedules(), levels, base.notifications(), null,
-        new RecoverySettings(stack.dir.resolve("work-" + name).toString(), 2, List.of(), "remind",
-            Duration.ofHours(1)));
-  }
-
-  private static PendingDecision awaitLevel(RecoveryWorkflow wf, String step, int level)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if (p.step().equals(step) && p.level() == level) {
-          return p;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(step + " never waited at level " + level + ": " + wf.status());
+    return stack.withWorkDir(base.withEscalation(levels), name, List.of());
   }
 
   /** Runs the page check; fails with everything it printed (what was missing, the page text). */

@@ -1,6 +1,7 @@
 package io.drorch.workflows.notify;
 
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.plan.EscalationLevel;
 import io.drorch.workflows.plan.NotificationChannel;
 import io.drorch.workflows.plan.NotificationSettings;
@@ -59,7 +60,7 @@ public final class Notifier {
           .send(new Notification(incidentId, event, level, text, contacts, channels, at));
       sent.add(new NotificationRecord(event, level, at, true, null));
     } catch (ActivityFailure e) {
-      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      String why = Failures.reason(e);
       Workflow.getLogger(Notifier.class).warn("notification {} not delivered: {}", event, why);
       sent.add(new NotificationRecord(event, level, at, false, why));
     }

@@ -16,6 +16,11 @@ public record DatabaseTarget(
     return "jdbc:postgresql://" + host + ":" + port + "/" + name;
   }
 
+  /** The same database with another Flyway location. */
+  public DatabaseTarget withMigrations(String location) {
+    return new DatabaseTarget(host, port, name, user, location, compression);
+  }
+
   /** The same server, another database on it. */
   public DatabaseTarget withName(String otherName) {
     return new DatabaseTarget(host, port, otherName, user, migrations, compression);

@@ -16,4 +16,20 @@ public record DrPlan(
     List<EscalationLevel> escalation,
     NotificationSettings notifications,
     ApplicationTarget deployment,
-    RecoverySettings recovery) {}
+    RecoverySettings recovery) {
+
+  public DrPlan withDatabase(DatabaseTarget d) {
+    return new DrPlan(application, objectives, d, files, storage, schedules, escalation,
+        notifications, deployment, recovery);
+  }
+
+  public DrPlan withEscalation(List<EscalationLevel> levels) {
+    return new DrPlan(application, objectives, database, files, storage, schedules, levels,
+        notifications, deployment, recovery);
+  }
+
+  public DrPlan withRecovery(RecoverySettings r) {
+    return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
+        notifications, deployment, r);
+  }
+}

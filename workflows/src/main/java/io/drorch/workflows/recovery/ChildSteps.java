@@ -4,9 +4,9 @@ import io.drorch.workflows.approval.DecisionKind;
 import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.DecisionRequest;
 import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.HashMap;
@@ -67,9 +67,9 @@ final class ChildSteps {
         update(step, "DONE", start, now(), detail);
         return Optional.ofNullable(result);
       } catch (ActivityFailure e) {
-        String why = reason(e);
+        String why = Failures.reason(e);
         update(step, "FAILED", start, now(), why);
-        if (passThrough.contains(type(e))) {
+        if (passThrough.contains(Failures.type(e))) {
           throw e;
         }
         int n = failures.merge(step, 1, Integer::sum);
@@ -104,18 +104,6 @@ final class ChildSteps {
 
   void details(String markdown) {
     Workflow.setCurrentDetails(markdown);
-  }
-
-  static String type(ActivityFailure e) {
-    return e.getCause() instanceof ApplicationFailure af ? af.getType() : "";
-  }
-
-  static String reason(ActivityFailure e) {
-    Throwable c = e.getCause();
-    if (c instanceof ApplicationFailure af) {
-      return af.getOriginalMessage();
-    }
-    return c == null ? e.getMessage() : c.getMessage();
   }
 
   static Instant now() {

@@ -6,6 +6,7 @@ import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.backup.BackupKind;
 import io.drorch.workflows.backup.BackupManifest;
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.plan.DatabaseTarget;
 import io.drorch.workflows.postgres.IntegrityResult;
@@ -60,7 +61,7 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
               + r.get().restoreMillis() / 1000 + " s");
           break;
         } catch (ActivityFailure corrupt) {
-          rejected.add(m.backupId() + ": " + ChildSteps.reason(corrupt));
+          rejected.add(m.backupId() + ": " + Failures.reason(corrupt));
         }
       }
       if (used == null) {

@@ -5,6 +5,7 @@ import io.drorch.workflows.approval.DecisionRecord;
 import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.backup.BackupManifest;
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.files.FileRecoveryActivities;
 import io.drorch.workflows.files.RestoreFilesInput;
@@ -53,7 +54,7 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
               + " against the listing (" + r.get().verifiedEntries() + " entries)");
           break;
         } catch (ActivityFailure corrupt) {
-          rejected.add(m.backupId() + ": " + ChildSteps.reason(corrupt));
+          rejected.add(m.backupId() + ": " + Failures.reason(corrupt));
         }
       }
       if (used == null) {

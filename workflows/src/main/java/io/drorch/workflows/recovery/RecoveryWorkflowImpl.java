@@ -10,6 +10,7 @@ import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.backup.BackupKind;
 import io.drorch.workflows.backup.BackupManifest;
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
 import io.drorch.workflows.notify.Notifier;
@@ -140,7 +141,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       report = report(parts, at.markdownKey(), at.jsonKey());
     } catch (ActivityFailure e) {
       Workflow.getLogger(RecoveryWorkflowImpl.class)
-          .error("the report could not be stored: {}", ChildSteps.reason(e));
+          .error("the report could not be stored: {}", Failures.reason(e));
     }
     notifier.send(outcome == Outcome.RECOVERED ? "recovered" : outcome.name().toLowerCase(), 0,
         "Incident " + in.incidentId() + ": " + outcome + " in "
@@ -187,7 +188,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     try {
       return promise.get();
     } catch (ChildWorkflowFailure e) {
-      String why = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      String why = Failures.reason(e);
       return new PartResult(part, Outcome.FAILED, null, null, List.of("child failed: " + why));
     }
   }
