@@ -2,7 +2,7 @@ package io.drorch.starter;
 
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.starter.local.LocalS3;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;

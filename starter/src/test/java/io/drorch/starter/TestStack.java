@@ -8,15 +8,15 @@ import io.drorch.starter.local.LocalTemporal;
 import io.drorch.starter.local.SampleApplication;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
-import io.drorch.workflows.plan.DatabaseTarget;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.EscalationLevel;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.NotificationChannel;
-import io.drorch.workflows.plan.NotificationSettings;
-import io.drorch.workflows.plan.Objectives;
-import io.drorch.workflows.plan.ScheduleSettings;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.EscalationLevel;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.NotificationChannel;
+import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.ScheduleSettings;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +67,7 @@ public final class TestStack {
 
   /** The plan with recovery settings for tests: its own work directory under the stack's. */
   public DrPlan withWorkDir(DrPlan plan, String name, List<String> integrityChecks) {
-    return plan.withRecovery(new io.drorch.workflows.plan.RecoverySettings(
+    return plan.withRecovery(new io.drorch.workflows.contracts.plan.RecoverySettings(
         dir.resolve("work-" + name).toString(), 2, integrityChecks, "remind", Duration.ofHours(1)));
   }
 

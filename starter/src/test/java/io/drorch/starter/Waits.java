@@ -1,10 +1,10 @@
 package io.drorch.starter;
 
+import io.drorch.workflows.contracts.queries.PendingDecision;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import io.drorch.workflows.approval.PendingDecision;
-import io.drorch.workflows.recovery.RecoveryWorkflow;
 import java.util.function.BooleanSupplier;
 
 /** Polling helpers of the end-to-end, crash and restart tests. */

@@ -1,6 +1,6 @@
 package io.drorch.activities.postgres;
 
-import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import java.util.Objects;
 import java.util.Optional;
 

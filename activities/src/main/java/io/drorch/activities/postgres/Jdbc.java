@@ -1,7 +1,7 @@
 package io.drorch.activities.postgres;
 
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.temporal.failure.ApplicationFailure;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;

@@ -1,7 +1,7 @@
 package io.drorch.activities.postgres;
 
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,9 +2,9 @@ package io.drorch.activities.postgres;
 
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.plan.DatabaseTarget;
-import io.drorch.workflows.postgres.DumpDatabaseInput;
-import io.drorch.workflows.postgres.DumpDatabaseResult;
+import io.drorch.workflows.contracts.commands.DumpDatabaseInput;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.values.DumpDatabaseResult;
 import io.drorch.workflows.postgres.PostgresActivities;
 import io.temporal.activity.Activity;
 import java.util.Objects;

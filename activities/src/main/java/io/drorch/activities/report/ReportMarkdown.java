@@ -1,11 +1,11 @@
 package io.drorch.activities.report;
 
-import io.drorch.workflows.approval.DecisionRecord;
-import io.drorch.workflows.recovery.BackupUsed;
-import io.drorch.workflows.recovery.NotificationRecord;
-import io.drorch.workflows.recovery.PhaseRecord;
-import io.drorch.workflows.recovery.RecoveryReport;
-import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.contracts.commands.PhaseRecord;
+import io.drorch.workflows.contracts.values.BackupUsed;
+import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.NotificationRecord;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,6 +1,6 @@
 package io.drorch.activities.storage;
 
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.drorch.activities.storage;
 
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.temporal.failure.ApplicationFailure;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;

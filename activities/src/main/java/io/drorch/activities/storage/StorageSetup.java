@@ -1,6 +1,6 @@
 package io.drorch.activities.storage;
 
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;

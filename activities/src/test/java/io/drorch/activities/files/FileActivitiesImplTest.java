@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.files.ArchiveFilesInput;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;

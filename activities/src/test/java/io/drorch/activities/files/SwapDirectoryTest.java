@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.files.SwapDirectoryInput;
-import io.drorch.workflows.files.SwapDirectoryResult;
+import io.drorch.workflows.contracts.commands.SwapDirectoryInput;
+import io.drorch.workflows.contracts.values.SwapDirectoryResult;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Files;
 import java.nio.file.Path;

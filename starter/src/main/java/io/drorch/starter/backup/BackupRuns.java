@@ -1,14 +1,14 @@
 package io.drorch.starter.backup;
 
-import io.drorch.workflows.backup.BackupResult;
-import io.drorch.workflows.backup.DatabaseBackupInput;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
-import io.drorch.workflows.backup.FileBackupInput;
 import io.drorch.workflows.backup.FileBackupWorkflow;
-import io.drorch.workflows.backup.RetentionInput;
 import io.drorch.workflows.backup.RetentionWorkflow;
 import io.drorch.workflows.common.TaskQueues;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
+import io.drorch.workflows.contracts.commands.FileBackupInput;
+import io.drorch.workflows.contracts.commands.RetentionInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;

@@ -1,10 +1,10 @@
 package io.drorch.starter.backup;
 
 import io.drorch.activities.common.Json;
-import io.drorch.workflows.backup.BackupKind;
-import io.drorch.workflows.backup.BackupManifest;
-import io.drorch.workflows.storage.BackupCatalog;
-import io.drorch.workflows.storage.StoredBackup;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.StoredBackup;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -8,11 +8,11 @@ import io.drorch.starter.local.LocalS3;
 import io.drorch.starter.local.LocalTemporal;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
-import io.drorch.workflows.backup.BackupResult;
-import io.drorch.workflows.plan.DatabaseTarget;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupResult;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -136,16 +136,16 @@ public final class BackupBenchmark {
       DrPlan plan = new DrPlan("bench", null,
           new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null, "gzip"),
           new FilesTarget("/nonexistent"), storage, null,
-          List.of(new io.drorch.workflows.plan.EscalationLevel(1, "bench", List.of("bench"),
+          List.of(new io.drorch.workflows.contracts.plan.EscalationLevel(1, "bench", List.of("bench"),
               List.of(), java.time.Duration.ofHours(1))),
-          null, null, new io.drorch.workflows.plan.RecoverySettings(
+          null, null, new io.drorch.workflows.contracts.plan.RecoverySettings(
               dir.resolve("work").toString(), 2, List.of(), "remind", java.time.Duration.ofHours(1)));
       String incident = "BENCH-" + System.currentTimeMillis();
       resetPeakHeap();
       long t2 = System.nanoTime();
       var wf = io.drorch.starter.recovery.RecoveryRuns.start(temporal.client(), plan, incident,
-          List.of(io.drorch.workflows.recovery.RecoveryScope.DATABASE),
-          io.drorch.workflows.recovery.Tier.CRITICAL, backup.finishedAt(), null, "bench");
+          List.of(io.drorch.workflows.contracts.values.RecoveryScope.DATABASE),
+          io.drorch.workflows.contracts.values.Tier.CRITICAL, backup.finishedAt(), null, "bench");
       while (wf.status().pending().isEmpty()) {
         Thread.sleep(20);
       }
@@ -153,8 +153,8 @@ public final class BackupBenchmark {
       row(db + ": dr recovery up to approval", ours, backup.sizeBytes(), bare, peakHeap());
       out.printf("  orchestration overhead vs download + bare restore: %.1f s (ratio %.2fx)%n",
           ours - bare, ours / bare);
-      wf.decide(new io.drorch.workflows.approval.ApprovalDecision("bench",
-          io.drorch.workflows.approval.Verdict.REJECT, null, "benchmark only"));
+      wf.decide(new io.drorch.workflows.contracts.commands.ApprovalDecision("bench",
+          io.drorch.workflows.contracts.values.Verdict.REJECT, null, "benchmark only"));
       io.temporal.client.WorkflowStub.fromTyped(wf).getResult(Object.class);
       pg.dropDatabase(io.drorch.workflows.recovery.Names.database(db, "_restore_", incident));
     }

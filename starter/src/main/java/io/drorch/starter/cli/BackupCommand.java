@@ -2,8 +2,8 @@ package io.drorch.starter.cli;
 
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
-import io.drorch.workflows.backup.BackupResult;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowStub;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

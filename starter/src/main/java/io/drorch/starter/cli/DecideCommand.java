@@ -1,8 +1,8 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.approval.DecisionRecord;
-import io.drorch.workflows.approval.Verdict;
+import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.client.WorkflowUpdateException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.approval.EscalateRequest;
+import io.drorch.workflows.contracts.commands.EscalateRequest;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

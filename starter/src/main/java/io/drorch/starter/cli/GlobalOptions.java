@@ -3,7 +3,7 @@ package io.drorch.starter.cli;
 import io.drorch.starter.plan.LoadedPlan;
 import io.drorch.starter.plan.PlanLoader;
 import io.drorch.worker.TemporalConnection;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

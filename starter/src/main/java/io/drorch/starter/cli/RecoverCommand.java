@@ -1,11 +1,11 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.recovery.RecoveryReport;
-import io.drorch.workflows.recovery.RecoveryScope;
-import io.drorch.workflows.recovery.Outcome;
-import io.drorch.workflows.recovery.Tier;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.Tier;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;

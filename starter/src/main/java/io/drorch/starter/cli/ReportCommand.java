@@ -2,7 +2,7 @@ package io.drorch.starter.cli;
 
 import io.drorch.activities.report.ReportMarkdown;
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.recovery.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryReport;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,7 +1,7 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.schedules.ScheduleSync;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.temporal.client.schedules.ScheduleDescription;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

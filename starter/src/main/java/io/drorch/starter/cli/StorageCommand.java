@@ -2,7 +2,7 @@ package io.drorch.starter.cli;
 
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageSetup;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

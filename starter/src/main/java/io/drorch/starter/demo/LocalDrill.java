@@ -17,18 +17,18 @@ import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.schedules.ScheduleSync;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
-import io.drorch.workflows.approval.ApprovalDecision;
-import io.drorch.workflows.approval.PendingDecision;
-import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.backup.BackupKeys;
-import io.drorch.workflows.backup.BackupResult;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.recovery.Outcome;
-import io.drorch.workflows.recovery.RecoveryReport;
-import io.drorch.workflows.recovery.RecoveryScope;
-import io.drorch.workflows.recovery.Tier;
-import io.drorch.workflows.storage.BackupCatalog;
-import io.drorch.workflows.storage.VerifyBackupResult;
+import io.drorch.workflows.contracts.commands.ApprovalDecision;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.queries.PendingDecision;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupResult;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.Tier;
+import io.drorch.workflows.contracts.values.Verdict;
+import io.drorch.workflows.contracts.values.VerifyBackupResult;
 import io.temporal.client.WorkflowStub;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -180,14 +180,14 @@ public final class LocalDrill {
   private Function<PendingDecision, ApprovalDecision> approver(DrPlan plan) {
     if (!interactive) {
       return p -> new ApprovalDecision(p.approvers().get(0),
-          p.kind() == io.drorch.workflows.approval.DecisionKind.DESTRUCTIVE_STEP
+          p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
               ? Verdict.APPROVE : Verdict.ABORT, p.step(), "given by the local drill");
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     return p -> {
       try {
         out.printf("  answer as one of %s — verdict (%s): ", p.approvers(),
-            p.kind() == io.drorch.workflows.approval.DecisionKind.DESTRUCTIVE_STEP
+            p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
                 ? "approve/reject" : "retry/skip/abort");
         out.flush();
         String line = in.readLine();

@@ -1,6 +1,6 @@
 package io.drorch.starter.plan;
 
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
 import io.drorch.workflows.common.TaskQueues;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;

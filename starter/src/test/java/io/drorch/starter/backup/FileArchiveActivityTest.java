@@ -1,6 +1,5 @@
 package io.drorch.starter.backup;
 
-import io.drorch.starter.TreeSnapshot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +9,13 @@ import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.ListingEntry;
 import io.drorch.activities.storage.Sha256;
 import io.drorch.starter.ActivityTestBase;
+import io.drorch.starter.TreeSnapshot;
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.files.ArchiveFilesInput;
-import io.drorch.workflows.files.ArchiveFilesResult;
+import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.ArchiveFilesResult;
 import io.drorch.workflows.files.FileActivities;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.StorageTarget;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.local.SampleApplication;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -7,7 +7,7 @@ import io.drorch.starter.TestStack;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.local.SampleApplication;
 import io.drorch.starter.plan.PlanLoader;
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.EscalationLevel;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.EscalationLevel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

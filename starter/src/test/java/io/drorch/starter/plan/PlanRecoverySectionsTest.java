@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.workflows.plan.ApplicationTarget;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.RecoverySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

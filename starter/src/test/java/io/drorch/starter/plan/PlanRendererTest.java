@@ -2,7 +2,7 @@ package io.drorch.starter.plan;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.workflows.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

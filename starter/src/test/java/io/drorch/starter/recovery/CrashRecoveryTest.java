@@ -10,14 +10,14 @@ import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
 import io.drorch.starter.local.LocalTemporal;
 import io.drorch.starter.local.SampleApplication;
-import io.drorch.workflows.approval.Verdict;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.recovery.Outcome;
-import io.drorch.workflows.recovery.RecoveryReport;
-import io.drorch.workflows.recovery.RecoveryScope;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.Tier;
+import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
-import io.drorch.workflows.recovery.Tier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -56,7 +56,7 @@ class CrashRecoveryTest {
     String bucket = name.replace('_', '-');
     stack.s3.createBucket(bucket);
     DrPlan p = TestStack.plan(
-        new io.drorch.workflows.plan.DatabaseTarget(stack.pg.host(), stack.pg.port(), name,
+        new io.drorch.workflows.contracts.plan.DatabaseTarget(stack.pg.host(), stack.pg.port(), name,
             stack.pg.superuser(), null, "gzip"),
         new FilesTarget(uploads.toString()), stack.storage(bucket));
     return stack.withWorkDir(p, "crash-" + name, List.of());

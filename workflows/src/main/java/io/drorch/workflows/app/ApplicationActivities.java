@@ -1,5 +1,12 @@
 package io.drorch.workflows.app;
 
+import io.drorch.workflows.contracts.commands.DeployInput;
+import io.drorch.workflows.contracts.commands.EnvironmentInput;
+import io.drorch.workflows.contracts.commands.HealthInput;
+import io.drorch.workflows.contracts.commands.MonitorInput;
+import io.drorch.workflows.contracts.values.DeployResult;
+import io.drorch.workflows.contracts.values.EnvironmentResult;
+import io.drorch.workflows.contracts.values.HealthResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -2,8 +2,14 @@ package io.drorch.workflows.approval;
 
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
+import io.drorch.workflows.contracts.commands.ApprovalDecision;
+import io.drorch.workflows.contracts.commands.DecisionRequest;
+import io.drorch.workflows.contracts.plan.EscalationLevel;
+import io.drorch.workflows.contracts.queries.PendingDecision;
+import io.drorch.workflows.contracts.values.DecisionKind;
+import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.notify.Notifier;
-import io.drorch.workflows.plan.EscalationLevel;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;

@@ -2,9 +2,11 @@ package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.SearchAttributes;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.storage.StorageActivities;
-import io.drorch.workflows.storage.WriteManifestInput;
 
 /** The last step of every backup: write its manifest (the commit marker) and report it. */
 final class BackupCommit {

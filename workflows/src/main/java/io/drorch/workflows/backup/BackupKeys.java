@@ -1,6 +1,7 @@
 package io.drorch.workflows.backup;
 
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupKind;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

@@ -1,5 +1,7 @@
 package io.drorch.workflows.backup;
 
+import io.drorch.workflows.contracts.commands.FileBackupInput;
+import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -1,8 +1,9 @@
 package io.drorch.workflows.backup;
 
-import io.drorch.workflows.storage.BackupCatalog;
-import io.drorch.workflows.storage.StoredBackup;
-import io.drorch.workflows.storage.StoredObject;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.StoredBackup;
+import io.drorch.workflows.contracts.values.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.drorch.workflows.backup;
 
+import io.drorch.workflows.contracts.commands.RetentionInput;
+import io.drorch.workflows.contracts.values.RetentionResult;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

@@ -1,5 +1,7 @@
 package io.drorch.workflows.files;
 
+import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
+import io.drorch.workflows.contracts.values.ArchiveFilesResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,5 +1,9 @@
 package io.drorch.workflows.files;
 
+import io.drorch.workflows.contracts.commands.RestoreFilesInput;
+import io.drorch.workflows.contracts.commands.SwapDirectoryInput;
+import io.drorch.workflows.contracts.values.RestoreFilesResult;
+import io.drorch.workflows.contracts.values.SwapDirectoryResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,5 +1,6 @@
 package io.drorch.workflows.notify;
 
+import io.drorch.workflows.contracts.commands.Notification;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

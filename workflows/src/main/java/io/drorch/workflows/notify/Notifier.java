@@ -2,10 +2,11 @@ package io.drorch.workflows.notify;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Failures;
-import io.drorch.workflows.plan.EscalationLevel;
-import io.drorch.workflows.plan.NotificationChannel;
-import io.drorch.workflows.plan.NotificationSettings;
-import io.drorch.workflows.recovery.NotificationRecord;
+import io.drorch.workflows.contracts.commands.Notification;
+import io.drorch.workflows.contracts.plan.EscalationLevel;
+import io.drorch.workflows.contracts.plan.NotificationChannel;
+import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.values.NotificationRecord;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;

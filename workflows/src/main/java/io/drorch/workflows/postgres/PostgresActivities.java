@@ -1,5 +1,7 @@
 package io.drorch.workflows.postgres;
 
+import io.drorch.workflows.contracts.commands.DumpDatabaseInput;
+import io.drorch.workflows.contracts.values.DumpDatabaseResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,5 +1,13 @@
 package io.drorch.workflows.postgres;
 
+import io.drorch.workflows.contracts.commands.MigrateDatabaseInput;
+import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;
+import io.drorch.workflows.contracts.commands.SwapDatabaseInput;
+import io.drorch.workflows.contracts.commands.VerifyIntegrityInput;
+import io.drorch.workflows.contracts.values.IntegrityResult;
+import io.drorch.workflows.contracts.values.MigrateDatabaseResult;
+import io.drorch.workflows.contracts.values.RestoreDatabaseResult;
+import io.drorch.workflows.contracts.values.SwapDatabaseResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

@@ -1,12 +1,16 @@
 package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.app.ApplicationActivities;
-import io.drorch.workflows.app.DeployInput;
-import io.drorch.workflows.app.EnvironmentInput;
-import io.drorch.workflows.app.HealthInput;
-import io.drorch.workflows.app.MonitorInput;
 import io.drorch.workflows.common.ActivityStubs;
-import io.drorch.workflows.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.commands.ApplicationRecoveryInput;
+import io.drorch.workflows.contracts.commands.DeployInput;
+import io.drorch.workflows.contracts.commands.EnvironmentInput;
+import io.drorch.workflows.contracts.commands.HealthInput;
+import io.drorch.workflows.contracts.commands.MonitorInput;
+import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.PartResult;
+import io.drorch.workflows.contracts.values.RecoveryScope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

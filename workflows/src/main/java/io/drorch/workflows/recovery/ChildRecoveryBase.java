@@ -1,6 +1,6 @@
 package io.drorch.workflows.recovery;
 
-import io.drorch.workflows.approval.DecisionRecord;
+import io.drorch.workflows.contracts.values.DecisionRecord;
 
 /**
  * What every child recovery shares: its {@link ChildSteps} (created on first use, which may be the

@@ -1,11 +1,14 @@
 package io.drorch.workflows.recovery;
 
-import io.drorch.workflows.approval.DecisionKind;
-import io.drorch.workflows.approval.DecisionRecord;
-import io.drorch.workflows.approval.DecisionRequest;
-import io.drorch.workflows.approval.Verdict;
 import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.contracts.commands.DecisionRequest;
+import io.drorch.workflows.contracts.commands.PhaseRecord;
+import io.drorch.workflows.contracts.values.DecisionKind;
+import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.PartResult;
+import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;

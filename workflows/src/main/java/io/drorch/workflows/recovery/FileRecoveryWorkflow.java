@@ -1,5 +1,7 @@
 package io.drorch.workflows.recovery;
 
+import io.drorch.workflows.contracts.commands.FileRecoveryInput;
+import io.drorch.workflows.contracts.values.PartResult;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 

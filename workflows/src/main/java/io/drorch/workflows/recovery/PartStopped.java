@@ -1,5 +1,7 @@
 package io.drorch.workflows.recovery;
 
+import io.drorch.workflows.contracts.values.Outcome;
+
 /** A child recovery stops early: skipped, aborted or failed, with the reason for the report. */
 final class PartStopped extends RuntimeException {
   final Outcome outcome;

@@ -1,8 +1,11 @@
 package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.common.Inputs;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.RecoverySettings;
+import io.drorch.workflows.contracts.commands.RecoveryInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.Tier;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,9 +1,13 @@
 package io.drorch.workflows.recovery;
 
-import io.drorch.workflows.approval.ApprovalDecision;
-import io.drorch.workflows.approval.DecisionRecord;
-import io.drorch.workflows.approval.DecisionRequest;
-import io.drorch.workflows.approval.EscalateRequest;
+import io.drorch.workflows.contracts.commands.ApprovalDecision;
+import io.drorch.workflows.contracts.commands.DecisionRequest;
+import io.drorch.workflows.contracts.commands.EscalateRequest;
+import io.drorch.workflows.contracts.commands.PhaseRecord;
+import io.drorch.workflows.contracts.commands.RecoveryInput;
+import io.drorch.workflows.contracts.queries.RecoveryStatus;
+import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;

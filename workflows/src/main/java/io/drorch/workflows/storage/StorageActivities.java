@@ -1,6 +1,12 @@
 package io.drorch.workflows.storage;
 
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.commands.AbortUploadsInput;
+import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
+import io.drorch.workflows.contracts.commands.VerifyBackupInput;
+import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.VerifyBackupResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 

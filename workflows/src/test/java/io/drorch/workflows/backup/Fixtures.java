@@ -1,8 +1,14 @@
 package io.drorch.workflows.backup;
 
-import io.drorch.workflows.plan.DatabaseTarget;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.StorageTarget;
+import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
+import io.drorch.workflows.contracts.commands.FileBackupInput;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.DatabaseBackupDetails;
+import io.drorch.workflows.contracts.values.FileBackupDetails;
 import java.time.Instant;
 import java.util.Map;
 

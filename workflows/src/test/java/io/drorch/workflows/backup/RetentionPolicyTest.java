@@ -4,10 +4,12 @@ import static io.drorch.workflows.backup.Fixtures.manifest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.workflows.storage.BackupCatalog;
-import io.drorch.workflows.storage.StoredBackup;
-import io.drorch.workflows.storage.StoredBackup.DataState;
-import io.drorch.workflows.storage.StoredObject;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.StoredBackup.DataState;
+import io.drorch.workflows.contracts.values.StoredBackup;
+import io.drorch.workflows.contracts.values.StoredObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -10,10 +10,13 @@ import static org.mockito.Mockito.withSettings;
 
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.UiMetadata;
-import io.drorch.workflows.storage.BackupCatalog;
-import io.drorch.workflows.storage.DeleteObjectsInput;
+import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
+import io.drorch.workflows.contracts.commands.RetentionInput;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.RetentionResult;
+import io.drorch.workflows.contracts.values.StoredBackup.DataState;
 import io.drorch.workflows.storage.StorageActivities;
-import io.drorch.workflows.storage.StoredBackup.DataState;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -63,8 +66,8 @@ class RetentionWorkflowTest {
     order.verify(storage).abortStaleUploads(any());
     assertEquals(List.of("ai-docs/database/db-old.manifest.json"), deletes.getAllValues().get(0).keys());
     assertEquals(List.of("ai-docs/database/db-old.dump"), deletes.getAllValues().get(1).keys());
-    ArgumentCaptor<io.drorch.workflows.storage.AbortUploadsInput> abort =
-        ArgumentCaptor.forClass(io.drorch.workflows.storage.AbortUploadsInput.class);
+    ArgumentCaptor<io.drorch.workflows.contracts.commands.AbortUploadsInput> abort =
+        ArgumentCaptor.forClass(io.drorch.workflows.contracts.commands.AbortUploadsInput.class);
     org.mockito.Mockito.verify(storage).abortStaleUploads(abort.capture());
     Duration skew = Duration.between(now.minus(Duration.ofDays(1)), abort.getValue().olderThan());
     org.junit.jupiter.api.Assertions.assertTrue(

@@ -8,35 +8,40 @@ import static org.mockito.Mockito.withSettings;
 
 import io.drorch.workflows.app.ApplicationActivities;
 import io.drorch.workflows.backup.BackupKeys;
-import io.drorch.workflows.backup.BackupKind;
-import io.drorch.workflows.backup.BackupManifest;
-import io.drorch.workflows.backup.DatabaseBackupDetails;
-import io.drorch.workflows.backup.FileBackupDetails;
 import io.drorch.workflows.common.UiMetadata;
+import io.drorch.workflows.contracts.commands.Notification;
+import io.drorch.workflows.contracts.commands.RecoveryInput;
+import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;
+import io.drorch.workflows.contracts.commands.RestoreFilesInput;
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.EscalationLevel;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.NotificationChannel;
+import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.values.BackupCatalog;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.DatabaseBackupDetails;
+import io.drorch.workflows.contracts.values.FileBackupDetails;
+import io.drorch.workflows.contracts.values.IntegrityResult;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.ReportLocation;
+import io.drorch.workflows.contracts.values.RestoreDatabaseResult;
+import io.drorch.workflows.contracts.values.RestoreFilesResult;
+import io.drorch.workflows.contracts.values.StoredBackup;
+import io.drorch.workflows.contracts.values.SwapDatabaseResult;
+import io.drorch.workflows.contracts.values.SwapDirectoryResult;
+import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.files.FileRecoveryActivities;
-import io.drorch.workflows.files.RestoreFilesInput;
-import io.drorch.workflows.files.RestoreFilesResult;
-import io.drorch.workflows.files.SwapDirectoryResult;
-import io.drorch.workflows.notify.Notification;
 import io.drorch.workflows.notify.NotificationActivities;
-import io.drorch.workflows.plan.DatabaseTarget;
-import io.drorch.workflows.plan.DrPlan;
-import io.drorch.workflows.plan.EscalationLevel;
-import io.drorch.workflows.plan.FilesTarget;
-import io.drorch.workflows.plan.NotificationChannel;
-import io.drorch.workflows.plan.NotificationSettings;
-import io.drorch.workflows.plan.Objectives;
-import io.drorch.workflows.plan.RecoverySettings;
-import io.drorch.workflows.plan.StorageTarget;
-import io.drorch.workflows.postgres.IntegrityResult;
 import io.drorch.workflows.postgres.PostgresRecoveryActivities;
-import io.drorch.workflows.postgres.RestoreDatabaseInput;
-import io.drorch.workflows.postgres.RestoreDatabaseResult;
-import io.drorch.workflows.postgres.SwapDatabaseResult;
-import io.drorch.workflows.recovery.ReportActivities;
-import io.drorch.workflows.storage.BackupCatalog;
+import io.drorch.workflows.report.ReportActivities;
 import io.drorch.workflows.storage.StorageActivities;
-import io.drorch.workflows.storage.StoredBackup;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -135,10 +140,10 @@ final class RecoveryHarness {
                 Duration.ofHours(1))),
         new NotificationSettings(Duration.ofMinutes(15),
             List.of(new NotificationChannel("log", null))),
-        new io.drorch.workflows.plan.ApplicationTarget(
-            new io.drorch.workflows.plan.DeployHook(List.of("/opt/app/deploy.sh"), null, null, null),
+        new io.drorch.workflows.contracts.plan.ApplicationTarget(
+            new io.drorch.workflows.contracts.plan.DeployHook(List.of("/opt/app/deploy.sh"), null, null, null),
             null,
-            new io.drorch.workflows.plan.HealthCheck("http://app/health", 200, null, null),
+            new io.drorch.workflows.contracts.plan.HealthCheck("http://app/health", 200, null, null),
             Duration.ofMinutes(15)),
         new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, Duration.ofHours(1)));
   }

@@ -1,4 +1,0 @@
-package io.drorch.workflows.app;
-
-/** @param outcome exit code or HTTP status; @param outputTail last lines of its output */
-public record DeployResult(int outcome, String outputTail, long millis) {}

@@ -1,5 +1,0 @@
-package io.drorch.workflows.app;
-
-import java.util.List;
-
-public record EnvironmentResult(String writtenTo, List<String> variableNames) {}

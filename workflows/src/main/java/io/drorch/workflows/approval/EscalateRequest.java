@@ -1,4 +1,0 @@
-package io.drorch.workflows.approval;
-
-/** A manual escalation of every pending decision by one level. */
-public record EscalateRequest(String by, String reason) {}

@@ -1,0 +1,3 @@
+package io.drorch.workflows.contracts.commands;
+
+public record SwapDirectoryInput(String target, String stagingDir, String keepAs) {}

@@ -1,0 +1,16 @@
+package io.drorch.workflows.contracts.commands;
+
+import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * @param expectedRowCounts from the backup's manifest ("schema.table" → rows)
+ * @param migrations Flyway location to validate against (null: skip)
+ * @param sqlChecks queries that must each return one row with a single true
+ */
+public record VerifyIntegrityInput(
+    DatabaseTarget database,
+    Map<String, Long> expectedRowCounts,
+    String migrations,
+    List<String> sqlChecks) {}

@@ -1,0 +1,12 @@
+package io.drorch.workflows.contracts.values;
+
+import java.time.Instant;
+
+public record ArchiveFilesResult(
+    String dataKey,
+    String format,
+    long sizeBytes,
+    String sha256,
+    Instant startedAt,
+    Instant finishedAt,
+    FileBackupDetails details) {}

@@ -1,0 +1,36 @@
+package io.drorch.workflows.contracts.values;
+
+import io.drorch.workflows.contracts.commands.PhaseRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The incident report: stored as Markdown and JSON next to the backups, and the result of the
+ * recovery workflow.
+ *
+ * @param rpoAchieved per data kind ("database", "files"): incident time minus backup time
+ */
+public record RecoveryReport(
+    String incidentId,
+    String application,
+    List<RecoveryScope> scope,
+    Tier tier,
+    String requestedBy,
+    Instant incidentAt,
+    Instant startedAt,
+    Instant finishedAt,
+    Outcome outcome,
+    String outcomeDetail,
+    Duration rtoObjective,
+    Duration rtoAchieved,
+    Map<String, Duration> rpoObjective,
+    Map<String, Duration> rpoAchieved,
+    List<PhaseRecord> timeline,
+    List<BackupUsed> backups,
+    List<DecisionRecord> decisions,
+    List<NotificationRecord> notifications,
+    List<String> postRecoveryChecklist,
+    String markdownKey,
+    String jsonKey) {}

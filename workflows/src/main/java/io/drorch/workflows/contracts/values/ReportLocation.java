@@ -1,0 +1,3 @@
+package io.drorch.workflows.contracts.values;
+
+public record ReportLocation(String markdownKey, String jsonKey) {}

@@ -1,4 +1,0 @@
-package io.drorch.workflows.plan;
-
-/** The application's uploads directory (an absolute path on the worker's host). */
-public record FilesTarget(String uploadsDir) {}

@@ -1,4 +1,0 @@
-package io.drorch.workflows.plan;
-
-/** A notification channel: {@code log}, or {@code webhook} with its URL. */
-public record NotificationChannel(String type, String url) {}

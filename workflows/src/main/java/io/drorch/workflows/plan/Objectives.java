@@ -1,7 +1,0 @@
-package io.drorch.workflows.plan;
-
-import java.time.Duration;
-
-/** RTO per tier and RPO per data kind, as the plan states them. */
-public record Objectives(
-    Duration rtoCritical, Duration rtoNonCritical, Duration rpoDatabase, Duration rpoFiles) {}

@@ -1,6 +1,0 @@
-package io.drorch.workflows.postgres;
-
-import java.util.List;
-
-/** @param applied versions applied now, oldest first (empty when none were pending) */
-public record MigrateDatabaseResult(String versionBefore, String versionAfter, List<String> applied) {}

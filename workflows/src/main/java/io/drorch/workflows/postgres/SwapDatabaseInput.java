@@ -1,6 +1,0 @@
-package io.drorch.workflows.postgres;
-
-import io.drorch.workflows.plan.DatabaseTarget;
-
-/** @param live the live database; @param keepAs the name the previous one is kept under */
-public record SwapDatabaseInput(DatabaseTarget live, String restoreName, String keepAs) {}

@@ -1,4 +1,0 @@
-package io.drorch.workflows.postgres;
-
-/** @param previousKeptAs the old database's new name, or null when there was none to keep */
-public record SwapDatabaseResult(String liveName, String previousKeptAs) {}

@@ -1,6 +1,0 @@
-package io.drorch.workflows.recovery;
-
-import java.time.Instant;
-
-/** A notification the recovery sent, or tried to (error set when every retry failed). */
-public record NotificationRecord(String event, int level, Instant at, boolean delivered, String error) {}

@@ -1,4 +1,0 @@
-package io.drorch.workflows.recovery;
-
-/** What a recovery brings back. */
-public enum RecoveryScope { DATABASE, FILES, APPLICATION }

@@ -1,3 +1,0 @@
-package io.drorch.workflows.recovery;
-
-public record ReportLocation(String markdownKey, String jsonKey) {}

@@ -1,0 +1,15 @@
+package io.drorch.workflows.report;
+
+import io.drorch.workflows.contracts.commands.WriteReportInput;
+import io.drorch.workflows.contracts.values.ReportLocation;
+import io.temporal.activity.ActivityInterface;
+import io.temporal.activity.ActivityMethod;
+
+/** Writes the incident report (Markdown and JSON) next to the backups. */
+@ActivityInterface
+public interface ReportActivities {
+
+  /** Renders and stores both files; overwriting the same incident's report is allowed. */
+  @ActivityMethod
+  ReportLocation writeReport(WriteReportInput input);
+}
