@@ -15,6 +15,7 @@ import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ public final class TestStack {
   /** The plan with recovery settings for tests: its own work directory under the stack's. */
   public DrPlan withWorkDir(DrPlan plan, String name, List<String> integrityChecks) {
     return plan.withRecovery(new io.drorch.workflows.contracts.plan.RecoverySettings(
-        dir.resolve("work-" + name).toString(), 2, integrityChecks, "remind", Duration.ofHours(1)));
+        dir.resolve("work-" + name).toString(), 2, integrityChecks, OnUnanswered.REMIND, Duration.ofHours(1)));
   }
 
   public StorageTarget storage(String bucket) {

@@ -1,9 +1,9 @@
 package io.drorch.activities.report;
 
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.values.BackupUsed;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.NotificationRecord;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import java.time.Duration;
@@ -87,7 +87,7 @@ public final class ReportMarkdown {
       for (PhaseRecord p : r.timeline()) {
         String took = p.startedAt() == null ? "—"
             : p.finishedAt() == null ? "running" : duration(Duration.between(p.startedAt(), p.finishedAt()));
-        cells(md, p.name(), p.state(), time(p.startedAt()), took, p.detail());
+        cells(md, p.name(), p.state().name(), time(p.startedAt()), took, p.detail());
       }
     }
     line(md, "");

@@ -3,14 +3,15 @@ package io.drorch.activities.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupUsed;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.NotificationRecord;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import java.time.Duration;
@@ -32,10 +33,10 @@ class ReportMarkdownTest {
         Map.of("database", Duration.ofHours(1), "files", Duration.ofHours(24)),
         Map.of("database", Duration.ofMinutes(35), "files", Duration.ofHours(25).plusMinutes(5)),
         List.of(
-            new PhaseRecord("notify", "DONE", START, START.plusSeconds(2), "incident-opened sent"),
-            new PhaseRecord("restore database", "DONE", START.plusSeconds(60),
+            new PhaseRecord("notify", StepState.DONE, START, START.plusSeconds(2), "incident-opened sent"),
+            new PhaseRecord("restore database", StepState.DONE, START.plusSeconds(60),
                 START.plusSeconds(60 + 3900), "pg_restore -j 2 | 12 tables\nmigrations: 0"),
-            new PhaseRecord("monitor", "RUNNING", START.plusSeconds(5000), null, null)),
+            new PhaseRecord("monitor", StepState.RUNNING, START.plusSeconds(5000), null, null)),
         List.of(
             new BackupUsed(BackupKind.DATABASE, "db-20261126T005500Z-3f9a1c",
                 Instant.parse("2026-11-26T00:55:00Z"),

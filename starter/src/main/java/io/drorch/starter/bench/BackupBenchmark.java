@@ -11,6 +11,7 @@ import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupResult;
 import java.io.PrintStream;
@@ -139,7 +140,7 @@ public final class BackupBenchmark {
           List.of(new io.drorch.workflows.contracts.plan.EscalationLevel(1, "bench", List.of("bench"),
               List.of(), java.time.Duration.ofHours(1))),
           null, null, new io.drorch.workflows.contracts.plan.RecoverySettings(
-              dir.resolve("work").toString(), 2, List.of(), "remind", java.time.Duration.ofHours(1)));
+              dir.resolve("work").toString(), 2, List.of(), OnUnanswered.REMIND, java.time.Duration.ofHours(1)));
       String incident = "BENCH-" + System.currentTimeMillis();
       resetPeakHeap();
       long t2 = System.nanoTime();

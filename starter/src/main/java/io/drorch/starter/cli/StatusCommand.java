@@ -2,10 +2,10 @@ package io.drorch.starter.cli;
 
 import io.drorch.activities.common.Json;
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -11,6 +11,7 @@ import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ public final class LocalPlan {
         Duration.ofSeconds(5));
     RecoverySettings recovery = new RecoverySettings(
         dir.resolve("work").toAbsolutePath().toString(), 2,
-        List.of("SELECT count(*) > 0 FROM users"), "remind", Duration.ofHours(1));
+        List.of("SELECT count(*) > 0 FROM users"), OnUnanswered.REMIND, Duration.ofHours(1));
     return new DrPlan(example.application(), example.objectives(), db,
         new FilesTarget(uploads.toAbsolutePath().toString()), local, example.schedules(),
         example.escalation(),

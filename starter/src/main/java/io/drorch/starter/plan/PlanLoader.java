@@ -20,6 +20,8 @@ import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
@@ -59,16 +61,6 @@ public final class PlanLoader {
   static final int ESCALATION_LEVELS = 4;
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
   static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
-  static final Duration DEFAULT_DEPLOY_TIMEOUT = Duration.ofMinutes(10);
-  static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofMinutes(5);
-  static final Duration DEFAULT_HEALTH_INTERVAL = Duration.ofSeconds(2);
-  static final Duration DEFAULT_MONITOR_WINDOW = Duration.ofMinutes(15);
-  static final String DEFAULT_WORK_DIR = "/var/tmp/dr-orchestrator";
-  static final int DEFAULT_RESTORE_JOBS = 2;
-  static final Duration DEFAULT_REMINDER_INTERVAL = Duration.ofHours(1);
-  /** The recovery section when the plan has none. */
-  public static final RecoverySettings DEFAULT_RECOVERY = new RecoverySettings(
-      DEFAULT_WORK_DIR, DEFAULT_RESTORE_JOBS, List.of(), "remind", DEFAULT_REMINDER_INTERVAL);
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
       "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
@@ -334,7 +326,7 @@ public final class PlanLoader {
       String database = o.cron("database-backup");
       String files = o.cron("file-backup");
       String retention = o.cron("retention");
-      Duration catchup = o.duration("catchup-window", Duration.ofHours(1));
+      Duration catchup = o.duration("catchup-window", PlanDefaults.CATCHUP_WINDOW);
       o.finish();
       return new ScheduleSettings(timezone, database, files, retention, catchup);
     }
@@ -409,7 +401,7 @@ public final class PlanLoader {
       if (o == null) {
         return null;
       }
-      Duration progress = o.duration("progress-interval", Duration.ofMinutes(15));
+      Duration progress = o.duration("progress-interval", PlanDefaults.PROGRESS_INTERVAL);
       ArrayNode list = o.list("channels");
       List<NotificationChannel> channels = new ArrayList<>();
       if (list != null) {
@@ -458,7 +450,7 @@ public final class PlanLoader {
       DeployHook deploy = deployHook(o.obj("deploy"));
       EnvironmentSource environment = environment(o.optionalObj("environment"));
       HealthCheck health = health(o.obj("health"));
-      Duration monitorWindow = o.duration("monitor-window", DEFAULT_MONITOR_WINDOW);
+      Duration monitorWindow = o.duration("monitor-window", PlanDefaults.MONITOR_WINDOW);
       o.finish();
       return new ApplicationTarget(deploy, environment, health, monitorWindow);
     }
@@ -520,7 +512,7 @@ public final class PlanLoader {
       } else if (hasUrl) {
         method = "POST";
       }
-      Duration timeout = o.duration("timeout", DEFAULT_DEPLOY_TIMEOUT);
+      Duration timeout = o.duration("timeout", PlanDefaults.DEPLOY_TIMEOUT);
       o.finish();
       return new DeployHook(command, url, method, timeout);
     }
@@ -571,8 +563,8 @@ public final class PlanLoader {
       if (status != null && (status < 100 || status > 599)) {
         o.error("expect-status", String.valueOf(status), "must be an HTTP status between 100 and 599");
       }
-      Duration timeout = o.duration("timeout", DEFAULT_HEALTH_TIMEOUT);
-      Duration interval = o.duration("interval", DEFAULT_HEALTH_INTERVAL);
+      Duration timeout = o.duration("timeout", PlanDefaults.HEALTH_TIMEOUT);
+      Duration interval = o.duration("interval", PlanDefaults.HEALTH_INTERVAL);
       if (timeout != null && interval != null && interval.compareTo(timeout) >= 0) {
         o.error("interval", Durations.compact(interval),
             "must be shorter than the timeout (" + Durations.compact(timeout) + ")");
@@ -584,34 +576,33 @@ public final class PlanLoader {
     /** Optional section: missing means the defaults, never null. */
     RecoverySettings recovery(Obj o) {
       if (o == null) {
-        return DEFAULT_RECOVERY;
+        return PlanDefaults.RECOVERY;
       }
       String workDir = o.string("work-dir", false);
       if (workDir == null) {
-        workDir = DEFAULT_WORK_DIR;
+        workDir = PlanDefaults.WORK_DIR;
       } else {
         String problem = absoluteFileProblem(workDir);
         if (problem != null) {
           o.error("work-dir", workDir, "must be " + problem);
         }
       }
-      Integer jobs = o.integer("restore-jobs", DEFAULT_RESTORE_JOBS);
+      Integer jobs = o.integer("restore-jobs", PlanDefaults.RESTORE_JOBS);
       if (jobs != null && (jobs < 1 || jobs > 64)) {
         o.error("restore-jobs", String.valueOf(jobs), "must be between 1 and 64 (pg_restore -j)");
       }
       List<String> checks = o.strings("integrity-checks", false);
-      String onUnanswered = o.string("on-unanswered", false);
-      if (onUnanswered == null) {
-        onUnanswered = "remind";
-      } else if (!ON_UNANSWERED.contains(onUnanswered.toLowerCase(Locale.ROOT))) {
-        o.error("on-unanswered", onUnanswered, "must be remind (keep waiting and reminding after the"
-            + " last level) or abort" + suggestion(onUnanswered, ON_UNANSWERED));
-      } else {
-        onUnanswered = onUnanswered.toLowerCase(Locale.ROOT);
+      String given = o.string("on-unanswered", false);
+      OnUnanswered onUnanswered = PlanDefaults.ON_UNANSWERED;
+      if (given != null && !ON_UNANSWERED.contains(given.toLowerCase(Locale.ROOT))) {
+        o.error("on-unanswered", given, "must be remind (keep waiting and reminding after the"
+            + " last level) or abort" + suggestion(given, ON_UNANSWERED));
+      } else if (given != null) {
+        onUnanswered = OnUnanswered.valueOf(given.toUpperCase(Locale.ROOT));
       }
-      Duration reminder = o.duration("reminder-interval", DEFAULT_REMINDER_INTERVAL);
+      Duration reminder = o.duration("reminder-interval", PlanDefaults.REMINDER_INTERVAL);
       o.finish();
-      return new RecoverySettings(workDir, jobs == null ? DEFAULT_RESTORE_JOBS : jobs,
+      return new RecoverySettings(workDir, jobs == null ? PlanDefaults.RESTORE_JOBS : jobs,
           checks == null ? List.of() : checks.stream().filter(c -> c != null).toList(),
           onUnanswered, reminder);
     }

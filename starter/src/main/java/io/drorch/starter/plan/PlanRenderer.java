@@ -9,6 +9,7 @@ import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
@@ -44,7 +45,7 @@ public final class PlanRenderer {
     DatabaseTarget db = plan.database();
     Objectives o = plan.objectives();
     ScheduleSettings sch = plan.schedules();
-    RecoverySettings rec = plan.recovery() == null ? PlanLoader.DEFAULT_RECOVERY : plan.recovery();
+    RecoverySettings rec = plan.recovery() == null ? PlanDefaults.RECOVERY : plan.recovery();
     String root = "s3://" + s.bucket() + "/" + (s.prefix() == null || s.prefix().isEmpty() ? "" : s.prefix() + "/");
     String aws = s.endpoint() == null ? "aws s3" : "aws --endpoint-url " + s.endpoint() + " s3";
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +56,7 @@ class PlanRecoverySectionsTest {
     assertEquals("/var/tmp/dr-orchestrator", r.workDir());
     assertEquals(2, r.restoreJobs());
     assertEquals(List.of("SELECT count(*) > 0 FROM users"), r.integrityChecks());
-    assertEquals("remind", r.onUnanswered());
+    assertEquals(OnUnanswered.REMIND, r.onUnanswered());
     assertEquals(Duration.ofHours(1), r.reminderInterval());
   }
 
@@ -65,9 +67,9 @@ class PlanRecoverySectionsTest {
     DrPlan plan = parse(text.substring(0, text.indexOf("\ndeployment:") + 1));
 
     assertNull(plan.deployment());
-    assertEquals(PlanLoader.DEFAULT_RECOVERY, plan.recovery());
+    assertEquals(PlanDefaults.RECOVERY, plan.recovery());
     assertEquals(List.of(), plan.recovery().integrityChecks());
-    assertEquals("remind", plan.recovery().onUnanswered());
+    assertEquals(OnUnanswered.REMIND, plan.recovery().onUnanswered());
   }
 
   @Test
@@ -88,7 +90,7 @@ class PlanRecoverySectionsTest {
     assertEquals(200, plan.deployment().health().expectStatus());
     assertEquals(Duration.ofSeconds(2), plan.deployment().health().interval());
     assertEquals(Duration.ofMinutes(15), plan.deployment().monitorWindow());
-    assertEquals("abort", plan.recovery().onUnanswered());
+    assertEquals(OnUnanswered.ABORT, plan.recovery().onUnanswered());
     assertTrue(plan.recovery().abortWhenUnanswered());
   }
 

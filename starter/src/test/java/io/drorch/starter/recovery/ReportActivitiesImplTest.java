@@ -9,7 +9,6 @@ import io.drorch.activities.common.Json;
 import io.drorch.activities.report.ReportActivitiesImpl;
 import io.drorch.starter.ActivityTestBase;
 import io.drorch.workflows.common.DrError;
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupKind;
@@ -17,9 +16,11 @@ import io.drorch.workflows.contracts.values.BackupUsed;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.NotificationRecord;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.ReportLocation;
+import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.report.ReportActivities;
@@ -61,7 +62,7 @@ class ReportActivitiesImplTest extends ActivityTestBase {
         Tier.CRITICAL, "alice", start.minusSeconds(600), start, start.plusSeconds(3600), outcome,
         null, Duration.ofHours(4), Duration.ofMinutes(70), Map.of("database", Duration.ofHours(1)),
         Map.of("database", Duration.ofMinutes(45)),
-        List.of(new PhaseRecord("restore database", "DONE", start, start.plusSeconds(600), null)),
+        List.of(new PhaseRecord("restore database", StepState.DONE, start, start.plusSeconds(600), null)),
         List.of(new BackupUsed(BackupKind.DATABASE, "db-1", start.minusSeconds(2100), "ai-docs/x.dump",
             List.of())),
         List.of(new DecisionRecord("restore database", "bob", 1, Verdict.APPROVE, null, start)),

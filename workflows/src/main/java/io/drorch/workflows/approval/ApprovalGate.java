@@ -5,6 +5,7 @@ import io.drorch.workflows.common.Timers;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.DecisionRequest;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.values.DecisionKind;
 import io.drorch.workflows.contracts.values.DecisionRecord;
@@ -76,7 +77,7 @@ public final class ApprovalGate {
     sorted.sort(Comparator.comparingInt(EscalationLevel::level));
     this.levels = List.copyOf(sorted);
     this.abortWhenUnanswered = abortWhenUnanswered;
-    this.reminderInterval = reminderInterval == null ? Duration.ofHours(1) : reminderInterval;
+    this.reminderInterval = reminderInterval == null ? PlanDefaults.REMINDER_INTERVAL : reminderInterval;
     this.notifier = notifier;
     this.deliver = deliver;
   }
@@ -364,7 +365,7 @@ public final class ApprovalGate {
 
   private Duration timeout(int n) {
     Duration t = level(n).timeout();
-    return t == null ? Duration.ofMinutes(30) : t;
+    return t == null ? PlanDefaults.LEVEL_TIMEOUT : t;
   }
 
   private static Instant now() {

@@ -3,11 +3,12 @@ package io.drorch.workflows.recovery;
 import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.contracts.commands.DecisionRequest;
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.values.DecisionKind;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.PartResult;
+import io.drorch.workflows.contracts.values.PhaseRecord;
+import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -62,16 +63,16 @@ final class ChildSteps {
   <T> Optional<T> run(String step, String detail, Supplier<T> action, Set<String> passThrough) {
     while (true) {
       Instant start = now();
-      update(step, "RUNNING", start, null, detail);
+      update(step, StepState.RUNNING, start, null, detail);
       SearchAttributes.upsert(SearchAttributes.DR_PHASE, step);
       details("**" + part + "**: " + detail);
       try {
         T result = action.get();
-        update(step, "DONE", start, now(), detail);
+        update(step, StepState.DONE, start, now(), detail);
         return Optional.ofNullable(result);
       } catch (ActivityFailure e) {
         String why = Failures.reason(e);
-        update(step, "FAILED", start, now(), why);
+        update(step, StepState.FAILED, start, now(), why);
         if (passThrough.contains(Failures.type(e))) {
           throw e;
         }
@@ -79,7 +80,7 @@ final class ChildSteps {
         DecisionRecord d = ask(step + "-failed-" + n, DecisionKind.STEP_FAILED,
             part + " step '" + step + "' failed: " + why);
         if (d.verdict() == Verdict.SKIP) {
-          update(step, "SKIPPED", start, now(), "skipped by " + d.approver());
+          update(step, StepState.SKIPPED, start, now(), "skipped by " + d.approver());
           return Optional.empty();
         }
         if (d.verdict() == Verdict.ABORT) {
@@ -101,7 +102,7 @@ final class ChildSteps {
     return result;
   }
 
-  void update(String step, String state, Instant start, Instant end, String detail) {
+  void update(String step, StepState state, Instant start, Instant end, String detail) {
     parent.stepUpdate(new PhaseRecord(step, state, start, end, detail));
   }
 

@@ -3,6 +3,7 @@ package io.drorch.workflows.recovery;
 import io.drorch.workflows.common.Inputs;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
@@ -43,20 +44,11 @@ final class RecoveryInputs {
   static Duration rto(RecoveryInput in) {
     var o = in.plan().objectives();
     Duration d = o == null ? null : in.tier() == Tier.CRITICAL ? o.rtoCritical() : o.rtoNonCritical();
-    return d == null ? Duration.ofHours(in.tier() == Tier.CRITICAL ? 4 : 24) : d;
+    return d != null ? d
+        : in.tier() == Tier.CRITICAL ? PlanDefaults.RTO_CRITICAL : PlanDefaults.RTO_NON_CRITICAL;
   }
 
   static RecoverySettings settings(DrPlan plan) {
-    RecoverySettings r = plan.recovery();
-    if (r == null) {
-      return new RecoverySettings("/var/tmp/dr-orchestrator", 2, List.of(), "remind",
-          Duration.ofHours(1));
-    }
-    return new RecoverySettings(
-        r.workDir() == null ? "/var/tmp/dr-orchestrator" : r.workDir(),
-        r.restoreJobs() <= 0 ? 2 : r.restoreJobs(),
-        r.integrityChecks() == null ? List.of() : r.integrityChecks(),
-        r.onUnanswered() == null ? "remind" : r.onUnanswered(),
-        r.reminderInterval() == null ? Duration.ofHours(1) : r.reminderInterval());
+    return PlanDefaults.recovery(plan.recovery());
   }
 }

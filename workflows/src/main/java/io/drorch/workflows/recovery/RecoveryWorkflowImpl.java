@@ -12,10 +12,10 @@ import io.drorch.workflows.contracts.commands.DatabaseRecoveryInput;
 import io.drorch.workflows.contracts.commands.DecisionRequest;
 import io.drorch.workflows.contracts.commands.EscalateRequest;
 import io.drorch.workflows.contracts.commands.FileRecoveryInput;
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.queries.RecoveryStatus;
@@ -26,9 +26,11 @@ import io.drorch.workflows.contracts.values.BackupUsed;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.PartResult;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.ReportLocation;
+import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.notify.Notifier;
 import io.drorch.workflows.report.ReportActivities;
@@ -46,6 +48,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 public class RecoveryWorkflowImpl implements RecoveryWorkflow {
@@ -99,30 +102,29 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
             + BackupKeys.url(plan.storage(), BackupKeys.root(plan.storage())))
         .listBackups(plan.storage());
     Map<BackupKind, List<BackupManifest>> candidates = candidates(catalog, in.asOf());
-    end("select-backups", "DONE", candidates.entrySet().stream()
+    end("select-backups", StepState.DONE, candidates.entrySet().stream()
         .map(e -> e.getKey().folder() + ": " + (e.getValue().isEmpty() ? "none"
             : e.getValue().get(0).backupId()))
         .toList().toString());
 
-    List<PartResult> parts = new ArrayList<>();
     begin("recover-data", "database and files in parallel");
-    List<Promise<PartResult>> data = new ArrayList<>();
+    Map<RecoveryScope, Promise<PartResult>> data = new LinkedHashMap<>();
     if (in.scope().contains(RecoveryScope.DATABASE)) {
       DatabaseRecoveryWorkflow child = Workflow.newChildWorkflowStub(DatabaseRecoveryWorkflow.class,
           childOptions("database", "Database recovery of " + plan.database().name()));
-      data.add(Async.function(child::recover, new DatabaseRecoveryInput(in.incidentId(),
-          plan.database(), plan.storage(), candidates.get(BackupKind.DATABASE), settings)));
+      data.put(RecoveryScope.DATABASE, Async.function(child::recover, new DatabaseRecoveryInput(
+          in.incidentId(), plan.database(), plan.storage(), candidates.get(BackupKind.DATABASE),
+          settings)));
     }
     if (in.scope().contains(RecoveryScope.FILES)) {
       FileRecoveryWorkflow child = Workflow.newChildWorkflowStub(FileRecoveryWorkflow.class,
           childOptions("files", "File recovery of " + plan.files().uploadsDir()));
-      data.add(Async.function(child::recover, new FileRecoveryInput(in.incidentId(),
-          plan.files(), plan.storage(), candidates.get(BackupKind.FILES), settings)));
+      data.put(RecoveryScope.FILES, Async.function(child::recover, new FileRecoveryInput(
+          in.incidentId(), plan.files(), plan.storage(), candidates.get(BackupKind.FILES),
+          settings)));
     }
-    for (int i = 0; i < data.size(); i++) {
-      parts.add(result(data.get(i), i == 0 && in.scope().contains(RecoveryScope.DATABASE)
-          ? RecoveryScope.DATABASE : RecoveryScope.FILES));
-    }
+    List<PartResult> parts = new ArrayList<>();
+    data.forEach((part, promise) -> parts.add(result(promise, part)));
     end("recover-data", state(parts), summary(parts));
 
     if (in.scope().contains(RecoveryScope.APPLICATION)) {
@@ -157,7 +159,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       Workflow.getLogger(RecoveryWorkflowImpl.class)
           .error("the report could not be stored: {}", Failures.reason(e));
     }
-    notifier.send(outcome == Outcome.RECOVERED ? "recovered" : outcome.name().toLowerCase(), 0,
+    notifier.send(outcome == Outcome.RECOVERED ? "recovered" : outcome.name().toLowerCase(Locale.ROOT), 0,
         "Incident " + in.incidentId() + ": " + outcome + " in "
             + report.rtoAchieved().toMinutes() + " min (RTO " + report.rtoObjective().toHours()
             + " h). " + summary(parts)
@@ -252,11 +254,11 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   @Override
   public void stepUpdate(PhaseRecord step) {
     PhaseRecord before = timeline.get(step.name());
-    Instant start = before != null && "RUNNING".equals(before.state()) && step.startedAt() == null
+    Instant start = before != null && before.state() == StepState.RUNNING && step.startedAt() == null
         ? before.startedAt() : step.startedAt();
     timeline.put(step.name(), new PhaseRecord(step.name(), step.state(), start, step.finishedAt(),
         step.detail()));
-    if ("RUNNING".equals(step.state())) {
+    if (step.state() == StepState.RUNNING) {
       setPhase(step.name());
     }
     refreshDetails();
@@ -298,7 +300,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   private void reportProgress() {
     Duration every = input.plan().notifications() == null
         || input.plan().notifications().progressInterval() == null
-        ? Duration.ofMinutes(15) : input.plan().notifications().progressInterval();
+        ? PlanDefaults.PROGRESS_INTERVAL : input.plan().notifications().progressInterval();
     while (!Timers.await(every, "next progress notification (every " + Timers.human(every) + ")",
         () -> done)) {
       List<PendingDecision> pending = gate.pending();
@@ -345,15 +347,14 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return Outcome.RECOVERED;
   }
 
-  private static String state(List<PartResult> parts) {
-    Outcome o = overall(parts);
-    return o == Outcome.RECOVERED ? "DONE" : o.name();
+  private static StepState state(List<PartResult> parts) {
+    return StepState.of(overall(parts));
   }
 
   private static String summary(List<PartResult> parts) {
     List<String> out = new ArrayList<>();
     for (PartResult p : parts) {
-      out.add(p.part().name().toLowerCase() + " " + p.outcome()
+      out.add(p.part().name().toLowerCase(Locale.ROOT) + " " + p.outcome()
           + (p.details().isEmpty() ? "" : " (" + String.join("; ", p.details()) + ")"));
     }
     return String.join("; ", out);
@@ -361,11 +362,11 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
   private void begin(String name, String detail) {
     setPhase(name);
-    timeline.put(name, new PhaseRecord(name, "RUNNING", now(), null, detail));
+    timeline.put(name, new PhaseRecord(name, StepState.RUNNING, now(), null, detail));
     refreshDetails();
   }
 
-  private void end(String name, String state, String detail) {
+  private void end(String name, StepState state, String detail) {
     PhaseRecord r = timeline.get(name);
     timeline.put(name, new PhaseRecord(name, state, r.startedAt(), now(), detail));
     refreshDetails();

@@ -16,6 +16,7 @@ import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.EscalateRequest;
 import io.drorch.workflows.contracts.commands.Notification;
 import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.values.DecisionKind;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.Outcome;
@@ -44,7 +45,7 @@ class ApprovalEscalationTest {
   @Test
   void escalatesToLevel2WhenLevel1DoesNotAnswerIn30Minutes(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     assertEquals(1, r.status().pending().get(0).level());
     assertEquals(1, h.events("approval-needed").get(0).level());
@@ -75,7 +76,7 @@ class ApprovalEscalationTest {
   @Test
   void allFourLevelsSilentMeansRemindersAndNoDestructiveStep(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
 
     env.sleep(Duration.ofHours(8));
@@ -96,7 +97,7 @@ class ApprovalEscalationTest {
   @Test
   void planMayAbortWhenNobodyAnswersAfterTheLastLevel(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    h.start(DB, "abort");
+    h.start(DB, OnUnanswered.ABORT);
     RecoveryReport report = h.result();
     assertEquals(Outcome.ABORTED, report.outcome());
     assertEquals("system", report.decisions().get(0).approver());
@@ -113,7 +114,7 @@ class ApprovalEscalationTest {
       Thread.sleep(300);
       return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
     }).when(h.pg).restoreFromBackup(any());
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     r.decisionSignal(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "pre-approved"));
 
     RecoveryReport report = h.result();
@@ -127,7 +128,7 @@ class ApprovalEscalationTest {
   @Test
   void duplicateApprovalIsHarmless(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     DecisionRecord first = r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, "ok"));
     DecisionRecord again =
@@ -143,7 +144,7 @@ class ApprovalEscalationTest {
   @Test
   void validatorRejectsUnknownUnauthorizedAndWrongDecisions(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
 
     WorkflowUpdateException nothing = assertThrows(WorkflowUpdateException.class,
         () -> r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null)));
@@ -174,7 +175,7 @@ class ApprovalEscalationTest {
   void rejectionAbortsWithoutTouchingTheLiveData(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
     RecoveryWorkflow r = h.start(List.of(RecoveryScope.DATABASE, RecoveryScope.FILES,
-        RecoveryScope.APPLICATION), "remind");
+        RecoveryScope.APPLICATION), OnUnanswered.REMIND);
     h.awaitPending();
     while (r.status().pending().size() < 2) {
       env.sleep(Duration.ofMinutes(1));
@@ -198,7 +199,7 @@ class ApprovalEscalationTest {
   @Test
   void manualEscalationRaisesThePendingDecision(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     r.escalate(new EscalateRequest("alice", "I am on a plane"));
     env.sleep(Duration.ofSeconds(1));
@@ -210,7 +211,7 @@ class ApprovalEscalationTest {
   @Test
   void rtoAlertsFireAt50And80And100PercentOfVirtualTime(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     env.sleep(Duration.ofHours(4).plusMinutes(5));
 
@@ -237,7 +238,7 @@ class ApprovalEscalationTest {
       RestoreDatabaseInput in = i.getArgument(0);
       return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
     }).when(h.pg).restoreFromBackup(any());
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     var pending = r.status().pending().get(0);
     assertEquals(DecisionKind.STEP_FAILED, pending.kind());
@@ -265,7 +266,7 @@ class ApprovalEscalationTest {
       }
       return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
     }).when(h.pg).restoreFromBackup(any());
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
 
@@ -279,7 +280,7 @@ class ApprovalEscalationTest {
   @Test
   void searchAttributesAndSummariesFollowTheGateForTheWebUi(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     WorkflowClient c = env.getWorkflowClient();
     String id = "recovery-INC-1";
     h.awaitPending();
@@ -337,7 +338,7 @@ class ApprovalEscalationTest {
       h.sent.add(n);
       return null;
     }).when(h.notify).send(any());
-    RecoveryWorkflow r = h.start(DB, "remind");
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
     r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
 

@@ -20,6 +20,7 @@ import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
+import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
@@ -123,7 +124,7 @@ final class RecoveryHarness {
         BackupKeys.manifestKey(STORAGE, kind, id), StoredBackup.DataState.PRESENT);
   }
 
-  static DrPlan plan(String onUnanswered) {
+  static DrPlan plan(OnUnanswered onUnanswered) {
     return new DrPlan("AI Docs Assistant",
         new Objectives(Duration.ofHours(4), Duration.ofHours(24), Duration.ofHours(1),
             Duration.ofHours(24)),
@@ -149,7 +150,7 @@ final class RecoveryHarness {
   }
 
   /** Starts recovery INC-1 of the given scope and returns at once. */
-  RecoveryWorkflow start(List<RecoveryScope> scope, String onUnanswered) {
+  RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered) {
     worker.registerActivitiesImplementations(storage, pg, files, app, notify, report);
     env.start();
     recovery = env.getWorkflowClient().newWorkflowStub(RecoveryWorkflow.class,

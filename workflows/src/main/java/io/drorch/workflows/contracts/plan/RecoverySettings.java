@@ -9,17 +9,16 @@ import java.util.List;
  * @param workDir directory on the worker's host for downloaded backups
  * @param restoreJobs parallel jobs of {@code pg_restore -j}
  * @param integrityChecks SQL queries that must each return a single true after the restore
- * @param onUnanswered what happens when nobody answers after the last escalation level:
- *     {@code remind} (keep waiting, remind every {@code reminderInterval}) or {@code abort}
+ * @param onUnanswered what happens when nobody answers after the last escalation level
  */
 public record RecoverySettings(
     String workDir,
     int restoreJobs,
     List<String> integrityChecks,
-    String onUnanswered,
+    OnUnanswered onUnanswered,
     Duration reminderInterval) {
 
   public boolean abortWhenUnanswered() {
-    return "abort".equalsIgnoreCase(onUnanswered);
+    return onUnanswered == OnUnanswered.ABORT;
   }
 }

@@ -1,8 +1,8 @@
 package io.drorch.workflows.contracts.queries;
 
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.PhaseRecord;
 import java.time.Instant;
 import java.util.List;
 

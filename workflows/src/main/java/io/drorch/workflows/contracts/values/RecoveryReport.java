@@ -1,6 +1,5 @@
 package io.drorch.workflows.contracts.values;
 
-import io.drorch.workflows.contracts.commands.PhaseRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

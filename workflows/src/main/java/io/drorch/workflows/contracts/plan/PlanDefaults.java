@@ -1,0 +1,43 @@
+package io.drorch.workflows.contracts.plan;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every default of the plan, in one place: the plan loader fills them in when a key is absent,
+ * and workflows fall back on the same values when a section is missing.
+ */
+public final class PlanDefaults {
+  private PlanDefaults() {}
+
+  public static final Duration RTO_CRITICAL = Duration.ofHours(4);
+  public static final Duration RTO_NON_CRITICAL = Duration.ofHours(24);
+  public static final Duration LEVEL_TIMEOUT = Duration.ofMinutes(30);
+  public static final Duration REMINDER_INTERVAL = Duration.ofHours(1);
+  public static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(15);
+  public static final Duration CATCHUP_WINDOW = Duration.ofHours(1);
+  public static final String WORK_DIR = "/var/tmp/dr-orchestrator";
+  public static final int RESTORE_JOBS = 2;
+  public static final OnUnanswered ON_UNANSWERED = OnUnanswered.REMIND;
+  public static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
+  public static final Duration MONITOR_WINDOW = Duration.ofMinutes(15);
+
+  /** The recovery section of a plan that has none. */
+  public static final RecoverySettings RECOVERY = new RecoverySettings(
+      WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL);
+
+  /** {@code settings} with every missing value replaced by its default (null: all defaults). */
+  public static RecoverySettings recovery(RecoverySettings r) {
+    if (r == null) {
+      return RECOVERY;
+    }
+    return new RecoverySettings(
+        r.workDir() == null ? WORK_DIR : r.workDir(),
+        r.restoreJobs() <= 0 ? RESTORE_JOBS : r.restoreJobs(),
+        r.integrityChecks() == null ? List.of() : r.integrityChecks(),
+        r.onUnanswered() == null ? ON_UNANSWERED : r.onUnanswered(),
+        r.reminderInterval() == null ? REMINDER_INTERVAL : r.reminderInterval());
+  }
+}
