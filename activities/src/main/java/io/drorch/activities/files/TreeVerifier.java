@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongConsumer;
 
@@ -106,7 +107,7 @@ public final class TreeVerifier {
     try {
       a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     } catch (NoSuchFileException ex) {
-      problem(path + ": missing (" + e.type().name().toLowerCase() + " in the listing)");
+      problem(path + ": missing (" + e.type().name().toLowerCase(Locale.ROOT) + " in the listing)");
       return;
     }
     present++;

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -337,7 +338,7 @@ final class DumpToStorage {
   }
 
   private RuntimeException dumpFailure(String name, int exit, String stderr) {
-    String lower = stderr.toLowerCase();
+    String lower = stderr.toLowerCase(Locale.ROOT);
     String what = name + " failed with exit code " + exit + " after " + bytes.get()
         + " bytes of output: " + (stderr.isEmpty() ? "(no message)" : stderr);
     if (lower.contains("permission denied") || lower.contains("row-level security")) {

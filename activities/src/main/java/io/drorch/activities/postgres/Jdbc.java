@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -57,7 +58,7 @@ public final class Jdbc {
     String message = e.getMessage() == null ? "" : e.getMessage();
     String user = db.user() == null ? System.getProperty("user.name") : db.user();
     if (state.equals("28P01") || state.equals("28000")
-        || (state.equals("08004") && message.toLowerCase().contains("password"))) {
+        || (state.equals("08004") && message.toLowerCase(Locale.ROOT).contains("password"))) {
       return DrError.DATABASE_AUTH.failure(
           "PostgreSQL at " + where + " rejected user '" + user + "' for database '" + db.name()
               + "' (" + firstLine(message) + "). Check database.user in dr-plan.yaml and the"

@@ -29,6 +29,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -176,7 +177,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
     if (exit.code() != 0) {
       String stderr = exit.stderr().isEmpty() ? "(no message)" : exit.stderr();
-      String lower = stderr.toLowerCase();
+      String lower = stderr.toLowerCase(Locale.ROOT);
       DrError type = lower.contains("password authentication failed")
           || lower.contains("permission denied") || lower.contains("must be owner")
           ? DrError.DATABASE_AUTH : DrError.RESTORE_FAILED;

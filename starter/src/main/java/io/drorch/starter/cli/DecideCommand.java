@@ -4,6 +4,7 @@ import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.client.WorkflowUpdateException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,7 +72,7 @@ abstract class DecideCommand implements Callable<Integer> {
 
     @Override
     Verdict verdict() {
-      return Verdict.valueOf(verdict.trim().toUpperCase());
+      return Verdict.valueOf(verdict.trim().toUpperCase(Locale.ROOT));
     }
   }
 }

@@ -8,6 +8,7 @@ import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,14 +67,14 @@ class RecoverCommand implements Callable<Integer> {
   static final class ScopeConverter implements picocli.CommandLine.ITypeConverter<RecoveryScope> {
     @Override
     public RecoveryScope convert(String value) {
-      return RecoveryScope.valueOf(value.trim().toUpperCase().replace('-', '_'));
+      return RecoveryScope.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 
   static final class TierConverter implements picocli.CommandLine.ITypeConverter<Tier> {
     @Override
     public Tier convert(String value) {
-      return Tier.valueOf(value.trim().toUpperCase().replace('-', '_'));
+      return Tier.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     }
   }
 }

@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -195,7 +196,7 @@ public final class LocalDrill {
           return null;
         }
         return new ApprovalDecision(p.approvers().get(0),
-            Verdict.valueOf(line.trim().toUpperCase()), p.step(), "interactive drill");
+            Verdict.valueOf(line.trim().toUpperCase(Locale.ROOT)), p.step(), "interactive drill");
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
