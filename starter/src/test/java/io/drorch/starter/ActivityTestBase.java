@@ -1,7 +1,7 @@
 package io.drorch.starter;
 
 import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.local.LocalS3;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
