@@ -2,10 +2,10 @@ package io.drorch.starter;
 
 import io.drorch.activities.postgres.DatabaseCredentials;
 import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalPostgres;
-import io.drorch.starter.local.LocalS3;
-import io.drorch.starter.local.LocalTemporal;
-import io.drorch.starter.local.SampleApplication;
+import io.drorch.local.LocalPostgres;
+import io.drorch.local.LocalS3;
+import io.drorch.local.LocalTemporal;
+import io.drorch.local.SampleApplication;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;

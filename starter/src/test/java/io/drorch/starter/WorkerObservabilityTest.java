@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.local.LocalTemporal;
 import io.drorch.starter.backup.BackupRuns;
-import io.drorch.starter.local.LocalTemporal;
 import io.drorch.worker.WorkerMetrics;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;

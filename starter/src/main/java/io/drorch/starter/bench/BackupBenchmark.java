@@ -1,11 +1,11 @@
 package io.drorch.starter.bench;
 
 import io.drorch.activities.postgres.DatabaseCredentials;
+import io.drorch.local.LocalPostgres;
+import io.drorch.local.LocalS3;
+import io.drorch.local.LocalTemporal;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
-import io.drorch.starter.local.LocalPostgres;
-import io.drorch.starter.local.LocalS3;
-import io.drorch.starter.local.LocalTemporal;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;

@@ -1,6 +1,6 @@
 package io.drorch.starter.bench;
 
-import io.drorch.starter.local.LocalPostgres;
+import io.drorch.local.LocalPostgres;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.drorch.starter.demo;
 
 import com.sun.net.httpserver.HttpServer;
-import io.drorch.starter.local.LocalPostgres;
+import io.drorch.local.LocalPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package io.drorch.starter.demo;
 
-import io.drorch.starter.local.LocalPostgres;
-import io.drorch.starter.local.SampleApplication;
+import io.drorch.local.LocalPostgres;
+import io.drorch.local.SampleApplication;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;

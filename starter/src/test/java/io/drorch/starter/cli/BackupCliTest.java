@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.storage.StorageActivitiesImpl;
+import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
-import io.drorch.starter.local.SampleApplication;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;

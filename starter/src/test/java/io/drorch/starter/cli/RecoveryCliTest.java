@@ -3,9 +3,9 @@ package io.drorch.starter.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.backup.BackupRuns;
-import io.drorch.starter.local.SampleApplication;
 import io.drorch.starter.plan.PlanLoader;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import java.nio.file.Path;

@@ -3,13 +3,13 @@ package io.drorch.starter.recovery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.local.LocalTemporal;
+import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.WorkerProcess;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
-import io.drorch.starter.local.LocalTemporal;
-import io.drorch.starter.local.SampleApplication;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.values.Outcome;

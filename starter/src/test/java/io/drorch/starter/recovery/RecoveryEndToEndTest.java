@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
-import io.drorch.starter.local.SampleApplication;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.contracts.values.Outcome;

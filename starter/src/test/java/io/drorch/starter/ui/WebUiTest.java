@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.postgres.DatabaseCredentials;
+import io.drorch.local.LocalTemporal;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
-import io.drorch.starter.local.LocalTemporal;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;

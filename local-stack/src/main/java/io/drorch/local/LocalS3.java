@@ -1,4 +1,4 @@
-package io.drorch.starter.local;
+package io.drorch.local;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -130,7 +130,7 @@ public final class LocalS3 implements AutoCloseable {
       p.setProperty("jclouds.filesystem.basedir", data.toString());
       p.setProperty("jclouds.region", REGION);
       try (OutputStream out = Files.newOutputStream(propsFile)) {
-        p.store(out, "written by io.drorch.starter.local.LocalS3");
+        p.store(out, "written by io.drorch.local.LocalS3");
       }
       Files.setPosixFilePermissions(propsFile, PosixFilePermissions.fromString("rw-------"));
 

@@ -1,4 +1,4 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.drorch.activities.postgres.DatabaseCredentials;
-import io.drorch.activities.postgres.PostgresActivitiesImpl;
-import io.drorch.activities.postgres.PostgresRecoveryActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalPostgres;
-import io.drorch.starter.local.LocalS3;
-import io.drorch.starter.local.SampleApplication;
+import io.drorch.local.LocalPostgres;
+import io.drorch.local.LocalS3;
+import io.drorch.local.SampleApplication;
 import io.drorch.workflows.contracts.commands.DumpDatabaseInput;
 import io.drorch.workflows.contracts.commands.MigrateDatabaseInput;
 import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;

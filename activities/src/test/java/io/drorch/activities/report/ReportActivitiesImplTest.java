@@ -1,13 +1,12 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.activities.ActivityTestBase;
 import io.drorch.activities.common.Json;
-import io.drorch.activities.report.ReportActivitiesImpl;
-import io.drorch.starter.ActivityTestBase;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;

@@ -1,4 +1,4 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities.notify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.drorch.activities.TestHttpServer;
 import io.drorch.activities.common.Json;
-import io.drorch.activities.notify.NotificationActivitiesImpl;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.Notification;
 import io.drorch.workflows.contracts.plan.NotificationChannel;

@@ -1,7 +1,7 @@
-package io.drorch.starter;
+package io.drorch.activities;
 
 import io.drorch.activities.storage.S3Clients;
-import io.drorch.starter.local.LocalS3;
+import io.drorch.local.LocalS3;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * Activity tests run by Temporal's activity harness against the S3 server of the per-JVM
- * {@link TestStack}: a fresh {@link TestActivityEnvironment} per test ({@link #env}, closed after
+ * {@link SharedStack}: a fresh {@link TestActivityEnvironment} per test ({@link #env}, closed after
  * it), and stubs with the standard options. The S3 server is shared by every test class of the
  * JVM, so each class uses a bucket of its own.
  */
@@ -24,10 +24,9 @@ public abstract class ActivityTestBase {
   protected TestActivityEnvironment env;
 
   @BeforeAll
-  static void shareTestStack() throws Exception {
-    TestStack stack = TestStack.get();
-    s3 = stack.s3;
-    clients = stack.clients;
+  static void shareStack() throws Exception {
+    s3 = SharedStack.s3();
+    clients = SharedStack.clients();
   }
 
   @BeforeEach

@@ -1,15 +1,13 @@
-package io.drorch.starter.backup;
+package io.drorch.activities.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.activities.files.FileActivitiesImpl;
-import io.drorch.activities.files.ListingEntry;
+import io.drorch.activities.ActivityTestBase;
+import io.drorch.activities.TreeSnapshot;
 import io.drorch.activities.storage.Sha256;
-import io.drorch.starter.ActivityTestBase;
-import io.drorch.starter.TreeSnapshot;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
 import io.drorch.workflows.contracts.plan.FilesTarget;

@@ -1,4 +1,4 @@
-package io.drorch.starter.local;
+package io.drorch.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -417,7 +417,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
     Path hba = data.resolve("pg_hba.conf");
     Files.writeString(hba, String.join("\n",
-        "# written by io.drorch.starter.local.LocalPostgres",
+        "# written by io.drorch.local.LocalPostgres",
         "# TYPE  DATABASE  USER  ADDRESS       METHOD",
         "local   all       all                 trust",
         "host    all       all   127.0.0.1/32  scram-sha-256",
@@ -434,7 +434,7 @@ public final class LocalPostgres implements AutoCloseable {
   private static void writeRuntimeConf(Path data, Path sock, int port, boolean root) throws IOException {
     Path f = data.resolve("drorch.conf");
     Files.writeString(f, String.join("\n",
-        "# written by io.drorch.starter.local.LocalPostgres at every start (throwaway cluster)",
+        "# written by io.drorch.local.LocalPostgres at every start (throwaway cluster)",
         "listen_addresses = '127.0.0.1'",
         "port = " + port,
         "unix_socket_directories = '" + sock + "'",

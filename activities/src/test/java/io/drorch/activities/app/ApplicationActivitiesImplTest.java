@@ -1,4 +1,4 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.activities.app.ApplicationActivitiesImpl;
-import io.drorch.starter.ActivityTestBase;
+import io.drorch.activities.ActivityTestBase;
+import io.drorch.activities.TestHttpServer;
 import io.drorch.workflows.app.ApplicationActivities;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.DeployInput;

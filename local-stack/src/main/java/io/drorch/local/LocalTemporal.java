@@ -1,4 +1,4 @@
-package io.drorch.starter.local;
+package io.drorch.local;
 
 import io.drorch.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;

@@ -1,4 +1,4 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,10 +16,10 @@ import java.util.function.IntFunction;
  * A local HTTP server on 127.0.0.1 for hooks, health checks and webhooks: answers the n-th request
  * (0-based) with {@code status.apply(n)} and records every request.
  */
-final class TestHttpServer implements AutoCloseable {
-  record Request(String method, String path, String contentType, String body) {}
+public final class TestHttpServer implements AutoCloseable {
+  public record Request(String method, String path, String contentType, String body) {}
 
-  final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
   private final HttpServer server;
 
   private TestHttpServer(IntFunction<Integer> status, String answer) throws IOException {
@@ -28,11 +28,12 @@ final class TestHttpServer implements AutoCloseable {
     server.start();
   }
 
-  static TestHttpServer answering(IntFunction<Integer> status, String answer) throws IOException {
+  public static TestHttpServer answering(IntFunction<Integer> status, String answer)
+      throws IOException {
     return new TestHttpServer(status, answer);
   }
 
-  static TestHttpServer answering(int status) throws IOException {
+  public static TestHttpServer answering(int status) throws IOException {
     return new TestHttpServer(n -> status, "");
   }
 
@@ -48,12 +49,12 @@ final class TestHttpServer implements AutoCloseable {
     }
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   /** A URL on a port nobody listens on: connection refused. */
-  static String refusedUrl(String path) throws IOException {
+  public static String refusedUrl(String path) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();

@@ -1,4 +1,4 @@
-package io.drorch.starter;
+package io.drorch.activities;
 
 import io.drorch.activities.storage.Sha256;
 import java.io.IOException;

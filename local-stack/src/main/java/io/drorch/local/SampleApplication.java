@@ -1,4 +1,4 @@
-package io.drorch.starter.local;
+package io.drorch.local;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.drorch.starter.local;
+package io.drorch.local;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.drorch.starter.recovery;
+package io.drorch.activities.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.activities.files.FileActivitiesImpl;
-import io.drorch.activities.files.FileRecoveryActivitiesImpl;
-import io.drorch.activities.files.ListingEntry;
+import io.drorch.activities.ActivityTestBase;
+import io.drorch.activities.TreeSnapshot;
 import io.drorch.activities.storage.Sha256;
-import io.drorch.starter.ActivityTestBase;
-import io.drorch.starter.TreeSnapshot;
-import io.drorch.starter.local.SampleApplication;
+import io.drorch.local.SampleApplication;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
 import io.drorch.workflows.contracts.commands.RestoreFilesInput;
