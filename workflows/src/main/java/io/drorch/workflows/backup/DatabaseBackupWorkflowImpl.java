@@ -5,10 +5,12 @@ import io.drorch.workflows.common.Inputs;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
 import io.drorch.workflows.contracts.commands.DumpDatabaseInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.contracts.values.DumpDatabaseResult;
+import io.drorch.workflows.plan.Plans;
 import io.drorch.workflows.postgres.PostgresActivities;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
@@ -17,36 +19,42 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
   @Override
   public BackupResult backup(DatabaseBackupInput input) {
     SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_BACKUP_DATABASE);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "load-plan");
+    DrPlan plan = Plans.load().plan();
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "dump");
-    Inputs.check("database backup input")
-        .require(input != null && input.database() != null, "database section is missing")
-        .require(input != null && input.storage() != null, "storage section is missing")
+    Inputs.check("worker's plan")
+        .require(plan.database() != null, "database section is missing")
+        .require(plan.storage() != null, "storage section is missing")
         .orFail();
-    Inputs.check("database backup input")
-        .notBlank(input.database().host(), "database.host")
-        .notBlank(input.database().name(), "database.name")
-        .notBlank(input.storage().bucket(), "storage.bucket")
+    Inputs.check("worker's plan")
+        .notBlank(plan.database().host(), "database.host")
+        .notBlank(plan.database().name(), "database.name")
+        .notBlank(plan.storage().bucket(), "storage.bucket")
         .orFail();
 
     Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     String backupId =
         BackupKeys.newBackupId(BackupKind.DATABASE, now, Workflow.getInfo().getRunId());
     Workflow.getLogger(DatabaseBackupWorkflowImpl.class)
-        .info("database backup {} of {} starting", backupId, input.database().name());
+        .info("database backup {} of {} starting (requested by {})", backupId,
+            plan.database().name(), input == null ? null : input.requestedBy());
+    Workflow.setCurrentDetails("**Database backup** " + backupId + ": pg_dump of "
+        + plan.database().name() + "@" + plan.database().host() + " → "
+        + BackupKeys.url(plan.storage(), BackupKeys.folder(plan.storage(), BackupKind.DATABASE)));
 
     DumpDatabaseResult dump = ActivityStubs.longRunning(PostgresActivities.class,
-            "pg_dump " + input.database().name() + " to " + BackupKeys.url(input.storage(),
-                BackupKeys.dataKey(input.storage(), BackupKind.DATABASE, backupId,
-                    "zstd".equalsIgnoreCase(input.database().compression()) ? ".dump.zst"
+            "pg_dump " + plan.database().name() + " to " + BackupKeys.url(plan.storage(),
+                BackupKeys.dataKey(plan.storage(), BackupKind.DATABASE, backupId,
+                    "zstd".equalsIgnoreCase(plan.database().compression()) ? ".dump.zst"
                         : ".dump", 1)))
-        .dumpToStorage(new DumpDatabaseInput(backupId, input.database(), input.storage()));
+        .dumpToStorage(new DumpDatabaseInput(backupId, plan.database(), plan.storage()));
 
     BackupManifest manifest =
         new BackupManifest(
             BackupManifest.FORMAT_VERSION,
             backupId,
             BackupKind.DATABASE,
-            input.application(),
+            plan.application(),
             dump.dataKey(),
             dump.format(),
             dump.sizeBytes(),
@@ -56,6 +64,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             dump.details(),
             null);
-    return BackupCommit.commit(input.storage(), manifest);
+    return BackupCommit.commit(plan.storage(), manifest);
   }
 }

@@ -5,11 +5,13 @@ import io.drorch.workflows.common.Inputs;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.contracts.commands.ArchiveFilesInput;
 import io.drorch.workflows.contracts.commands.FileBackupInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.ArchiveFilesResult;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.files.FileActivities;
+import io.drorch.workflows.plan.Plans;
 import io.temporal.workflow.Workflow;
 import java.time.Instant;
 
@@ -17,32 +19,38 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
   @Override
   public BackupResult backup(FileBackupInput input) {
     SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_BACKUP_FILES);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "load-plan");
+    DrPlan plan = Plans.load().plan();
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "archive");
-    Inputs.check("file backup input")
-        .require(input != null && input.files() != null, "files section is missing")
-        .require(input != null && input.storage() != null, "storage section is missing")
+    Inputs.check("worker's plan")
+        .require(plan.files() != null, "files section is missing")
+        .require(plan.storage() != null, "storage section is missing")
         .orFail();
-    Inputs.check("file backup input")
-        .notBlank(input.files().uploadsDir(), "files.uploads")
-        .notBlank(input.storage().bucket(), "storage.bucket")
+    Inputs.check("worker's plan")
+        .notBlank(plan.files().uploadsDir(), "files.uploads")
+        .notBlank(plan.storage().bucket(), "storage.bucket")
         .orFail();
 
     Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
     String backupId = BackupKeys.newBackupId(BackupKind.FILES, now, Workflow.getInfo().getRunId());
     Workflow.getLogger(FileBackupWorkflowImpl.class)
-        .info("file backup {} of {} starting", backupId, input.files().uploadsDir());
+        .info("file backup {} of {} starting (requested by {})", backupId,
+            plan.files().uploadsDir(), input == null ? null : input.requestedBy());
+    Workflow.setCurrentDetails("**File backup** " + backupId + ": " + plan.files().uploadsDir()
+        + " as tar.gz → " + BackupKeys.url(plan.storage(),
+            BackupKeys.folder(plan.storage(), BackupKind.FILES)));
 
     ArchiveFilesResult archive = ActivityStubs.longRunning(FileActivities.class,
-            "tar.gz " + input.files().uploadsDir() + " to " + BackupKeys.url(input.storage(),
-                BackupKeys.dataKey(input.storage(), BackupKind.FILES, backupId, ".tar.gz", 1)))
-        .archiveToStorage(new ArchiveFilesInput(backupId, input.files(), input.storage()));
+            "tar.gz " + plan.files().uploadsDir() + " to " + BackupKeys.url(plan.storage(),
+                BackupKeys.dataKey(plan.storage(), BackupKind.FILES, backupId, ".tar.gz", 1)))
+        .archiveToStorage(new ArchiveFilesInput(backupId, plan.files(), plan.storage()));
 
     BackupManifest manifest =
         new BackupManifest(
             BackupManifest.FORMAT_VERSION,
             backupId,
             BackupKind.FILES,
-            input.application(),
+            plan.application(),
             archive.dataKey(),
             archive.format(),
             archive.sizeBytes(),
@@ -52,6 +60,6 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             null,
             archive.details());
-    return BackupCommit.commit(input.storage(), manifest);
+    return BackupCommit.commit(plan.storage(), manifest);
   }
 }

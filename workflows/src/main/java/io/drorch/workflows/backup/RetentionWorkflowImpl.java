@@ -6,8 +6,10 @@ import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.contracts.commands.AbortUploadsInput;
 import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
 import io.drorch.workflows.contracts.commands.RetentionInput;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.RetentionResult;
+import io.drorch.workflows.plan.Plans;
 import io.drorch.workflows.storage.StorageActivities;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -28,31 +30,33 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
   @Override
   public RetentionResult sweep(RetentionInput input) {
     SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_RETENTION);
+    SearchAttributes.upsert(SearchAttributes.DR_PHASE, "load-plan");
+    StorageTarget storage = Plans.load().plan().storage();
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "list");
-    Inputs.check("retention input")
-        .require(input != null && input.storage() != null, "storage section is missing")
+    Inputs.check("worker's plan")
+        .require(storage != null, "storage section is missing")
         .orFail();
-    Inputs.check("retention input")
-        .notBlank(input.storage().bucket(), "storage.bucket")
-        .require(input.storage().retentionDays() > 0,
-            "storage.retention-days must be at least 1, got " + input.storage().retentionDays())
+    Inputs.check("worker's plan")
+        .notBlank(storage.bucket(), "storage.bucket")
+        .require(storage.retentionDays() > 0,
+            "storage.retention-days must be at least 1, got " + storage.retentionDays())
         .orFail();
 
     Instant now = Instant.ofEpochMilli(Workflow.currentTimeMillis());
-    String root = BackupKeys.url(input.storage(), BackupKeys.root(input.storage()));
-    BackupCatalog catalog = storage("list the backups in " + root).listBackups(input.storage());
+    String root = BackupKeys.url(storage, BackupKeys.root(storage));
+    BackupCatalog catalog = storage("list the backups in " + root).listBackups(storage);
     RetentionPolicy.Decision d =
-        RetentionPolicy.decide(catalog, now, input.storage().retentionDays());
+        RetentionPolicy.decide(catalog, now, storage.retentionDays());
 
     // Manifests first: from this point on the expired backups are no longer "valid" anywhere.
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "delete");
-    delete(input, "expired manifests", d.manifestKeysToDelete());
-    delete(input, "expired backup data objects", d.dataKeysToDelete());
-    delete(input, "orphaned objects", d.orphanKeysToDelete());
+    delete(storage, "expired manifests", d.manifestKeysToDelete());
+    delete(storage, "expired backup data objects", d.dataKeysToDelete());
+    delete(storage, "orphaned objects", d.orphanKeysToDelete());
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "abort-stale-uploads");
     Instant before = now.minus(STALE_UPLOAD_AGE);
     int aborted = storage("abort multipart uploads in " + root + " started before " + before)
-        .abortStaleUploads(new AbortUploadsInput(input.storage(), before));
+        .abortStaleUploads(new AbortUploadsInput(storage, before));
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "done");
 
     Workflow.getLogger(RetentionWorkflowImpl.class)
@@ -66,12 +70,12 @@ public class RetentionWorkflowImpl implements RetentionWorkflow {
         d.expiredBackupIds(), d.keptNewestValid(), d.orphanKeysToDelete(), aborted);
   }
 
-  private void delete(RetentionInput input, String what, List<String> keys) {
+  private void delete(StorageTarget storage, String what, List<String> keys) {
     for (int i = 0; i < keys.size(); i += DELETE_BATCH) {
       List<String> batch = List.copyOf(keys.subList(i, Math.min(keys.size(), i + DELETE_BATCH)));
       storage("delete " + batch.size() + " " + what + " from s3://"
-          + input.storage().bucket() + " (" + (i + 1) + "-" + (i + batch.size()) + " of "
-          + keys.size() + ")").deleteObjects(new DeleteObjectsInput(input.storage(), batch));
+          + storage.bucket() + " (" + (i + 1) + "-" + (i + batch.size()) + " of "
+          + keys.size() + ")").deleteObjects(new DeleteObjectsInput(storage, batch));
     }
   }
 }

@@ -8,6 +8,8 @@ import io.temporal.failure.ApplicationFailure;
  */
 public enum DrError {
   BAD_INPUT(false),
+  /** The worker's plan file is missing or no longer validates: a person must fix it. */
+  PLAN_INVALID(false),
   DATABASE_UNREACHABLE(true),
   DATABASE_AUTH(false),
   DATABASE_NOT_FOUND(false),

@@ -16,7 +16,8 @@ public interface FileRecoveryActivities {
    * non-retryable), extracts into a fresh staging directory beside the target — rejecting
    * absolute paths, {@code ..} escapes, links pointing outside and device files (UNSAFE_ARCHIVE,
    * non-retryable; nothing is written outside staging) — and verifies every entry against the
-   * listing. Heartbeats bytes. Idempotent: an earlier partial staging directory is replaced.
+   * listing, returning the staging tree's fingerprint. Heartbeats bytes. Idempotent: an earlier
+   * partial staging directory is replaced.
    */
   @ActivityMethod
   RestoreFilesResult restoreToStaging(RestoreFilesInput input);

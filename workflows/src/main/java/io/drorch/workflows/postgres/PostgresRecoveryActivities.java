@@ -34,7 +34,8 @@ public interface PostgresRecoveryActivities {
 
   /**
    * Row counts of every table in the manifest vs the restored database, Flyway validate, and the
-   * plan's SQL checks. Reports problems in the result (never throws for a failed check).
+   * plan's SQL checks. Reports problems in the result (never throws for a failed check), and the
+   * copy's fingerprint (row counts of every table and the Flyway version, one snapshot).
    */
   @ActivityMethod
   IntegrityResult verifyIntegrity(VerifyIntegrityInput input);

@@ -8,6 +8,7 @@ import io.drorch.workflows.contracts.commands.EnvironmentInput;
 import io.drorch.workflows.contracts.commands.HealthInput;
 import io.drorch.workflows.contracts.commands.MonitorInput;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.PartResult;
 import io.drorch.workflows.contracts.values.RecoveryScope;
@@ -31,7 +32,13 @@ public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implement
   @Override
   public PartResult recover(ApplicationRecoveryInput in) {
     ChildSteps s = steps();
-    ApplicationTarget a = in.application();
+    DrPlan plan;
+    try {
+      plan = s.plan(in.planSha256());
+    } catch (PartStopped stop) {
+      return DataRecovery.stopped(s, RecoveryScope.APPLICATION, stop);
+    }
+    ApplicationTarget a = plan.deployment();
     List<String> details = new ArrayList<>();
     try {
       if (a.deploy() != null) {
@@ -42,7 +49,7 @@ public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implement
       }
       if (a.environment() != null) {
         String env = "restore environment variables from " + a.environment().from();
-        s.run("app-environment", env, () -> app(env).restoreEnvironment(new EnvironmentInput(a.environment(), in.storage())))
+        s.run("app-environment", env, () -> app(env).restoreEnvironment(new EnvironmentInput(a.environment(), plan.storage())))
             .ifPresent(r -> details.add("environment restored to " + r.writtenTo() + ": "
                 + r.variableNames().size() + " variables " + r.variableNames()));
       }

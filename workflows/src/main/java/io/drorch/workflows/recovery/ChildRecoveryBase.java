@@ -1,10 +1,8 @@
 package io.drorch.workflows.recovery;
 
-import io.drorch.workflows.contracts.values.DecisionRecord;
-
 /**
- * What every child recovery shares: its {@link ChildSteps} (created on first use, which may be the
- * parent's answer arriving before the workflow method ran) and the signal handler for answers.
+ * What every child recovery shares: its {@link ChildSteps} (created on first use, which may be a
+ * doorbell ringing before the workflow method ran) and the doorbell's handler.
  */
 public abstract class ChildRecoveryBase implements ChildRecovery {
   private final String part;
@@ -15,8 +13,8 @@ public abstract class ChildRecoveryBase implements ChildRecovery {
   }
 
   @Override
-  public void decided(DecisionRecord decision) {
-    steps().received(decision);
+  public void decided(Object anything) {
+    steps().ring(anything);
   }
 
   ChildSteps steps() {

@@ -12,6 +12,7 @@ import io.drorch.workflows.contracts.values.PartResult;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.failure.ActivityFailure;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,10 @@ final class DataRecovery {
     final String noun;
     /** Where the restored copy stays when it is not swapped in: "as db_restore_x", "in /dir". */
     final String restoredCopy;
+    /** The fingerprint of the verified copy (null until verified): what an approval names. */
+    String copyFingerprint;
+    /** When the copy was fingerprinted: an approval signed before cannot be about it. */
+    Instant copyMadeAt;
 
     Part(RecoveryScope scope, String name, String noun, String restoredCopy) {
       this.scope = scope;
@@ -64,6 +69,12 @@ final class DataRecovery {
 
     /** Swaps the copy in; returns where the previous live data was kept (null: there was none). */
     abstract String swap();
+
+    /** The restored copy was verified and has this fingerprint (null: unknown), as of now. */
+    void madeCopy(String fingerprint) {
+      this.copyFingerprint = fingerprint;
+      this.copyMadeAt = ChildSteps.now();
+    }
   }
 
   static <R> PartResult recover(ChildSteps s, List<BackupManifest> candidates, Part<R> part) {
@@ -94,7 +105,8 @@ final class DataRecovery {
       part.prepare(s, used, details);
 
       String step = part.name + "-swap";
-      DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP, part.swapQuestion(used));
+      DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP, part.swapQuestion(used),
+          used.backupId(), part.copyFingerprint, part.copyMadeAt);
       if (approval.verdict() != Verdict.APPROVE) {
         throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
             + ": the live " + live(part) + " was not touched; the restored copy stays "
@@ -113,6 +125,11 @@ final class DataRecovery {
       return s.finish(new PartResult(part.scope, stop.outcome,
           used == null ? null : used(used, rejected), null, details));
     }
+  }
+
+  /** The result of a part that stopped before it began (e.g. the worker's plan changed). */
+  static PartResult stopped(ChildSteps s, RecoveryScope scope, PartStopped stop) {
+    return s.finish(new PartResult(scope, stop.outcome, null, null, List.of(stop.getMessage())));
   }
 
   /** What a swap did: where the previous live data went (null: there was none). */

@@ -7,6 +7,9 @@ import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;
 import io.drorch.workflows.contracts.commands.SwapDatabaseInput;
 import io.drorch.workflows.contracts.commands.VerifyIntegrityInput;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.DecisionKind;
 import io.drorch.workflows.contracts.values.DecisionRecord;
@@ -35,26 +38,35 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
 
   @Override
   public PartResult recover(DatabaseRecoveryInput in) {
-    return DataRecovery.recover(steps(), in.candidates(), new Part(in));
+    ChildSteps s = steps();
+    DrPlan plan;
+    try {
+      plan = s.plan(in.planSha256());
+    } catch (PartStopped stop) {
+      return DataRecovery.stopped(s, RecoveryScope.DATABASE, stop);
+    }
+    return DataRecovery.recover(s, in.candidates(), new Part(in.incidentId(), plan.database(),
+        plan.storage(), RecoveryInputs.settings(plan)));
   }
 
   /** pg_restore into a new database → pending migrations → integrity → rename swap. */
   private static final class Part extends DataRecovery.Part<RestoreDatabaseResult> {
-    private final DatabaseRecoveryInput in;
+    private final String incidentId;
     private final DatabaseTarget live;
+    private final StorageTarget storage;
+    private final RecoverySettings recovery;
     private final String restoreName;
     private final String keepAs;
 
-    Part(DatabaseRecoveryInput in) {
-      this(in, Names.database(in.database().name(), "_restore_", in.incidentId()));
-    }
-
-    private Part(DatabaseRecoveryInput in, String restoreName) {
-      super(RecoveryScope.DATABASE, "database", "database", "as " + restoreName);
-      this.in = in;
-      this.live = in.database();
-      this.restoreName = restoreName;
-      this.keepAs = Names.database(live.name(), "_pre_", in.incidentId());
+    Part(String incidentId, DatabaseTarget live, StorageTarget storage, RecoverySettings recovery) {
+      super(RecoveryScope.DATABASE, "database", "database",
+          "as " + Names.database(live.name(), "_restore_", incidentId));
+      this.incidentId = incidentId;
+      this.live = live;
+      this.storage = storage;
+      this.recovery = recovery;
+      this.restoreName = Names.database(live.name(), "_restore_", incidentId);
+      this.keepAs = Names.database(live.name(), "_pre_", incidentId);
     }
 
     @Override
@@ -64,8 +76,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
 
     @Override
     RestoreDatabaseResult restore(BackupManifest m) {
-      return pg(restoreDescription(m)).restoreFromBackup(new RestoreDatabaseInput(in.incidentId(),
-          live, restoreName, in.storage(), m, in.recovery().workDir(), in.recovery().restoreJobs()));
+      return pg(restoreDescription(m)).restoreFromBackup(new RestoreDatabaseInput(incidentId,
+          live, restoreName, storage, m, recovery.workDir(), recovery.restoreJobs()));
     }
 
     @Override
@@ -106,8 +118,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
 
     /** Integrity checks until they pass, or a human accepts the problems (SKIP) or aborts. */
     private void verifyUntilAccepted(ChildSteps s, BackupManifest backup, List<String> details) {
-      List<String> checks = in.recovery().integrityChecks() == null
-          ? List.of() : in.recovery().integrityChecks();
+      List<String> checks = recovery.integrityChecks() == null
+          ? List.of() : recovery.integrityChecks();
       int round = 0;
       while (true) {
         Optional<IntegrityResult> r = s.run("database-integrity",
@@ -116,7 +128,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
                 + ", Flyway validate, " + checks.size() + " SQL checks")
                 .verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
                     backup.database() == null ? Map.of() : backup.database().rowCounts(),
-                    live.migrations(), in.recovery().integrityChecks())));
+                    live.migrations(), recovery.integrityChecks())));
+        madeCopy(r.map(IntegrityResult::fingerprint).orElse(null));
         if (r.isEmpty() || r.get().ok()) {
           r.ifPresent(ir -> details.add("integrity verified: " + ir.rowCounts().size()
               + " tables, " + ir.checksRun() + " SQL checks"));

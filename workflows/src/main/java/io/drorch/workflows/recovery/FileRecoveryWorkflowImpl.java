@@ -4,6 +4,10 @@ import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.contracts.commands.FileRecoveryInput;
 import io.drorch.workflows.contracts.commands.RestoreFilesInput;
 import io.drorch.workflows.contracts.commands.SwapDirectoryInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.PartResult;
 import io.drorch.workflows.contracts.values.RecoveryScope;
@@ -23,26 +27,37 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
 
   @Override
   public PartResult recover(FileRecoveryInput in) {
-    return DataRecovery.recover(steps(), in.candidates(), new Part(in));
+    ChildSteps s = steps();
+    DrPlan plan;
+    try {
+      plan = s.plan(in.planSha256());
+    } catch (PartStopped stop) {
+      return DataRecovery.stopped(s, RecoveryScope.FILES, stop);
+    }
+    return DataRecovery.recover(s, in.candidates(), new Part(in.incidentId(), plan.files(),
+        plan.storage(), RecoveryInputs.settings(plan)));
   }
 
   /** Safe extraction into staging, every file verified → directory swap by rename. */
   private static final class Part extends DataRecovery.Part<RestoreFilesResult> {
-    private final FileRecoveryInput in;
+    private final String incidentId;
+    private final FilesTarget files;
+    private final StorageTarget storage;
+    private final RecoverySettings recovery;
     private final String target;
     private final String staging;
     private final String keepAs;
 
-    Part(FileRecoveryInput in) {
-      this(in, Names.directory(in.files().uploadsDir(), ".restore-", in.incidentId()));
-    }
-
-    private Part(FileRecoveryInput in, String staging) {
-      super(RecoveryScope.FILES, "files", "file", "in " + staging);
-      this.in = in;
-      this.target = in.files().uploadsDir();
-      this.staging = staging;
-      this.keepAs = Names.directory(target, ".pre-", in.incidentId());
+    Part(String incidentId, FilesTarget files, StorageTarget storage, RecoverySettings recovery) {
+      super(RecoveryScope.FILES, "files", "file",
+          "in " + Names.directory(files.uploadsDir(), ".restore-", incidentId));
+      this.incidentId = incidentId;
+      this.files = files;
+      this.storage = storage;
+      this.recovery = recovery;
+      this.target = files.uploadsDir();
+      this.staging = Names.directory(target, ".restore-", incidentId);
+      this.keepAs = Names.directory(target, ".pre-", incidentId);
     }
 
     @Override
@@ -52,8 +67,10 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
 
     @Override
     RestoreFilesResult restore(BackupManifest m) {
-      return files(restoreDescription(m)).restoreToStaging(new RestoreFilesInput(in.incidentId(),
-          in.files(), staging, in.storage(), m, in.recovery().workDir()));
+      RestoreFilesResult r = files(restoreDescription(m)).restoreToStaging(new RestoreFilesInput(
+          incidentId, files, staging, storage, m, recovery.workDir()));
+      madeCopy(r.fingerprint());
+      return r;
     }
 
     @Override

@@ -10,25 +10,27 @@ import io.drorch.workflows.contracts.values.Tier;
 import java.time.Duration;
 import java.util.List;
 
-/** Checks a recovery's input and derives its objectives and settings. */
+/** Checks a recovery's input and the worker's plan for it; derives objectives and settings. */
 final class RecoveryInputs {
   private RecoveryInputs() {}
 
+  /** What the operator decided: incident, scope, tier. */
   static void validate(RecoveryInput in) {
     Inputs.check("recovery input")
         .require(in != null, "input is missing")
         .orFail();
-    DrPlan plan = in.plan();
     Inputs.check("recovery input")
         .require(in.incidentId() != null && in.incidentId().matches("[A-Za-z0-9][A-Za-z0-9_-]{0,39}"),
             "incident id must be 1-40 letters, digits, '-' or '_' (got '" + in.incidentId() + "')")
         .require(in.scope() != null && !in.scope().isEmpty(),
             "scope is empty: give any of database, files, application")
         .require(in.tier() != null, "tier is missing (critical or non-critical)")
-        .require(plan != null, "plan is missing")
         .orFail();
-    List<RecoveryScope> scope = in.scope();
-    Inputs.check("recovery input")
+  }
+
+  /** The worker's plan has what the scope needs. */
+  static void validate(DrPlan plan, List<RecoveryScope> scope) {
+    Inputs.check("worker's plan")
         .require(plan.storage() != null, "the plan has no storage section")
         .require(plan.escalation() != null && !plan.escalation().isEmpty(),
             "the plan has no escalation levels: nobody could approve")
@@ -41,11 +43,11 @@ final class RecoveryInputs {
         .orFail();
   }
 
-  static Duration rto(RecoveryInput in) {
-    var o = in.plan().objectives();
-    Duration d = o == null ? null : in.tier() == Tier.CRITICAL ? o.rtoCritical() : o.rtoNonCritical();
+  static Duration rto(DrPlan plan, Tier tier) {
+    var o = plan.objectives();
+    Duration d = o == null ? null : tier == Tier.CRITICAL ? o.rtoCritical() : o.rtoNonCritical();
     return d != null ? d
-        : in.tier() == Tier.CRITICAL ? PlanDefaults.RTO_CRITICAL : PlanDefaults.RTO_NON_CRITICAL;
+        : tier == Tier.CRITICAL ? PlanDefaults.RTO_CRITICAL : PlanDefaults.RTO_NON_CRITICAL;
   }
 
   static RecoverySettings settings(DrPlan plan) {

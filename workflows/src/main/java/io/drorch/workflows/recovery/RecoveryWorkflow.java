@@ -8,6 +8,7 @@ import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RefusedDecision;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.UpdateMethod;
@@ -33,8 +34,9 @@ public interface RecoveryWorkflow {
   void validateDecide(ApprovalDecision decision);
 
   /**
-   * The same decision as a Signal (Temporal CLI {@code workflow signal}, Web UI): accepted when
-   * valid, otherwise recorded as ignored in the status; kept when no gate is open yet.
+   * The same decision as a Signal (Temporal CLI {@code workflow signal}, Web UI): taken when
+   * valid, otherwise recorded as refused in the status; kept when its step has not asked yet
+   * (and then counts only if it fits the request when that opens).
    */
   @SignalMethod(name = "decision")
   void decisionSignal(ApprovalDecision decision);
@@ -46,6 +48,13 @@ public interface RecoveryWorkflow {
   /** From a child recovery: it needs a decision. */
   @SignalMethod
   void requestDecision(DecisionRequest request);
+
+  /**
+   * From a child recovery: a signal sent straight to it (not through the gate) rang its doorbell
+   * and the gate had no decision behind it; listed among the refused decisions.
+   */
+  @SignalMethod
+  void childRefused(RefusedDecision refused);
 
   /** From a child recovery: a step started or ended. */
   @SignalMethod

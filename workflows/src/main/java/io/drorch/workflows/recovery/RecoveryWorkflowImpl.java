@@ -15,6 +15,7 @@ import io.drorch.workflows.contracts.commands.FileRecoveryInput;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.LoadedPlan;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.queries.PendingDecision;
@@ -29,10 +30,12 @@ import io.drorch.workflows.contracts.values.PartResult;
 import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.RefusedDecision;
 import io.drorch.workflows.contracts.values.ReportLocation;
 import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.notify.Notifier;
+import io.drorch.workflows.plan.Plans;
 import io.drorch.workflows.report.ReportActivities;
 import io.drorch.workflows.storage.StorageActivities;
 import io.temporal.failure.ActivityFailure;
@@ -47,25 +50,33 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   /** The plan's "Post-Recovery Procedures", carried into every report as a checklist. */
   static final List<String> POST_RECOVERY = List.of(
       "Document the incident", "Analyze root cause", "Implement preventive measures",
       "Update recovery procedures", "Conduct team review");
+  /** Signals that need the plan and arrive before it is read: kept up to this many. */
+  static final int MAX_BEFORE_PLAN = 100;
 
   private final RecoveryInput input;
-  private final RecoverySettings settings;
-  private final Notifier notifier;
-  private final ApprovalGate gate;
   private final Map<String, String> askedBy = new LinkedHashMap<>();
   private final Map<String, PhaseRecord> timeline = new LinkedHashMap<>();
+  private final Set<String> children = new LinkedHashSet<>();
+  /** Handler calls that need the plan and arrived before it was read: replayed once it is. */
+  private final List<Runnable> beforePlan = new ArrayList<>();
   private final Instant startedAt;
   private final Instant incidentAt;
-  private final Instant deadline;
+  private LoadedPlan loaded;
+  private DrPlan plan;
+  private Notifier notifier;
+  private ApprovalGate gate;
+  private Instant deadline;
   private String phase = "starting";
   private boolean done;
   private Outcome outcome;
@@ -74,26 +85,35 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   public RecoveryWorkflowImpl(RecoveryInput input) {
     RecoveryInputs.validate(input);
     this.input = input;
-    DrPlan plan = input.plan();
-    this.settings = RecoveryInputs.settings(plan);
-    this.notifier = new Notifier(input.incidentId(), plan.notifications(), plan.escalation());
-    this.gate = new ApprovalGate(plan.escalation(), settings.abortWhenUnanswered(),
-        settings.reminderInterval(), notifier, this::deliver).onChange(this::refreshDetails);
     this.startedAt = now();
     this.incidentAt = input.incidentAt() == null ? startedAt : input.incidentAt();
-    this.deadline = incidentAt.plus(RecoveryInputs.rto(input));
   }
 
   @Override
   public RecoveryReport recover(RecoveryInput in) {
-    DrPlan plan = in.plan();
     SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_RECOVERY);
     SearchAttributes.upsert(SearchAttributes.DR_INCIDENT, in.incidentId());
-    SearchAttributes.upsert(SearchAttributes.DR_AWAITING_LEVEL, (long) gate.awaitingLevel());
+    SearchAttributes.upsert(SearchAttributes.DR_AWAITING_LEVEL, 0L);
     setPhase(phase);
+
+    begin("load-plan", "the worker's plan: approvers, keys, commands, paths, hosts");
+    loaded = Plans.load();
+    plan = loaded.plan();
+    end("load-plan", StepState.DONE, loaded.source() + " (sha256 " + loaded.sha256() + ")");
+    RecoveryInputs.validate(plan, in.scope());
+    RecoverySettings settings = RecoveryInputs.settings(plan);
+    notifier = new Notifier(in.incidentId(), plan.notifications(), plan.escalation());
+    gate = new ApprovalGate(in.incidentId(), in.requestedBy(), plan.escalation(),
+        plan.approvals(), settings.abortWhenUnanswered(), settings.reminderInterval(), notifier,
+        this::deliver).onChange(this::refreshDetails);
+    deadline = incidentAt.plus(RecoveryInputs.rto(plan, in.tier()));
+    beforePlan.forEach(Runnable::run);
+    beforePlan.clear();
+
     notifier.send("incident-opened", 0, "Incident " + in.incidentId() + ": recovery of "
         + in.scope() + " started by " + in.requestedBy() + " (" + in.tier() + ", RTO "
-        + RecoveryInputs.rto(in).toHours() + " h, deadline " + deadline + ")");
+        + RecoveryInputs.rto(plan, in.tier()).toHours() + " h, deadline " + deadline
+        + "; plan sha256 " + loaded.sha256() + ")");
     Async.procedure(this::watchRto);
     Async.procedure(this::reportProgress);
 
@@ -113,15 +133,13 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
       DatabaseRecoveryWorkflow child = Workflow.newChildWorkflowStub(DatabaseRecoveryWorkflow.class,
           childOptions("database", "Database recovery of " + plan.database().name()));
       data.put(RecoveryScope.DATABASE, Async.function(child::recover, new DatabaseRecoveryInput(
-          in.incidentId(), plan.database(), plan.storage(), candidates.get(BackupKind.DATABASE),
-          settings)));
+          in.incidentId(), loaded.sha256(), candidates.get(BackupKind.DATABASE))));
     }
     if (in.scope().contains(RecoveryScope.FILES)) {
       FileRecoveryWorkflow child = Workflow.newChildWorkflowStub(FileRecoveryWorkflow.class,
           childOptions("files", "File recovery of " + plan.files().uploadsDir()));
       data.put(RecoveryScope.FILES, Async.function(child::recover, new FileRecoveryInput(
-          in.incidentId(), plan.files(), plan.storage(), candidates.get(BackupKind.FILES),
-          settings)));
+          in.incidentId(), loaded.sha256(), candidates.get(BackupKind.FILES))));
     }
     List<PartResult> parts = new ArrayList<>();
     data.forEach((part, promise) -> parts.add(result(promise, part)));
@@ -137,7 +155,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
         ApplicationRecoveryWorkflow child = Workflow.newChildWorkflowStub(
             ApplicationRecoveryWorkflow.class, childOptions("application", "Application recovery"));
         PartResult app = result(Async.function(child::recover,
-            new ApplicationRecoveryInput(in.incidentId(), plan.deployment(), plan.storage())),
+            new ApplicationRecoveryInput(in.incidentId(), loaded.sha256())),
             RecoveryScope.APPLICATION);
         parts.add(app);
         end("recover-application", state(List.of(app)), summary(List.of(app)));
@@ -146,6 +164,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
     outcome = overall(parts);
     done = true;
+    gate.close();
     setPhase("finished: " + outcome);
     notifier.awaitDelivered();
     RecoveryReport report = report(parts, null, null);
@@ -189,8 +208,10 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   // ---- children ------------------------------------------------------------------------------
 
   private ChildWorkflowOptions childOptions(String part, String summary) {
+    String id = Names.workflowId(input.incidentId()) + "-" + part;
+    children.add(id);
     return ChildWorkflowOptions.newBuilder()
-        .setWorkflowId(Names.workflowId(input.incidentId()) + "-" + part)
+        .setWorkflowId(id)
         .setStaticSummary(summary + " (incident " + input.incidentId() + ")")
         .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
             .set(SearchAttributes.DR_KIND, SearchAttributes.KIND_RECOVERY)
@@ -209,10 +230,14 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     }
   }
 
+  /**
+   * Rings the doorbell of the child that asked: the signal carries only the step's name; the
+   * child asks the gate itself (an activity that queries this workflow) what was decided.
+   */
   private void deliver(DecisionRecord decision) {
     String child = askedBy.get(decision.step());
     if (child != null) {
-      Workflow.newUntypedExternalWorkflowStub(child).signal("decided", decision);
+      Workflow.newUntypedExternalWorkflowStub(child).signal(ChildRecovery.DOORBELL, decision.step());
     }
     refreshDetails();
   }
@@ -221,7 +246,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
   @Override
   public void validateDecide(ApprovalDecision decision) {
-    String problem = gate.validate(decision);
+    String problem = gate == null
+        ? "the recovery is still reading the worker's plan: nothing is waiting for a decision yet"
+        : gate.validate(decision);
     if (problem != null) {
       throw io.drorch.workflows.common.DrError.BAD_INPUT.failure(problem);
     }
@@ -234,21 +261,36 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
 
   @Override
   public void decisionSignal(ApprovalDecision decision) {
-    gate.signal(decision);
+    whenPlanRead(() -> gate.signal(decision));
   }
 
   @Override
   public void escalate(EscalateRequest request) {
-    gate.escalateAll("escalated by hand by " + request.by()
-        + (request.reason() == null ? "" : ": " + request.reason()), false);
-    refreshDetails();
+    whenPlanRead(() -> {
+      gate.escalateAll("escalated by hand by " + request.by()
+          + (request.reason() == null ? "" : ": " + request.reason()), false);
+      refreshDetails();
+    });
   }
 
   @Override
   public void requestDecision(DecisionRequest request) {
-    askedBy.put(request.step(), request.fromWorkflowId());
-    gate.open(request);
-    refreshDetails();
+    whenPlanRead(() -> {
+      if (!children.contains(request.fromWorkflowId())) {
+        gate.refusedElsewhere(new RefusedDecision(null, request.step(), null,
+            "a decision request from " + request.fromWorkflowId() + ", which is not a part of"
+                + " this recovery", now(), "request"));
+        return;
+      }
+      askedBy.putIfAbsent(request.step(), request.fromWorkflowId());
+      gate.open(request);
+      refreshDetails();
+    });
+  }
+
+  @Override
+  public void childRefused(RefusedDecision refused) {
+    whenPlanRead(() -> gate.refusedElsewhere(refused));
   }
 
   @Override
@@ -267,14 +309,28 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   @Override
   public RecoveryStatus status() {
     return new RecoveryStatus(input.incidentId(), phase, List.copyOf(timeline.values()),
-        gate.pending(), gate.decisions(), startedAt, deadline,
-        Duration.between(now(), deadline).toSeconds(), outcome);
+        gate == null ? List.of() : gate.pending(), gate == null ? List.of() : gate.decisions(),
+        startedAt, deadline, deadline == null ? 0 : Duration.between(now(), deadline).toSeconds(),
+        outcome, Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(),
+        loaded == null ? null : loaded.sha256(), input.requestedBy(),
+        gate == null ? List.of() : gate.refused());
+  }
+
+  /** Runs now when the plan is read, else right after (the order of arrival is kept). */
+  private void whenPlanRead(Runnable r) {
+    if (gate == null) {
+      if (beforePlan.size() < MAX_BEFORE_PLAN) {
+        beforePlan.add(r);
+      }
+    } else {
+      r.run();
+    }
   }
 
   // ---- RTO and progress ----------------------------------------------------------------------
 
   private void watchRto() {
-    Duration rto = RecoveryInputs.rto(input);
+    Duration rto = RecoveryInputs.rto(plan, input.tier());
     for (int pct : new int[] {50, 80, 100}) {
       Instant at = incidentAt.plus(rto.multipliedBy(pct).dividedBy(100));
       Duration wait = Duration.between(now(), at);
@@ -298,9 +354,8 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   }
 
   private void reportProgress() {
-    Duration every = input.plan().notifications() == null
-        || input.plan().notifications().progressInterval() == null
-        ? PlanDefaults.PROGRESS_INTERVAL : input.plan().notifications().progressInterval();
+    Duration every = plan.notifications() == null || plan.notifications().progressInterval() == null
+        ? PlanDefaults.PROGRESS_INTERVAL : plan.notifications().progressInterval();
     while (!Timers.await(every, "next progress notification (every " + Timers.human(every) + ")",
         () -> done)) {
       List<PendingDecision> pending = gate.pending();
@@ -325,17 +380,17 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
         rpoAchieved.put(kind, Duration.between(p.backup().takenAt(), incidentAt));
       }
     }
-    var objectives = input.plan().objectives();
+    var objectives = plan.objectives();
     if (objectives != null) {
       rpoObjective.put("database", objectives.rpoDatabase());
       rpoObjective.put("files", objectives.rpoFiles());
     }
     String detail = summary(parts);
-    return new RecoveryReport(input.incidentId(), input.plan().application(), input.scope(),
+    return new RecoveryReport(input.incidentId(), plan.application(), input.scope(),
         input.tier(), input.requestedBy(), incidentAt, startedAt, finished, outcome, detail,
-        RecoveryInputs.rto(input), Duration.between(incidentAt, finished), rpoObjective,
-        rpoAchieved, List.copyOf(timeline.values()), used, gate.decisions(), notifier.sent(),
-        POST_RECOVERY, mdKey, jsonKey);
+        RecoveryInputs.rto(plan, input.tier()), Duration.between(incidentAt, finished),
+        rpoObjective, rpoAchieved, List.copyOf(timeline.values()), used, gate.decisions(),
+        notifier.sent(), POST_RECOVERY, mdKey, jsonKey, loaded.sha256(), gate.refused());
   }
 
   static Outcome overall(List<PartResult> parts) {
@@ -375,13 +430,28 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   private void refreshDetails() {
     StringBuilder md = new StringBuilder();
     md.append("## Incident ").append(input.incidentId()).append(": ").append(phase).append("\n\n");
-    md.append("Scope ").append(input.scope()).append(", tier ").append(input.tier())
-        .append(", RTO deadline ").append(deadline).append(" (")
-        .append(Duration.between(now(), deadline).toMinutes()).append(" min left)\n\n");
-    for (PendingDecision p : gate.pending()) {
+    md.append("Scope ").append(input.scope()).append(", tier ").append(input.tier());
+    if (deadline != null) {
+      md.append(", RTO deadline ").append(deadline).append(" (")
+          .append(Duration.between(now(), deadline).toMinutes()).append(" min left)");
+    }
+    md.append("\n\n");
+    if (loaded != null) {
+      md.append("Plan `").append(loaded.source()).append("` sha256 `")
+          .append(Plans.shortHash(loaded.sha256())).append("…`\n\n");
+    }
+    for (PendingDecision p : gate == null ? List.<PendingDecision>of() : gate.pending()) {
       md.append("- **waiting for ").append(p.levelName()).append("** (")
-          .append(String.join(", ", p.approvers())).append("): `").append(p.step()).append("` ")
-          .append(p.description()).append("\n");
+          .append(String.join(", ", p.approvers())).append(")");
+      if (p.approvalsNeeded() > 1) {
+        md.append(" ").append(p.approvedBy().size()).append(" of ").append(p.approvalsNeeded())
+            .append(p.approvedBy().isEmpty() ? "" : ": " + String.join(", ", p.approvedBy()));
+      }
+      md.append(": `").append(p.step()).append("` ").append(p.description()).append("\n");
+    }
+    int refusedCount = gate == null ? 0 : gate.refused().size();
+    if (refusedCount > 0) {
+      md.append("- refused decisions: ").append(refusedCount).append(" (see `dr status`)\n");
     }
     for (PhaseRecord r : timeline.values()) {
       md.append("- ").append(r.name()).append(": ").append(r.state()).append("\n");

@@ -19,6 +19,7 @@ import io.drorch.workflows.common.UiMetadata;
 import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
 import io.drorch.workflows.contracts.commands.DumpDatabaseInput;
 import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.BackupResult;
@@ -56,8 +57,10 @@ class DatabaseBackupWorkflowTest {
   private final StorageActivities storage =
       mock(StorageActivities.class, withSettings().withoutAnnotations());
 
+  private DrPlan plan = Fixtures.plan();
+
   private DatabaseBackupWorkflow start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(postgres, storage);
+    worker.registerActivitiesImplementations(postgres, storage, Fixtures.plans(plan));
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -131,12 +134,14 @@ class DatabaseBackupWorkflowTest {
   }
 
   @Test
-  void missingDatabaseSectionIsRejectedBeforeAnyWork(TestWorkflowEnvironment env, Worker worker) {
+  void planWithoutDatabaseSectionIsRejectedBeforeAnyWork(TestWorkflowEnvironment env,
+      Worker worker) {
+    plan = plan.withDatabase(null);
     DatabaseBackupWorkflow wf = start(env, worker);
     WorkflowFailedException e =
         assertThrows(
             WorkflowFailedException.class,
-            () -> wf.backup(new DatabaseBackupInput("app", null, Fixtures.STORAGE, "t")));
+            () -> wf.backup(new DatabaseBackupInput("t")));
 
     ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, e.getCause());
     assertEquals("BAD_INPUT", cause.getType());
@@ -166,9 +171,9 @@ class DatabaseBackupWorkflowTest {
     WorkflowClient client = env.getWorkflowClient();
     String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
     assertEquals("backup-database", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
-    assertEquals(List.of("dump", "write-manifest", "done"),
+    assertEquals(List.of("load-plan", "dump", "write-manifest", "done"),
         UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
-    assertEquals(List.of(
+    assertEquals(List.of(Fixtures.LOAD_PLAN_SUMMARY,
             "pg_dump docs to s3://dr-backups/ai-docs/database/" + result.backupId() + ".dump",
             "write the manifest of " + result.backupId() + " (the commit marker) to"
                 + " s3://dr-backups/ai-docs/database/" + result.backupId() + ".manifest.json"),

@@ -50,7 +50,7 @@ class FileBackupWorkflowTest {
       mock(StorageActivities.class, withSettings().withoutAnnotations());
 
   private FileBackupWorkflow start(TestWorkflowEnvironment env, Worker worker) {
-    worker.registerActivitiesImplementations(files, storage);
+    worker.registerActivitiesImplementations(files, storage, Fixtures.plans(Fixtures.plan()));
     env.start();
     return env.getWorkflowClient()
         .newWorkflowStub(
@@ -118,9 +118,10 @@ class FileBackupWorkflowTest {
     String id = WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
     assertEquals("backup-files", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
     assertEquals("done", UiMetadata.current(client, id, SearchAttributes.DR_PHASE));
-    assertEquals(List.of("archive", "write-manifest", "done"),
+    assertEquals(List.of("load-plan", "archive", "write-manifest", "done"),
         UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
     assertEquals("tar.gz /app/uploads to s3://dr-backups/ai-docs/files/" + result.backupId()
-        + ".tar.gz", UiMetadata.activitySummaries(client, id).get(0));
+        + ".tar.gz", UiMetadata.activitySummaries(client, id).get(1));
+    assertEquals(Fixtures.LOAD_PLAN_SUMMARY, UiMetadata.activitySummaries(client, id).get(0));
   }
 }

@@ -50,12 +50,12 @@ class RetentionWorkflowTest {
     when(storage.listBackups(any())).thenReturn(new BackupCatalog(List.of(fresh, old), List.of()));
     when(storage.deleteObjects(any())).thenAnswer(i -> ((DeleteObjectsInput) i.getArgument(0)).keys().size());
     when(storage.abortStaleUploads(any())).thenReturn(2);
-    worker.registerActivitiesImplementations(storage);
+    worker.registerActivitiesImplementations(storage, Fixtures.plans(Fixtures.plan()));
     env.start();
 
     RetentionWorkflow wf = env.getWorkflowClient().newWorkflowStub(RetentionWorkflow.class,
         WorkflowOptions.newBuilder().setTaskQueue(worker.getTaskQueue()).build());
-    RetentionResult r = wf.sweep(new RetentionInput(Fixtures.STORAGE));
+    RetentionResult r = wf.sweep(new RetentionInput("test"));
 
     assertEquals(List.of("db-old"), r.deletedBackups());
     assertEquals(2, r.abortedUploads());
@@ -77,13 +77,13 @@ class RetentionWorkflowTest {
     var client = env.getWorkflowClient();
     String id = io.temporal.client.WorkflowStub.fromTyped(wf).getExecution().getWorkflowId();
     assertEquals("retention", UiMetadata.current(client, id, SearchAttributes.DR_KIND));
-    assertEquals(List.of("list", "delete", "abort-stale-uploads", "done"),
+    assertEquals(List.of("load-plan", "list", "delete", "abort-stale-uploads", "done"),
         UiMetadata.history(client, id, SearchAttributes.DR_PHASE));
-    assertEquals(List.of("list the backups in s3://dr-backups/ai-docs/",
+    assertEquals(List.of(Fixtures.LOAD_PLAN_SUMMARY, "list the backups in s3://dr-backups/ai-docs/",
             "delete 1 expired manifests from s3://dr-backups (1-1 of 1)",
             "delete 1 expired backup data objects from s3://dr-backups (1-1 of 1)"),
-        UiMetadata.activitySummaries(client, id).subList(0, 3));
-    assertTrue(UiMetadata.activitySummaries(client, id).get(3)
+        UiMetadata.activitySummaries(client, id).subList(0, 4));
+    assertTrue(UiMetadata.activitySummaries(client, id).get(4)
         .startsWith("abort multipart uploads in s3://dr-backups/ai-docs/ started before 2026-11-25T04:00"));
   }
 }

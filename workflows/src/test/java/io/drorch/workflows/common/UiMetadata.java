@@ -16,9 +16,14 @@ import java.util.List;
 public final class UiMetadata {
   private UiMetadata() {}
 
-  /** Registers the project's search attributes on the test server, as `dr temporal setup` does. */
+  /**
+   * Registers the project's search attributes on the test server, as `dr temporal setup` does,
+   * and uses the project's payload converter (as every client and worker we make does).
+   */
   public static TestWorkflowExtension.Builder withSearchAttributes(TestWorkflowExtension.Builder b) {
     SearchAttributes.definitions().forEach(b::registerSearchAttribute);
+    b.setWorkflowClientOptions(io.temporal.client.WorkflowClientOptions.newBuilder()
+        .setDataConverter(Payloads.dataConverter()).build());
     return b;
   }
 

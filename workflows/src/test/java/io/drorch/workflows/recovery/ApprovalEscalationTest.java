@@ -66,7 +66,7 @@ class ApprovalEscalationTest {
     assertTrue(afterOpening.compareTo(Duration.ofMinutes(30)) >= 0
         && afterOpening.compareTo(Duration.ofMinutes(30).plusSeconds(5)) < 0, afterOpening.toString());
 
-    DecisionRecord d = r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, "go"));
+    DecisionRecord d = r.decide(h.signed("dana", Verdict.APPROVE, null, "go"));
     assertEquals(2, d.level());
     RecoveryReport report = h.result();
     assertEquals(Outcome.RECOVERED, report.outcome());
@@ -88,7 +88,7 @@ class ApprovalEscalationTest {
     verify(h.pg, never()).swapDatabase(any());
     assertTrue(r.status().decisions().isEmpty());
 
-    r.decide(new ApprovalDecision("erin", Verdict.REJECT, "database-swap", "not now"));
+    r.decide(h.signed("erin", Verdict.REJECT, "database-swap", "not now"));
     RecoveryReport report = h.result();
     assertEquals(Outcome.ABORTED, report.outcome());
     verify(h.pg, never()).swapDatabase(any());
@@ -115,7 +115,20 @@ class ApprovalEscalationTest {
       return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 1, "s", 1);
     }).when(h.pg).restoreFromBackup(any());
     RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
-    r.decisionSignal(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "pre-approved"));
+    // signed before the request exists, naming what it will be about: the run, the newest
+    // backup and the fingerprint its verified copy will have
+    RecoveryHarness.Draft early = new RecoveryHarness.Draft();
+    early.approver = "alice";
+    early.verdict = Verdict.APPROVE;
+    early.step = early.signedStep = "database-swap";
+    early.comment = "pre-approved";
+    early.run = h.runId();
+    early.backup = "db-new";
+    early.copy = RecoveryHarness.DB_COPY;
+    early.signedAt = "2026-11-26T10:00:00Z";
+    early.expiresAt = "2026-11-26T11:00:00Z";
+    early.key = RecoveryHarness.KEYS.get("alice");
+    r.decisionSignal(early.sign());
 
     RecoveryReport report = h.result();
 
@@ -130,14 +143,15 @@ class ApprovalEscalationTest {
     RecoveryHarness h = new RecoveryHarness(env, w);
     RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
-    DecisionRecord first = r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, "ok"));
-    DecisionRecord again =
-        r.decide(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "ok"));
-    r.decisionSignal(new ApprovalDecision("alice", Verdict.APPROVE, "database-swap", "ok"));
+    ApprovalDecision ok = h.signed("alice", Verdict.APPROVE, "database-swap", "ok");
+    DecisionRecord first = r.decide(ok);
+    DecisionRecord again = r.decide(ok);
+    r.decisionSignal(ok);
 
     RecoveryReport report = h.result();
     assertEquals(first, again);
     assertEquals(1, report.decisions().size());
+    assertEquals(List.of(), report.refusedDecisions(), "an identical repeat is not a refusal");
     verify(h.pg, times(1)).swapDatabase(any());
   }
 
@@ -147,26 +161,27 @@ class ApprovalEscalationTest {
     RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
 
     WorkflowUpdateException nothing = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null)));
+        () -> r.decide(ApprovalDecision.unsigned("alice", Verdict.APPROVE, null, null)));
     assertTrue(message(nothing).contains("nothing is waiting"), message(nothing));
 
     h.awaitPending();
     env.sleep(Duration.ofMinutes(31)); // now at level 2
 
     WorkflowUpdateException unknown = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("mallory", Verdict.APPROVE, null, null)));
+        () -> r.decide(ApprovalDecision.unsigned("mallory", Verdict.APPROVE, null, null)));
     assertTrue(message(unknown).contains("unknown approver 'mallory'"), message(unknown));
     WorkflowUpdateException tooLow = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null)));
+        () -> r.decide(h.signed("alice", Verdict.APPROVE, null, null)));
     assertTrue(message(tooLow).contains("level 2 or above"), message(tooLow));
     WorkflowUpdateException wrongVerdict = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("carol", Verdict.RETRY, null, null)));
+        () -> r.decide(h.signed("carol", Verdict.RETRY, null, null)));
     assertTrue(message(wrongVerdict).contains("APPROVE or REJECT"), message(wrongVerdict));
     verify(h.pg, never()).swapDatabase(any());
 
-    r.decide(new ApprovalDecision("carol", Verdict.APPROVE, null, "CTO approves")); // higher level
+    ApprovalDecision danaRejects = h.signed("dana", Verdict.REJECT, "database-swap", null);
+    r.decide(h.signed("carol", Verdict.APPROVE, null, "CTO approves")); // higher level
     WorkflowUpdateException late = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("dana", Verdict.REJECT, "database-swap", null)));
+        () -> r.decide(danaRejects));
     assertTrue(message(late).contains("already decided"), message(late));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
   }
@@ -181,11 +196,11 @@ class ApprovalEscalationTest {
       env.sleep(Duration.ofMinutes(1));
     }
     WorkflowUpdateException ambiguous = assertThrows(WorkflowUpdateException.class,
-        () -> r.decide(new ApprovalDecision("alice", Verdict.REJECT, null, null)));
+        () -> r.decide(ApprovalDecision.unsigned("alice", Verdict.REJECT, null, null)));
     assertTrue(message(ambiguous).contains("name the step"), message(ambiguous));
 
-    r.decide(new ApprovalDecision("alice", Verdict.REJECT, "database-swap", "wrong backup"));
-    r.decide(new ApprovalDecision("bob", Verdict.APPROVE, "files-swap", null));
+    r.decide(h.signed("alice", Verdict.REJECT, "database-swap", "wrong backup"));
+    r.decide(h.signed("bob", Verdict.APPROVE, "files-swap", null));
 
     RecoveryReport report = h.result();
     assertEquals(Outcome.ABORTED, report.outcome());
@@ -204,7 +219,7 @@ class ApprovalEscalationTest {
     r.escalate(new EscalateRequest("alice", "I am on a plane"));
     env.sleep(Duration.ofSeconds(1));
     assertEquals(2, r.status().pending().get(0).level());
-    r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, null));
+    r.decide(h.signed("dana", Verdict.APPROVE, null, null));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
   }
 
@@ -221,7 +236,7 @@ class ApprovalEscalationTest {
     assertTrue(r.status().secondsLeftToRto() < 0);
     assertTrue(h.events("progress").size() >= 15, "progress every 15 min");
 
-    r.decide(new ApprovalDecision("erin", Verdict.APPROVE, null, null));
+    r.decide(h.signed("erin", Verdict.APPROVE, null, null));
     RecoveryReport report = h.result();
     assertTrue(report.rtoAchieved().compareTo(report.rtoObjective()) > 0);
     assertAbout(Duration.ofMinutes(40), report.rpoAchieved().get("database"));
@@ -245,12 +260,12 @@ class ApprovalEscalationTest {
     assertEquals("database-restore-failed-1", pending.step());
     assertTrue(pending.description().contains("pg_restore not found"), pending.description());
 
-    r.decide(new ApprovalDecision("alice", Verdict.RETRY, null, "installed it"));
+    r.decide(h.signed("alice", Verdict.RETRY, null, "installed it"));
     while (r.status().pending().isEmpty()) {
       env.sleep(Duration.ofMinutes(1));
     }
     assertEquals("database-swap", r.status().pending().get(0).step());
-    r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
 
     assertEquals(Outcome.RECOVERED, h.result().outcome());
     assertEquals(2, calls.get()); // the failure, then the retry the human asked for
@@ -268,7 +283,7 @@ class ApprovalEscalationTest {
     }).when(h.pg).restoreFromBackup(any());
     RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
-    r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
 
     RecoveryReport report = h.result();
     assertEquals(Outcome.RECOVERED, report.outcome());
@@ -290,7 +305,7 @@ class ApprovalEscalationTest {
 
     env.sleep(Duration.ofMinutes(31));
     assertEquals(2L, UiMetadata.current(c, id, SearchAttributes.DR_AWAITING_LEVEL));
-    r.decide(new ApprovalDecision("dana", Verdict.APPROVE, null, null));
+    r.decide(h.signed("dana", Verdict.APPROVE, null, null));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
 
     assertEquals(0L, UiMetadata.current(c, id, SearchAttributes.DR_AWAITING_LEVEL));
@@ -298,7 +313,8 @@ class ApprovalEscalationTest {
         UiMetadata.history(c, id, SearchAttributes.DR_AWAITING_LEVEL));
     assertEquals("finished: RECOVERED", UiMetadata.current(c, id, SearchAttributes.DR_PHASE));
     List<String> phases = UiMetadata.history(c, id, SearchAttributes.DR_PHASE);
-    assertEquals(List.of("starting", "select-backups", "recover-data"), phases.subList(0, 3));
+    assertEquals(List.of("starting", "load-plan", "select-backups", "recover-data"),
+        phases.subList(0, 4));
     assertTrue(phases.contains("database-swap"), phases.toString());
 
     String child = id + "-database";
@@ -307,9 +323,12 @@ class ApprovalEscalationTest {
     assertEquals(List.of("starting", "database-restore", "database-integrity",
             "awaiting-decision:database-swap", "database-swap", "finished: RECOVERED"),
         UiMetadata.history(c, child, SearchAttributes.DR_PHASE));
-    assertEquals(List.of("download, verify and pg_restore db-new into docs_restore_inc_1",
+    assertEquals(List.of(
+            "read the worker's plan (dr-plan.yaml): approvers, keys, commands, paths, hosts",
+            "download, verify and pg_restore db-new into docs_restore_inc_1",
             "verify docs_restore_inc_1: row counts against backup db-new, Flyway validate,"
                 + " 0 SQL checks",
+            "ask the approval gate of recovery-INC-1 what was decided on database-swap",
             "rename docs_restore_inc_1 → docs, keeping the old one as docs_pre_inc_1"),
         UiMetadata.activitySummaries(c, child));
 
@@ -340,7 +359,7 @@ class ApprovalEscalationTest {
     }).when(h.notify).send(any());
     RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
     h.awaitPending();
-    r.decide(new ApprovalDecision("alice", Verdict.APPROVE, null, null));
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
 
     RecoveryReport report = h.result();
     assertEquals(Outcome.RECOVERED, report.outcome());

@@ -7,26 +7,37 @@ import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.withSettings;
 
 import io.drorch.workflows.app.ApplicationActivities;
+import io.drorch.workflows.approval.DecisionText;
+import io.drorch.workflows.approval.TestKey;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.UiMetadata;
+import io.drorch.workflows.contracts.commands.ApprovalDecision;
+import io.drorch.workflows.contracts.commands.ConfirmDecisionInput;
 import io.drorch.workflows.contracts.commands.Notification;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.commands.RestoreDatabaseInput;
 import io.drorch.workflows.contracts.commands.RestoreFilesInput;
+import io.drorch.workflows.contracts.plan.AllowedSigner;
+import io.drorch.workflows.contracts.plan.ApprovalSettings;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.plan.FilesTarget;
+import io.drorch.workflows.contracts.plan.LoadedPlan;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
 import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.plan.SignatureMode;
 import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.queries.PendingDecision;
+import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.DatabaseBackupDetails;
+import io.drorch.workflows.contracts.values.DecisionRecord;
 import io.drorch.workflows.contracts.values.FileBackupDetails;
 import io.drorch.workflows.contracts.values.IntegrityResult;
 import io.drorch.workflows.contracts.values.RecoveryReport;
@@ -38,8 +49,11 @@ import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.contracts.values.SwapDatabaseResult;
 import io.drorch.workflows.contracts.values.SwapDirectoryResult;
 import io.drorch.workflows.contracts.values.Tier;
+import io.drorch.workflows.contracts.values.Verdict;
+import io.drorch.workflows.decisions.DecisionActivities;
 import io.drorch.workflows.files.FileRecoveryActivities;
 import io.drorch.workflows.notify.NotificationActivities;
+import io.drorch.workflows.plan.PlanActivities;
 import io.drorch.workflows.postgres.PostgresRecoveryActivities;
 import io.drorch.workflows.report.ReportActivities;
 import io.drorch.workflows.storage.StorageActivities;
@@ -55,11 +69,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Mocked activities, a plan and a started recovery for the time-skipping workflow tests. */
+/**
+ * Mocked activities, the worker's plan (with an Ed25519 key per approver), signed decisions and
+ * a started recovery for the time-skipping workflow tests.
+ */
 final class RecoveryHarness {
   static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
   static final StorageTarget STORAGE =
       new StorageTarget("dr-backups", "ai-docs", "us-east-1", null, false, 30, true, 30);
+  static final String DB_COPY = "db-copy-fingerprint";
+  static final String FILES_COPY = "files-copy-fingerprint";
+  static final String PLAN_SHA = "5ca1ab1e0123456789";
+  /** One key per approver of the plan (made once: key generation is the slow part). */
+  static final Map<String, TestKey> KEYS = Map.of("alice", new TestKey(), "bob", new TestKey(),
+      "dana", new TestKey(), "carol", new TestKey(), "erin", new TestKey());
 
   static TestWorkflowExtension extension() {
     return UiMetadata.withSearchAttributes(TestWorkflowExtension.newBuilder())
@@ -80,10 +103,14 @@ final class RecoveryHarness {
   final NotificationActivities notify =
       mock(NotificationActivities.class, withSettings().withoutAnnotations());
   final ReportActivities report = mock(ReportActivities.class, withSettings().withoutAnnotations());
+  final PlanActivities plans = mock(PlanActivities.class, withSettings().withoutAnnotations());
   final List<Notification> sent = new CopyOnWriteArrayList<>();
   final TestWorkflowEnvironment env;
   final Worker worker;
   RecoveryWorkflow recovery;
+  /** The worker's plan; tests may change it before {@link #start}. */
+  DrPlan plan;
+  String requestedBy = "tester";
 
   RecoveryHarness(TestWorkflowEnvironment env, Worker worker) {
     this.env = env;
@@ -101,15 +128,17 @@ final class RecoveryHarness {
       return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 100, "sha", 1000);
     });
     when(pg.verifyIntegrity(any())).thenReturn(
-        new IntegrityResult(true, List.of(), Map.of("public.users", 10L), 1));
+        new IntegrityResult(true, List.of(), Map.of("public.users", 10L), 1, DB_COPY));
     when(pg.swapDatabase(any())).thenReturn(new SwapDatabaseResult("docs", "docs_pre_inc_1"));
     when(files.restoreToStaging(any())).thenAnswer(i -> {
       RestoreFilesInput in = i.getArgument(0);
-      return new RestoreFilesResult(in.stagingDir(), in.backup().backupId(), 3, 300, 5);
+      return new RestoreFilesResult(in.stagingDir(), in.backup().backupId(), 3, 300, 5,
+          FILES_COPY);
     });
     when(files.swapDirectory(any())).thenReturn(
         new SwapDirectoryResult("/app/uploads", "/app/uploads.pre-INC-1"));
     when(report.writeReport(any())).thenReturn(new ReportLocation("r.md", "r.json"));
+    when(plans.load()).thenAnswer(i -> new LoadedPlan(plan, PLAN_SHA, "/etc/dr/dr-plan.yaml"));
   }
 
   static StoredBackup stored(BackupKind kind, String id, Instant at) {
@@ -122,6 +151,14 @@ final class RecoveryHarness {
         kind == BackupKind.FILES
             ? new FileBackupDetails("/app/uploads", data + ".listing", "l", 3, 300) : null),
         BackupKeys.manifestKey(STORAGE, kind, id), StoredBackup.DataState.PRESENT);
+  }
+
+  /** Approvals as the tests' plan has them: signatures required, each approver's test key. */
+  static ApprovalSettings approvals(boolean requesterMayApprove, Map<String, Integer> min) {
+    List<AllowedSigner> signers = KEYS.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey()).map(e -> e.getValue().signerFor(e.getKey())).toList();
+    return new ApprovalSettings(SignatureMode.REQUIRED, "allowed_signers", "0".repeat(64), signers,
+        requesterMayApprove, min);
   }
 
   static DrPlan plan(OnUnanswered onUnanswered) {
@@ -146,23 +183,123 @@ final class RecoveryHarness {
             null,
             new io.drorch.workflows.contracts.plan.HealthCheck("http://app/health", 200, null, null),
             Duration.ofMinutes(15)),
-        new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, Duration.ofHours(1)));
+        new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, Duration.ofHours(1)),
+        approvals(false, Map.of()));
   }
 
   /** Starts recovery INC-1 of the given scope and returns at once. */
   RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered) {
-    worker.registerActivitiesImplementations(storage, pg, files, app, notify, report);
+    if (plan == null) {
+      plan = plan(onUnanswered);
+    }
+    worker.registerActivitiesImplementations(storage, pg, files, app, notify, report, plans,
+        new GateConfirmations(env.getWorkflowClient()));
     env.start();
     recovery = env.getWorkflowClient().newWorkflowStub(RecoveryWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("recovery-INC-1")
             .setTaskQueue(worker.getTaskQueue()).build());
     WorkflowClient.start(recovery::recover, new RecoveryInput("INC-1", scope,
-        Tier.CRITICAL, null, null, "tester", plan(onUnanswered)));
+        Tier.CRITICAL, null, null, requestedBy));
     return recovery;
   }
 
+  /** What the worker's DecisionActivitiesImpl does: asks the parent's gate by query. */
+  static final class GateConfirmations implements DecisionActivities {
+    private final WorkflowClient client;
+
+    GateConfirmations(WorkflowClient client) {
+      this.client = client;
+    }
+
+    @Override
+    public DecisionRecord confirmDecision(ConfirmDecisionInput in) {
+      return client.newWorkflowStub(RecoveryWorkflow.class, in.parentWorkflowId(),
+              java.util.Optional.ofNullable(in.parentRunId())).status().decisions().stream()
+          .filter(d -> d.step().equals(in.step())).findFirst().orElse(null);
+    }
+  }
+
+  // ---- decisions ---------------------------------------------------------------------------------
+
+  /** The fields of a decision before it is signed; tests change them to forge bad ones. */
+  static final class Draft {
+    String incident = "INC-1";
+    String workflowId = "recovery-INC-1";
+    String approver;
+    Verdict verdict;
+    /** What the JSON says (may be null); {@link #signedStep} is what the signature covers. */
+    String step;
+    String signedStep;
+    String comment;
+    String run;
+    String backup;
+    String copy;
+    String signedAt;
+    String expiresAt;
+    TestKey key;
+
+    String text() {
+      return DecisionText.canonical(incident, workflowId, run, signedStep, backup, copy, verdict,
+          approver, comment, signedAt, expiresAt);
+    }
+
+    ApprovalDecision sign() {
+      return new ApprovalDecision(approver, verdict, step, comment, run, backup, copy, signedAt,
+          expiresAt, key.sign(text()));
+    }
+
+    ApprovalDecision unsigned() {
+      return new ApprovalDecision(approver, verdict, step, comment, run, backup, copy, signedAt,
+          expiresAt, null);
+    }
+  }
+
+  /**
+   * A decision on {@code step} (null: the only pending one, and the JSON leaves the step out),
+   * as {@code dr approve} makes it: the pending request's run, backup and copy, signed now by
+   * the approver's key, valid one hour.
+   */
+  Draft draft(String approver, Verdict verdict, String step, String comment) {
+    RecoveryStatus s = recovery.status();
+    PendingDecision p = s.pending().stream()
+        .filter(x -> step == null || x.step().equals(step)).findFirst()
+        .orElseThrow(() -> new AssertionError("nothing pending at " + step + ": " + s));
+    Draft d = new Draft();
+    d.approver = approver;
+    d.verdict = verdict;
+    d.step = step;
+    d.signedStep = p.step();
+    d.comment = comment;
+    d.run = s.runId();
+    d.backup = p.backupId();
+    d.copy = p.copyFingerprint();
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    d.signedAt = DecisionText.format(now);
+    d.expiresAt = DecisionText.format(now.plus(Duration.ofHours(1)));
+    d.key = KEYS.get(approver);
+    return d;
+  }
+
+  ApprovalDecision signed(String approver, Verdict verdict, String step, String comment) {
+    return draft(approver, verdict, step, comment).sign();
+  }
+
+  /** The run id of the started recovery (known to the starter before anything is pending). */
+  String runId() {
+    return WorkflowStub.fromTyped(recovery).getExecution().getRunId();
+  }
+
+  /**
+   * The recovery's report. Bounded in real time: a test server that got stuck (e.g. on a timer
+   * race under time skipping) fails the test instead of hanging the build.
+   */
   RecoveryReport result() {
-    return WorkflowStub.fromTyped(recovery).getResult(RecoveryReport.class);
+    try {
+      return WorkflowStub.fromTyped(recovery).getResult(3, java.util.concurrent.TimeUnit.MINUTES,
+          RecoveryReport.class);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no result within 3 minutes; status: " + recovery.status(), e);
+    }
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.drorch.workflows.contracts.commands;
 
-import io.drorch.workflows.contracts.plan.ApplicationTarget;
-import io.drorch.workflows.contracts.plan.StorageTarget;
-
-public record ApplicationRecoveryInput(
-    String incidentId, ApplicationTarget application, StorageTarget storage) {}
+/**
+ * Input of the application part of a recovery. The deploy hook, environment and health check
+ * come from the worker's plan, which the child loads itself.
+ *
+ * @param planSha256 the hash of the plan the parent loaded: the child's must be the same
+ */
+public record ApplicationRecoveryInput(String incidentId, String planSha256) {}

@@ -1,8 +1,7 @@
 package io.drorch.workflows.contracts.commands;
 
-import io.drorch.workflows.contracts.plan.DatabaseTarget;
-import io.drorch.workflows.contracts.plan.StorageTarget;
-
-/** Input of {@code DatabaseBackupWorkflow}: the plan's database and storage sections. */
-public record DatabaseBackupInput(
-    String application, DatabaseTarget database, StorageTarget storage, String requestedBy) {}
+/**
+ * Input of {@code DatabaseBackupWorkflow}: who asked. The database and storage come from the
+ * worker's plan.
+ */
+public record DatabaseBackupInput(String requestedBy) {}

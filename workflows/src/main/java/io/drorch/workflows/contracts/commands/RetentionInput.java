@@ -1,6 +1,7 @@
 package io.drorch.workflows.contracts.commands;
 
-import io.drorch.workflows.contracts.plan.StorageTarget;
-
-/** Input of {@code RetentionWorkflow}. Retention days come from {@code storage}. */
-public record RetentionInput(StorageTarget storage) {}
+/**
+ * Input of {@code RetentionWorkflow}: who asked. Bucket and retention days come from the worker's
+ * plan.
+ */
+public record RetentionInput(String requestedBy) {}

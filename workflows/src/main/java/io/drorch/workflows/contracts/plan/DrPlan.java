@@ -3,8 +3,12 @@ package io.drorch.workflows.contracts.plan;
 import java.util.List;
 
 /**
- * The Disaster Recovery Plan as data: loaded and validated once from {@code dr-plan.yaml}
- * (see {@code io.drorch.starter.plan.PlanLoader}) and passed to workflows as input. Holds no secrets.
+ * The Disaster Recovery Plan as data: loaded and validated from {@code dr-plan.yaml} by the
+ * worker (see {@code io.drorch.activities.plan.PlanLoader}) in each workflow's first activity,
+ * never taken from a workflow's input. Holds no secrets.
+ *
+ * @param approvals signatures, allowed signers and four-eyes rules (null: the defaults of
+ *     {@code PlanDefaults.approvals})
  */
 public record DrPlan(
     String application,
@@ -16,20 +20,41 @@ public record DrPlan(
     List<EscalationLevel> escalation,
     NotificationSettings notifications,
     ApplicationTarget deployment,
-    RecoverySettings recovery) {
+    RecoverySettings recovery,
+    ApprovalSettings approvals) {
 
   public DrPlan withDatabase(DatabaseTarget d) {
     return new DrPlan(application, objectives, d, files, storage, schedules, escalation,
-        notifications, deployment, recovery);
+        notifications, deployment, recovery, approvals);
   }
 
   public DrPlan withEscalation(List<EscalationLevel> levels) {
     return new DrPlan(application, objectives, database, files, storage, schedules, levels,
-        notifications, deployment, recovery);
+        notifications, deployment, recovery, approvals);
+  }
+
+  public DrPlan withFiles(FilesTarget f) {
+    return new DrPlan(application, objectives, database, f, storage, schedules, escalation,
+        notifications, deployment, recovery, approvals);
+  }
+
+  public DrPlan withStorage(StorageTarget s) {
+    return new DrPlan(application, objectives, database, files, s, schedules, escalation,
+        notifications, deployment, recovery, approvals);
+  }
+
+  public DrPlan withDeployment(ApplicationTarget d) {
+    return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
+        notifications, d, recovery, approvals);
+  }
+
+  public DrPlan withApprovals(ApprovalSettings a) {
+    return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
+        notifications, deployment, recovery, a);
   }
 
   public DrPlan withRecovery(RecoverySettings r) {
     return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
-        notifications, deployment, r);
+        notifications, deployment, r, approvals);
   }
 }

@@ -2,6 +2,7 @@ package io.drorch.workflows.contracts.plan;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every default of the plan, in one place: the plan loader fills them in when a key is absent,
@@ -23,6 +24,30 @@ public final class PlanDefaults {
   public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
   public static final Duration MONITOR_WINDOW = Duration.ofMinutes(15);
+
+  public static final SignatureMode SIGNATURES = SignatureMode.REQUIRED;
+  public static final boolean REQUESTER_MAY_APPROVE = false;
+  /** How long a decision signed by {@code dr approve} stays valid ({@code --expires}). */
+  public static final Duration SIGNATURE_VALIDITY = Duration.ofHours(1);
+  /** Clock difference tolerated between an approver's machine and the workflow's time. */
+  public static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+  /** The approvals section of a plan that has none: signatures required, nobody has a key. */
+  public static final ApprovalSettings APPROVALS = new ApprovalSettings(
+      SIGNATURES, null, null, List.of(), REQUESTER_MAY_APPROVE, Map.of());
+
+  /** {@code settings} with every missing value replaced by its default (null: all defaults). */
+  public static ApprovalSettings approvals(ApprovalSettings a) {
+    if (a == null) {
+      return APPROVALS;
+    }
+    return new ApprovalSettings(
+        a.signatures() == null ? SIGNATURES : a.signatures(),
+        a.allowedSigners(), a.allowedSignersSha256(),
+        a.signers() == null ? List.of() : a.signers(),
+        a.requesterMayApprove(),
+        a.minApprovers() == null ? Map.of() : a.minApprovers());
+  }
 
   /** The recovery section of a plan that has none. */
   public static final RecoverySettings RECOVERY = new RecoverySettings(

@@ -3,6 +3,11 @@ package io.drorch.workflows.contracts.values;
 import java.util.List;
 import java.util.Map;
 
-/** @param problems empty when every check passed; each says what differs */
+/**
+ * @param problems empty when every check passed; each says what differs
+ * @param fingerprint SHA-256 over the sorted {@code schema.table=rows} lines of every table and
+ *     the Flyway schema version, taken in one snapshot: what an approval of the swap names
+ */
 public record IntegrityResult(
-    boolean ok, List<String> problems, Map<String, Long> rowCounts, int checksRun) {}
+    boolean ok, List<String> problems, Map<String, Long> rowCounts, int checksRun,
+    String fingerprint) {}

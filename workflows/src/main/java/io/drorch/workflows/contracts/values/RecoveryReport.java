@@ -10,6 +10,8 @@ import java.util.Map;
  * recovery workflow.
  *
  * @param rpoAchieved per data kind ("database", "files"): incident time minus backup time
+ * @param planSha256 the SHA-256 of the worker's plan file the recovery ran on
+ * @param refusedDecisions decisions that were refused (who claimed, step, reason, time)
  */
 public record RecoveryReport(
     String incidentId,
@@ -32,4 +34,6 @@ public record RecoveryReport(
     List<NotificationRecord> notifications,
     List<String> postRecoveryChecklist,
     String markdownKey,
-    String jsonKey) {}
+    String jsonKey,
+    String planSha256,
+    List<RefusedDecision> refusedDecisions) {}
