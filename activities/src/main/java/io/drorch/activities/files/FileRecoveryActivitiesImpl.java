@@ -140,7 +140,7 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
         (downloaded - started) / 1_000_000, (extractedAt - downloaded) / 1_000_000,
         (done - extractedAt) / 1_000_000);
     return new RestoreFilesResult(staging.toString(), m.backupId(), verified.files(),
-        verified.bytes(), verified.entries());
+        verified.bytes(), verified.entries(), verified.fingerprint());
   }
 
   @Override

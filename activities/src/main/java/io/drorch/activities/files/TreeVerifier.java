@@ -14,7 +14,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,9 +39,12 @@ public final class TreeVerifier {
    * @param files regular files checked
    * @param bytes their total size
    * @param problemCount all problems found; {@code problems} names the first {@link #MAX_PROBLEMS}
+   * @param fingerprint the tree's {@link TreeFingerprint}, as read back while checking (meaningful
+   *     when the tree is ok: then it is the listing's tree)
    */
   public record Result(
-      long entries, long files, long bytes, long problemCount, List<String> problems) {
+      long entries, long files, long bytes, long problemCount, List<String> problems,
+      String fingerprint) {
     public boolean ok() {
       return problemCount == 0;
     }
@@ -52,6 +54,7 @@ public final class TreeVerifier {
   private final LongConsumer progress;
   private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
   private final List<String> problems = new ArrayList<>();
+  private final List<String> lines = new ArrayList<>();
   private long problemCount;
   private long entries;
   private long present;
@@ -85,7 +88,8 @@ public final class TreeVerifier {
     if (onDisk > v.present) {
       v.nameExtras(listing, onDisk - v.present);
     }
-    return new Result(v.entries, v.files, v.bytes, v.problemCount, List.copyOf(v.problems));
+    return new Result(v.entries, v.files, v.bytes, v.problemCount, List.copyOf(v.problems),
+        TreeFingerprint.digest(v.lines));
   }
 
   private void check(ListingEntry e) throws IOException {
@@ -117,6 +121,7 @@ public final class TreeVerifier {
           problem(path + ": not a directory");
         } else {
           checkMode(path, e, a);
+          lines.add(TreeFingerprint.directory(path, TreeFingerprint.mode(a)));
         }
       }
       case SYMLINK -> {
@@ -124,6 +129,7 @@ public final class TreeVerifier {
           problem(path + ": not a symbolic link");
         } else {
           String target = Files.readSymbolicLink(p).toString();
+          lines.add(TreeFingerprint.symlink(path, target));
           if (!target.equals(e.target())) {
             problem(path + ": links to '" + target + "', the listing says '" + e.target() + "'");
           }
@@ -146,6 +152,7 @@ public final class TreeVerifier {
           problem(path + ": SHA-256 " + sha + ", the listing says " + e.sha256());
         }
         checkMode(path, e, a);
+        lines.add(TreeFingerprint.file(path, a.size(), sha, TreeFingerprint.mode(a)));
       }
       default -> problem(path + ": unknown listing type " + e.type());
     }
@@ -173,10 +180,7 @@ public final class TreeVerifier {
       return;
     }
     int expected = e.modeBits() & 0777;
-    int actual = 0;
-    for (PosixFilePermission perm : a.permissions()) {
-      actual |= 0400 >> perm.ordinal();
-    }
+    int actual = TreeFingerprint.mode(a);
     if (actual != expected) {
       problem(path + ": mode " + Integer.toOctalString(actual) + ", the listing says "
           + Integer.toOctalString(expected));

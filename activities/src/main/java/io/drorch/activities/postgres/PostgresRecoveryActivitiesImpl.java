@@ -366,8 +366,9 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
   /**
    * Read-only; never throws for a failed check (it is a problem in the result). Row counts are
-   * exact {@code count(*)} in one REPEATABLE READ snapshot (Flyway's {@code flyway_schema_history}
-   * may hold more rows than the manifest: the migrations applied since add theirs); each SQL check runs in its own
+   * exact {@code count(*)} of every table in one REPEATABLE READ snapshot, which also gives the
+   * copy's {@link DatabaseFingerprint} (Flyway's {@code flyway_schema_history} may hold more rows
+   * than the manifest: the migrations applied since add theirs); each SQL check runs in its own
    * read-only transaction so one failing check cannot hide the others.
    */
   @Override
@@ -382,40 +383,27 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     List<String> problems = new ArrayList<>();
     Map<String, Long> found = new TreeMap<>();
     int checks = 0;
+    String fingerprint;
     try (Connection c = Jdbc.connect(db, password)) {
       Map<String, Long> expected = input.expectedRowCounts() == null ? Map.of()
           : new TreeMap<>(input.expectedRowCounts());
-      if (!expected.isEmpty()) {
-        c.setAutoCommit(false);
-        c.setReadOnly(true);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (Statement st = c.createStatement()) {
-          Map<String, String[]> tables = tablesByName(st);
-          long done = 0;
-          for (Map.Entry<String, Long> e : expected.entrySet()) {
-            String[] t = tables.get(e.getKey());
-            if (t == null) {
-              problems.add(e.getKey() + ": table missing (manifest expects " + e.getValue()
-                  + " rows)");
-              continue;
-            }
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Jdbc.quoteIdent(t[0])
-                + "." + Jdbc.quoteIdent(t[1]))) {
-              rs.next();
-              long n = rs.getLong(1);
-              found.put(e.getKey(), n);
-              // Flyway's history only grows: the pending migrations add their rows to it
-              boolean history = FLYWAY_HISTORY.equals(t[1]) && e.getValue() != null
-                  && n >= e.getValue();
-              if (e.getValue() == null || (n != e.getValue() && !history)) {
-                problems.add(e.getKey() + ": " + e.getValue() + " rows expected (manifest), " + n
-                    + " found");
-              }
-            }
-            progress.accept(++done);
-          }
-        } finally {
-          c.rollback();
+      // every table, in one snapshot: the manifest's are compared, all make the fingerprint
+      DatabaseFingerprint.Snapshot snapshot = DatabaseFingerprint.take(c, progress);
+      fingerprint = snapshot.fingerprint();
+      for (Map.Entry<String, Long> e : expected.entrySet()) {
+        Long n = snapshot.rows().get(e.getKey());
+        if (n == null) {
+          problems.add(e.getKey() + ": table missing (manifest expects " + e.getValue()
+              + " rows)");
+          continue;
+        }
+        found.put(e.getKey(), n);
+        // Flyway's history only grows: the pending migrations add their rows to it
+        boolean history = e.getKey().endsWith("." + FLYWAY_HISTORY) && e.getValue() != null
+            && n >= e.getValue();
+        if (e.getValue() == null || (n != e.getValue().longValue() && !history)) {
+          problems.add(e.getKey() + ": " + e.getValue() + " rows expected (manifest), " + n
+              + " found");
         }
       }
       c.setAutoCommit(false);
@@ -441,20 +429,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       }
     }
     return new IntegrityResult(problems.isEmpty(), List.copyOf(problems),
-        new LinkedHashMap<>(found), checks);
-  }
-
-  /** Ordinary and partitioned tables by "schema.table", the manifest's key. */
-  private static Map<String, String[]> tablesByName(Statement st) throws SQLException {
-    Map<String, String[]> out = new TreeMap<>();
-    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
-        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')")) {
-      while (rs.next()) {
-        out.put(rs.getString(1) + "." + rs.getString(2),
-            new String[] {rs.getString(1), rs.getString(2)});
-      }
-    }
-    return out;
+        new LinkedHashMap<>(found), checks, fingerprint);
   }
 
   /** Null when the check returned exactly one row holding a single true, else the problem. */

@@ -64,6 +64,7 @@ public class ReportActivitiesImpl implements ReportActivities {
     return new RecoveryReport(r.incidentId(), r.application(), r.scope(), r.tier(), r.requestedBy(),
         r.incidentAt(), r.startedAt(), r.finishedAt(), r.outcome(), r.outcomeDetail(),
         r.rtoObjective(), r.rtoAchieved(), r.rpoObjective(), r.rpoAchieved(), r.timeline(),
-        r.backups(), r.decisions(), r.notifications(), r.postRecoveryChecklist(), mdKey, jsonKey);
+        r.backups(), r.decisions(), r.notifications(), r.postRecoveryChecklist(), mdKey, jsonKey,
+        r.planSha256(), r.refusedDecisions());
   }
 }

@@ -6,6 +6,8 @@ import io.drorch.workflows.contracts.values.NotificationRecord;
 import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.RefusedDecision;
+import io.drorch.workflows.contracts.values.SignedBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -18,7 +20,8 @@ import java.util.TreeSet;
 
 /**
  * The incident report as Markdown, for people and auditors: summary, objectives (RTO/RPO target
- * vs achieved), timeline, backups used, decisions, notifications and the post-recovery checklist.
+ * vs achieved), the plan it ran on, timeline, backups used, decisions (who signed, with which key,
+ * about which backup and copy), refused decisions, notifications and the post-recovery checklist.
  * Pure: the same report gives the same text.
  */
 public final class ReportMarkdown {
@@ -56,6 +59,7 @@ public final class ReportMarkdown {
     row(md, "Started", time(r.startedAt()));
     row(md, "Finished", time(r.finishedAt()));
     row(md, "Outcome", outcome(r));
+    row(md, "Plan (SHA-256)", code(r.planSha256()));
     line(md, "");
 
     line(md, "## Objectives");
@@ -118,11 +122,25 @@ public final class ReportMarkdown {
     if (empty(r.decisions())) {
       line(md, NONE);
     } else {
-      line(md, "| Step | Who | Level | Verdict | When | Comment |");
-      line(md, "|---|---|---|---|---|---|");
+      line(md, "| Step | Who | Level | Verdict | When | Signed by | Backup and copy | Comment |");
+      line(md, "|---|---|---|---|---|---|---|---|");
       for (DecisionRecord d : r.decisions()) {
-        cells(md, d.step(), d.approver(), String.valueOf(d.level()),
-            d.verdict() == null ? "—" : d.verdict().name(), time(d.at()), d.comment());
+        cells(md, d.step(), who(d), String.valueOf(d.level()),
+            d.verdict() == null ? "—" : d.verdict().name(), time(d.at()), signedBy(d),
+            d.backupId() == null && d.copyFingerprint() == null ? "—"
+                : code(d.backupId()) + " " + code(shortHash(d.copyFingerprint())), d.comment());
+      }
+    }
+    line(md, "");
+
+    line(md, "## Refused decisions");
+    if (empty(r.refusedDecisions())) {
+      line(md, NONE);
+    } else {
+      line(md, "| When | Claimed by | Step | Verdict | Via | Reason |");
+      line(md, "|---|---|---|---|---|---|");
+      for (RefusedDecision x : r.refusedDecisions()) {
+        cells(md, time(x.at()), x.approver(), x.step(), x.verdict(), x.via(), x.reason());
       }
     }
     line(md, "");
@@ -151,6 +169,31 @@ public final class ReportMarkdown {
           + (r.jsonKey() == null ? "" : code(r.jsonKey())) + ".");
     }
     return md.toString();
+  }
+
+  /** "alice", or "alice and bob" for a step that needed two approvers. */
+  private static String who(DecisionRecord d) {
+    if (d.signedBy() == null || d.signedBy().size() < 2) {
+      return d.approver();
+    }
+    return String.join(" and ", d.signedBy().stream().map(SignedBy::approver).toList());
+  }
+
+  /** The keys that signed: "alice SHA256:…" per approver; "unsigned" when none did. */
+  private static String signedBy(DecisionRecord d) {
+    if (d.signedBy() == null || d.signedBy().isEmpty()) {
+      return "—";
+    }
+    List<String> out = new ArrayList<>();
+    for (SignedBy s : d.signedBy()) {
+      out.add(s.approver() + " " + (s.key() == null ? "(unsigned)" : code(s.key())
+          + (s.signedAt() == null ? "" : " at " + s.signedAt())));
+    }
+    return String.join("; ", out);
+  }
+
+  private static String shortHash(String sha) {
+    return sha == null ? null : sha.length() > 16 ? sha.substring(0, 16) + "…" : sha;
   }
 
   /** {@code 4h}, {@code 1h 05m}, {@code 2d 3h}, {@code 45s}, {@code 1m 30s}. */

@@ -97,6 +97,11 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(original.size(), r.verifiedEntries());
     assertEquals(original, TreeSnapshot.of(staging));
     assertEquals(damaged, TreeSnapshot.of(uploads), "restoreToStaging touched the live directory");
+    // the fingerprint the verifier computed is the one recomputed from disk, and the damaged
+    // live tree has another
+    assertEquals(64, r.fingerprint().length());
+    assertEquals(TreeFingerprint.of(staging), r.fingerprint());
+    assertFalse(r.fingerprint().equals(TreeFingerprint.of(uploads)));
     // downloads are removed after a verified restore
     try (Stream<Path> s = Files.list(workDir().resolve(INCIDENT))) {
       assertEquals(0, s.count());

@@ -161,6 +161,21 @@ class DatabaseRecoveryActivitiesTest {
     Map<String, Long> migrated = new TreeMap<>(originalCounts);
     migrated.put("public.flyway_schema_history", originalCounts.get("public.flyway_schema_history") + 1);
     assertEquals(migrated, new TreeMap<>(ir.rowCounts()));
+    // the copy's fingerprint: every table (V3's new one too) and the Flyway version, recomputable
+    Map<String, Long> everyTable = new TreeMap<>(migrated);
+    everyTable.put("public.message_feedback", 0L);
+    assertEquals(DatabaseFingerprint.fingerprint(everyTable, "3"), ir.fingerprint());
+    try (Connection c = pg.connect(restoreName)) {
+      DatabaseFingerprint.Snapshot retaken = DatabaseFingerprint.take(c, null);
+      assertEquals(ir.fingerprint(), retaken.fingerprint());
+      assertEquals("3", retaken.flywayVersion());
+    }
+    Map<String, Long> oneRowLess = new TreeMap<>(everyTable);
+    oneRowLess.merge("public.messages", -1L, Long::sum);
+    assertFalse(ir.fingerprint().equals(DatabaseFingerprint.fingerprint(oneRowLess, "3")),
+        "one row less is another copy");
+    assertFalse(ir.fingerprint().equals(DatabaseFingerprint.fingerprint(everyTable, "2")),
+        "another schema version is another copy");
 
     // an application session on the live database must not block the swap
     try (Connection app = pg.connect(live)) {

@@ -64,9 +64,10 @@ class ReportActivitiesImplTest extends ActivityTestBase {
         List.of(new PhaseRecord("restore database", StepState.DONE, start, start.plusSeconds(600), null)),
         List.of(new BackupUsed(BackupKind.DATABASE, "db-1", start.minusSeconds(2100), "ai-docs/x.dump",
             List.of())),
-        List.of(new DecisionRecord("restore database", "bob", 1, Verdict.APPROVE, null, start)),
+        List.of(new DecisionRecord("restore database", "bob", 1, Verdict.APPROVE, null, start,
+            "db-1", "c0ffee", List.of(), 0)),
         List.of(new NotificationRecord("recovered", 0, start.plusSeconds(3600), true, null)),
-        List.of("Analyze root cause"), null, null);
+        List.of("Analyze root cause"), null, null, "ab12", List.of());
   }
 
   private static String read(String key) {

@@ -170,7 +170,7 @@ class ComposeFileTest {
       env.put(e.getKey(), interpolate(e.getValue().asText()));
     }
 
-    DrPlan plan = PlanLoader.parse(PlanFixtures.exampleText(), Path.of("dr-plan.yaml"), env).plan();
+    DrPlan plan = PlanLoader.parse(PlanFixtures.exampleText(), PlanFixtures.examplePlan(), env).plan();
 
     assertEquals("app-db", plan.database().host());
     assertEquals("http://minio:9000", plan.storage().endpoint());

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class PlanRendererTest {
 
   private static DrPlan example(Map<String, String> env) {
-    return PlanLoader.parse(PlanFixtures.exampleText(), Path.of("dr-plan.yaml"), env).plan();
+    return PlanLoader.parse(PlanFixtures.exampleText(), PlanFixtures.examplePlan(), env).plan();
   }
 
   private static void assertContains(String md, String expected) {
@@ -72,8 +72,9 @@ class PlanRendererTest {
   @Test
   void planWithoutDeploymentSaysTheApplicationIsNotAutomated() {
     String text = PlanFixtures.exampleText();
-    DrPlan plan = PlanLoader.parse(text.substring(0, text.indexOf("\ndeployment:") + 1),
-        Path.of("dr-plan.yaml"), Map.of()).plan();
+    DrPlan plan = PlanLoader.parse(text.substring(0, text.indexOf("\ndeployment:") + 1)
+        + text.substring(text.indexOf("\napprovals:") + 1), PlanFixtures.examplePlan(),
+        Map.of()).plan();
     String md = PlanRenderer.markdown(plan);
 
     assertContains(md, "1. Deploy the latest version of the application\n");
@@ -85,7 +86,7 @@ class PlanRendererTest {
     DrPlan plan = PlanLoader.parse(PlanFixtures.exampleWith(
         "    command: [\"/opt/ai-docs/deploy.sh\", \"--version\", \"latest\"]",
         "    url: https://ci.example.com/hooks/deploy?token=s3cr3t",
-        "    # method: POST", "    method: PUT"), Path.of("dr-plan.yaml"), Map.of()).plan();
+        "    # method: POST", "    method: PUT"), PlanFixtures.examplePlan(), Map.of()).plan();
     String md = PlanRenderer.markdown(plan);
 
     assertContains(md, "curl -fsS -X PUT 'https://ci.example.com/hooks/deploy?…'");

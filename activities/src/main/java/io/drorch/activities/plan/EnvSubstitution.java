@@ -1,4 +1,4 @@
-package io.drorch.starter.plan;
+package io.drorch.activities.plan;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.drorch.starter.plan;
+package io.drorch.activities.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PlanLoaderTest {
 
-  private static LoadedPlan parse(String yaml) {
+  private static ValidatedPlan parse(String yaml) {
     return parse(yaml, Map.of());
   }
 
-  private static LoadedPlan parse(String yaml, Map<String, String> env) {
-    return PlanLoader.parse(yaml, Path.of("dr-plan.yaml"), env);
+  private static ValidatedPlan parse(String yaml, Map<String, String> env) {
+    return PlanLoader.parse(yaml, PlanFixtures.examplePlan(), env);
   }
 
   private static PlanException failure(String yaml) {
@@ -38,7 +38,7 @@ class PlanLoaderTest {
 
   @Test
   void exampleDrPlanLoadsWithTheSeedsObjectivesAndFourEscalationLevels() {
-    LoadedPlan loaded = PlanLoader.loadWithWarnings(PlanFixtures.examplePlan(), Map.of());
+    ValidatedPlan loaded = PlanLoader.loadWithWarnings(PlanFixtures.examplePlan(), Map.of());
     DrPlan plan = loaded.plan();
 
     assertEquals("AI Docs Assistant", plan.application());
@@ -76,7 +76,7 @@ class PlanLoaderTest {
 
   @Test
   void dailyDatabaseBackupAgainstOneHourRpoIsAWarningNotAnError() {
-    LoadedPlan loaded = parse(PlanFixtures.exampleText());
+    ValidatedPlan loaded = parse(PlanFixtures.exampleText());
 
     PlanProblem warning = loaded.warnings().stream()
         .filter(w -> w.path().equals("schedules.database-backup")).findFirst()
@@ -91,7 +91,7 @@ class PlanLoaderTest {
 
   @Test
   void hourlyDatabaseBackupMeetsTheOneHourRpo() {
-    LoadedPlan loaded = parse(PlanFixtures.exampleWith(
+    ValidatedPlan loaded = parse(PlanFixtures.exampleWith(
         "database-backup: \"0 2 * * *\"", "database-backup: \"15 * * * *\""));
 
     assertTrue(loaded.warnings().stream().noneMatch(w -> w.path().startsWith("schedules")),
@@ -265,12 +265,17 @@ class PlanLoaderTest {
   }
 
   @Test
-  void loadsFromAFile(@TempDir Path dir) throws Exception {
+  void loadsFromAFileWithItsAllowedSignersBesideIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("plan.yaml");
-    Files.writeString(file, PlanFixtures.exampleWith("bucket: ${DR_S3_BUCKET:-ai-docs-dr-backups}",
-        "bucket: other-bucket"));
+    byte[] text = PlanFixtures.exampleWith("bucket: ${DR_S3_BUCKET:-ai-docs-dr-backups}",
+        "bucket: other-bucket").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Files.write(file, text);
+    Files.copy(PlanFixtures.repoRoot().resolve("allowed_signers"), dir.resolve("allowed_signers"));
 
-    assertEquals("other-bucket", PlanLoader.loadWithWarnings(file, Map.of()).plan().storage().bucket());
+    ValidatedPlan loaded = PlanLoader.loadWithWarnings(file, Map.of());
+    assertEquals("other-bucket", loaded.plan().storage().bucket());
+    assertEquals(PlanLoader.sha256(text), loaded.sha256(), "the hash of the file's bytes");
+    assertEquals(64, loaded.sha256().length());
   }
 
   @Test

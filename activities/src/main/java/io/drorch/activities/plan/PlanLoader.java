@@ -1,4 +1,4 @@
-package io.drorch.starter.plan;
+package io.drorch.activities.plan;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drorch.workflows.approval.SshSignature;
+import io.drorch.workflows.contracts.plan.AllowedSigner;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.ApprovalSettings;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -24,10 +27,14 @@ import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
+import io.drorch.workflows.contracts.plan.SignatureMode;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -35,6 +42,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,6 +69,7 @@ public final class PlanLoader {
   static final int ESCALATION_LEVELS = 4;
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
   static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
+  static final Set<String> SIGNATURE_MODES = Set.of("required", "optional");
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
       "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
@@ -79,12 +88,16 @@ public final class PlanLoader {
   }
 
   /** Loads and validates with the process environment for {@code ${VAR}} substitution. */
-  public static LoadedPlan loadWithWarnings(Path file) {
+  public static ValidatedPlan loadWithWarnings(Path file) {
     return loadWithWarnings(file, System.getenv());
   }
 
   /** Loads and validates, taking {@code ${VAR}} values from {@code env}. */
-  public static LoadedPlan loadWithWarnings(Path file, Map<String, String> env) {
+  public static ValidatedPlan loadWithWarnings(Path file, Map<String, String> env) {
+    return loadFile(file, env);
+  }
+
+  private static ValidatedPlan loadFile(Path file, Map<String, String> env) {
     if (!Files.exists(file)) {
       throw new PlanException(file, new PlanProblem("", null,
           "Plan file not found: " + file.toAbsolutePath().normalize()
@@ -101,14 +114,14 @@ public final class PlanLoader {
           file + " is a directory without a " + DEFAULT_FILE + "; pass the plan file itself with --plan FILE"
               + " (check it with `dr plan validate --plan FILE`)"));
     }
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new PlanException(file, new PlanProblem("", null,
           "Plan file " + file + " cannot be read: " + e));
     }
-    return parse(text, file, env);
+    return parse(new String(bytes, StandardCharsets.UTF_8), file, env, sha256(bytes));
   }
 
   /**
@@ -116,24 +129,43 @@ public final class PlanLoader {
    *
    * @param source named in the exception message; may be null
    */
-  public static LoadedPlan parse(String yaml, Path source, Map<String, String> env) {
-    Mapper mapper = new Mapper(env);
+  public static ValidatedPlan parse(String yaml, Path source, Map<String, String> env) {
+    return parse(yaml, source, env, sha256(yaml.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static ValidatedPlan parse(String yaml, Path source, Map<String, String> env,
+      String sha256) {
+    Path dir = source == null ? Path.of("").toAbsolutePath()
+        : source.toAbsolutePath().normalize().getParent();
+    Mapper mapper = new Mapper(env, dir);
     DrPlan plan = mapper.map(yaml);
     if (!mapper.errors.isEmpty()) {
       throw new PlanException(source, mapper.errors);
     }
-    return new LoadedPlan(plan, mapper.warnings);
+    return new ValidatedPlan(plan, mapper.warnings, sha256);
+  }
+
+  /** SHA-256 of {@code bytes}, lowercase hex (what {@code sha256sum} prints). */
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
 
   private static final class Mapper {
     final Map<String, String> env;
+    /** The plan file's directory: relative paths in the plan (allowed-signers) start here. */
+    final Path dir;
     final List<PlanProblem> errors = new ArrayList<>();
     final List<PlanProblem> warnings = new ArrayList<>();
 
-    Mapper(Map<String, String> env) {
+    Mapper(Map<String, String> env, Path dir) {
       this.env = env;
+      this.dir = dir;
     }
 
     DrPlan map(String yaml) {
@@ -172,6 +204,7 @@ public final class PlanLoader {
       NotificationSettings notifications = notifications(top.obj("notifications"));
       ApplicationTarget deployment = deployment(top.optionalObj("deployment"));
       RecoverySettings recovery = recovery(top.optionalObj("recovery"));
+      ApprovalSettings approvals = approvals(top.optionalObj("approvals"), escalation);
       top.finish();
 
       warnings(objectives, schedules, escalation, storage);
@@ -179,7 +212,94 @@ public final class PlanLoader {
         return null;
       }
       return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
-          notifications, deployment, recovery);
+          notifications, deployment, recovery, approvals);
+    }
+
+    /**
+     * Optional section; missing means the defaults (signatures required, no keys, no four-eyes
+     * exception). When signatures are required, every approver of the escalation chain must have
+     * a key: each one without is an error.
+     */
+    ApprovalSettings approvals(Obj o, List<EscalationLevel> escalation) {
+      SignatureMode mode = PlanDefaults.SIGNATURES;
+      String signersPath = null;
+      String signersSha = null;
+      List<AllowedSigner> signers = List.of();
+      boolean requesterMayApprove = PlanDefaults.REQUESTER_MAY_APPROVE;
+      Map<String, Integer> minApprovers = new java.util.LinkedHashMap<>();
+      String where = "approvals.allowed-signers";
+      if (o != null) {
+        String given = o.string("signatures", false);
+        if (given != null) {
+          if (!SIGNATURE_MODES.contains(given.toLowerCase(Locale.ROOT))) {
+            o.error("signatures", given, "must be required (every decision signed by the"
+                + " approver's SSH key) or optional" + suggestion(given, SIGNATURE_MODES));
+          } else {
+            mode = SignatureMode.valueOf(given.toUpperCase(Locale.ROOT));
+          }
+        }
+        signersPath = o.string("allowed-signers", false);
+        Boolean may = o.bool("requester-may-approve", PlanDefaults.REQUESTER_MAY_APPROVE);
+        requesterMayApprove = Boolean.TRUE.equals(may);
+        Obj min = o.optionalObj("min-approvers");
+        if (min != null) {
+          for (Iterator<String> it = min.node.fieldNames(); it.hasNext(); ) {
+            String step = it.next();
+            Integer n = min.integer(step, null);
+            if (n != null && (n < 1 || n > 4)) {
+              min.error(step, String.valueOf(n), "must be between 1 and 4 distinct approvers");
+            } else if (n != null) {
+              minApprovers.put(step, n);
+            }
+          }
+          min.finish();
+        }
+        o.finish();
+      }
+      if (signersPath != null) {
+        String given = signersPath;
+        Path file = dir.resolve(signersPath).normalize();
+        try {
+          byte[] bytes = Files.readAllBytes(file);
+          signersSha = sha256(bytes);
+          AllowedSigners.Parsed parsed =
+              AllowedSigners.parse(new String(bytes, StandardCharsets.UTF_8));
+          parsed.problems().forEach(p -> errors.add(new PlanProblem(where, given, p)));
+          parsed.warnings().forEach(p -> warnings.add(new PlanProblem(where, given, p)));
+          signers = parsed.signers();
+        } catch (IOException e) {
+          errors.add(new PlanProblem(where, signersPath, "cannot read " + file + " ("
+              + e.getClass().getSimpleName() + "): an OpenSSH allowed_signers file, relative to"
+              + " the plan file"));
+        }
+      }
+      if (mode == SignatureMode.REQUIRED && escalation != null) {
+        Set<String> withKey = new HashSet<>();
+        for (AllowedSigner s : signers) {
+          if (s.namespaces().isEmpty() || s.namespaces().contains(SshSignature.NAMESPACE)) {
+            withKey.addAll(s.principals());
+          }
+        }
+        Set<String> without = new LinkedHashSet<>();
+        for (EscalationLevel l : escalation) {
+          for (String a : l.approvers()) {
+            if (a != null && !withKey.contains(a)) {
+              without.add(a);
+            }
+          }
+        }
+        if (!without.isEmpty()) {
+          errors.add(new PlanProblem(where, signersPath,
+              "signatures are required but " + String.join(", ", without)
+                  + (without.size() == 1 ? " has" : " have") + " no key: add a line per approver"
+                  + " to the allowed_signers file (" + (signersPath == null
+                      ? "set approvals.allowed-signers" : signersPath) + "), e.g. `"
+                  + without.iterator().next() + " namespaces=\"" + SshSignature.NAMESPACE
+                  + "\" ssh-ed25519 AAAA…` from their id_ed25519.pub"));
+        }
+      }
+      return new ApprovalSettings(mode, signersPath, signersSha, signers, requesterMayApprove,
+          Map.copyOf(minApprovers));
     }
 
     // --- sections -------------------------------------------------------------------------------
@@ -367,7 +487,7 @@ public final class PlanLoader {
             o.error("approvers", "[]", "needs at least one approver (a user name who may approve)");
           }
           checkEach(o, "approvers", approvers, USER_NAME,
-              "must be a user name without spaces (the name given to `dr recovery approve --approver`)");
+              "must be a user name without spaces (the name given to `dr approve --as`)");
         }
         List<String> contacts = o.strings("contacts", false);
         if (contacts != null) {

@@ -1,4 +1,4 @@
-package io.drorch.starter.plan;
+package io.drorch.activities.plan;
 
 /**
  * One thing wrong (or worth a warning) in a plan file.

@@ -1,4 +1,4 @@
-package io.drorch.starter.plan;
+package io.drorch.activities.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class PlanRecoverySectionsTest {
 
   private static DrPlan parse(String yaml) {
-    return PlanLoader.parse(yaml, Path.of("dr-plan.yaml"), Map.of()).plan();
+    return PlanLoader.parse(yaml, PlanFixtures.examplePlan(), Map.of()).plan();
   }
 
   private static PlanException failure(String yaml) {
@@ -63,8 +63,9 @@ class PlanRecoverySectionsTest {
   @Test
   void withoutTheSectionsTheApplicationIsNotRecoveredAndRecoveryUsesDefaults() {
     String text = PlanFixtures.exampleText();
-    // both sections close the example file
-    DrPlan plan = parse(text.substring(0, text.indexOf("\ndeployment:") + 1));
+    // both sections stand together near the end of the example file, before approvals
+    DrPlan plan = parse(text.substring(0, text.indexOf("\ndeployment:") + 1)
+        + text.substring(text.indexOf("\napprovals:") + 1));
 
     assertNull(plan.deployment());
     assertEquals(PlanDefaults.RECOVERY, plan.recovery());
