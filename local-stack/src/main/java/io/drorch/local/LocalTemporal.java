@@ -1,5 +1,6 @@
 package io.drorch.local;
 
+import io.drorch.workflows.common.Payloads;
 import io.drorch.workflows.common.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
@@ -63,8 +64,9 @@ public final class LocalTemporal implements AutoCloseable {
     this.process = process;
     this.testServer = testServer;
     this.service = service;
-    this.client = WorkflowClient.newInstance(service,
-        WorkflowClientOptions.newBuilder().setNamespace(NAMESPACE).build());
+    // the project's payload converter, as every client and worker we make uses
+    this.client = WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+        .setNamespace(NAMESPACE).setDataConverter(Payloads.dataConverter()).build());
     this.shutdownHook = new Thread(this::stopQuietly, "local-temporal-shutdown");
   }
 

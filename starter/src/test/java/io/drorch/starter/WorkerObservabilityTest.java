@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.local.LocalTemporal;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.worker.WorkerMetrics;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowFailedException;
@@ -41,18 +42,20 @@ class WorkerObservabilityTest {
     DrPlan plan = stack.samplePlan("observed_db", "observed");
     int port = freePort();
     Path log = stack.dir.resolve("observability-logs").resolve("worker.log");
+    Path planFile = stack.planFile(plan, "observed");
     try (LocalTemporal temporal = LocalTemporal.startRealServer(stack.dir.resolve("obs-temporal"));
-        WorkerProcess worker = WorkerProcess.start(temporal.target(), stack, log,
+        WorkerProcess worker = WorkerProcess.start(temporal.target(), stack, planFile, log,
             Map.of(WorkerMetrics.PORT_ENV, Integer.toString(port),
                 WorkerMetrics.HOST_ENV, "127.0.0.1"))) {
-      WorkflowStub run = BackupRuns.startDatabase(temporal.client(), plan, "test");
+      WorkflowStub run = BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test");
       String workflowId = run.getExecution().getWorkflowId();
       BackupResult result = BackupRuns.await(run);
 
-      // and one that fails at once (no bucket): what the README's alert counts
-      DrPlan broken = TestStack.plan(plan.database(), plan.files(), stack.storage(" "));
+      // and one that fails at once (the database is gone): what the README's alert counts
+      stack.pg.dropDatabase("observed_db");
       assertThrows(WorkflowFailedException.class,
-          () -> BackupRuns.await(BackupRuns.startDatabase(temporal.client(), broken, "test")));
+          () -> BackupRuns.await(BackupRuns.startDatabase(temporal.client(), TaskQueues.DR,
+              "test")));
 
       // the SDK reports every 10 s: wait for both to show up
       String[] body = {""};
@@ -70,7 +73,7 @@ class WorkerObservabilityTest {
           "no latency of the dump activity:\n" + metrics);
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("temporal_request_total{")
           || l.startsWith("temporal_request{")), "no client request counters:\n" + metrics);
-      assertTrue(metrics.contains("task_queue=\"" + io.drorch.workflows.common.TaskQueues.DR + "\""));
+      assertTrue(metrics.contains("task_queue=\"" + TaskQueues.DR + "\""));
 
       // log lines written inside an activity carry its workflow id (logback's %X{WorkflowId})
       List<String> lines = Files.readAllLines(log);

@@ -19,17 +19,18 @@ public final class WorkerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  public static WorkerProcess start(String temporalTarget, TestStack stack, Path log)
+  /** A worker process with the plan file {@code plan} (DR_PLAN), on the default task queue. */
+  public static WorkerProcess start(String temporalTarget, TestStack stack, Path plan, Path log)
       throws IOException {
-    return start(temporalTarget, stack, log, Map.of());
+    return start(temporalTarget, stack, plan, log, Map.of());
   }
 
   /**
-   * Like {@link #start(String, TestStack, Path)} with extra environment variables (they win over
-   * the defaults). The metrics endpoint is off unless {@code DR_METRICS_PORT} is given, so
-   * workers of parallel tests never fight over port 9464.
+   * Like {@link #start(String, TestStack, Path, Path)} with extra environment variables (they
+   * win over the defaults). The metrics endpoint is off unless {@code DR_METRICS_PORT} is given,
+   * so workers of parallel tests never fight over port 9464.
    */
-  public static WorkerProcess start(String temporalTarget, TestStack stack, Path log,
+  public static WorkerProcess start(String temporalTarget, TestStack stack, Path plan, Path log,
       Map<String, String> extraEnv) throws IOException {
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(List.of(
@@ -42,6 +43,7 @@ public final class WorkerProcess implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     var env = pb.environment();
     env.put("TEMPORAL_ADDRESS", temporalTarget);
+    env.put("DR_PLAN", plan.toString());
     env.put("PGPASSWORD", stack.pg.password());
     env.put("AWS_ACCESS_KEY_ID", stack.s3.accessKey());
     env.put("AWS_SECRET_ACCESS_KEY", stack.s3.secretKey());

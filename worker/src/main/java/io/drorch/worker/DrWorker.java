@@ -1,9 +1,13 @@
 package io.drorch.worker;
 
 import io.drorch.activities.app.ApplicationActivitiesImpl;
+import io.drorch.activities.decisions.DecisionActivitiesImpl;
 import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.FileRecoveryActivitiesImpl;
 import io.drorch.activities.notify.NotificationActivitiesImpl;
+import io.drorch.activities.plan.PlanActivitiesImpl;
+import io.drorch.activities.plan.PlanSource;
+import io.drorch.activities.plan.ValidatedPlan;
 import io.drorch.activities.postgres.PostgresRecoveryActivitiesImpl;
 import io.drorch.activities.report.ReportActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
@@ -27,7 +31,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Hosts every workflow and activity of the orchestrator on {@link TaskQueues#DR}. */
+/**
+ * Hosts every workflow and activity of the orchestrator on one task queue ({@link TaskQueues#DR}
+ * unless told otherwise), bound to one plan file: the worker's plan is the trust root of every
+ * workflow it runs (their first activity reads it).
+ */
 public final class DrWorker implements AutoCloseable {
   /** Bounded: each long activity streams with a few tens of MB of buffers. */
   static final int MAX_CONCURRENT_ACTIVITIES = 4;
@@ -36,24 +44,33 @@ public final class DrWorker implements AutoCloseable {
 
   private final WorkerFactory factory;
   private final S3Clients s3;
+  private final String taskQueue;
+  private final ValidatedPlan plan;
 
-  private DrWorker(WorkerFactory factory, S3Clients s3) {
+  private DrWorker(WorkerFactory factory, S3Clients s3, String taskQueue, ValidatedPlan plan) {
     this.factory = factory;
     this.s3 = s3;
+    this.taskQueue = taskQueue;
+    this.plan = plan;
   }
 
   /**
-   * Registers everything and starts polling. Checks first that the namespace has our search
-   * attributes and logs an ERROR naming {@code dr temporal setup} when not (it still starts: the
-   * attributes can be added while it runs, and the stuck workflow tasks then succeed on retry).
+   * Loads and validates the plan (a {@link io.drorch.activities.plan.PlanException} listing every
+   * problem stops the start), registers everything and starts polling {@code taskQueue}. Checks
+   * that the namespace has our search attributes and logs an ERROR naming {@code dr temporal
+   * setup} when not (it still starts: the attributes can be added while it runs, and the stuck
+   * workflow tasks then succeed on retry).
    */
-  public static DrWorker start(WorkflowClient client, WorkerSecrets secrets) {
+  public static DrWorker start(WorkflowClient client, WorkerSecrets secrets, PlanSource planSource,
+      String taskQueue) {
+    ValidatedPlan plan = planSource.validate();
+    plan.warnings().forEach(w -> log.warn("plan {}: {}", planSource, w));
     checkSearchAttributes(client);
     S3Clients s3 = new S3Clients(secrets.aws());
     WorkerFactory factory = WorkerFactory.newInstance(client);
     Worker worker =
         factory.newWorker(
-            TaskQueues.DR,
+            taskQueue,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
                 .build());
@@ -69,9 +86,23 @@ public final class DrWorker implements AutoCloseable {
         new StorageActivitiesImpl(s3),
         new ApplicationActivitiesImpl(s3),
         new NotificationActivitiesImpl(),
-        new ReportActivitiesImpl(s3));
+        new ReportActivitiesImpl(s3),
+        new PlanActivitiesImpl(planSource),
+        new DecisionActivitiesImpl(client));
     factory.start();
-    return new DrWorker(factory, s3);
+    log.info("DR worker on task queue '{}' with plan {} (sha256 {})", taskQueue, planSource,
+        plan.sha256());
+    return new DrWorker(factory, s3, taskQueue, plan);
+  }
+
+  /** The task queue this worker polls. */
+  public String taskQueue() {
+    return taskQueue;
+  }
+
+  /** The plan as it was when the worker started (each workflow reads it again). */
+  public ValidatedPlan plan() {
+    return plan;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.drorch.worker;
 
 import com.uber.m3.tally.Scope;
+import io.drorch.workflows.common.Payloads;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
@@ -53,13 +54,13 @@ public record TemporalConnection(String address, String namespace) {
   }
 
   public WorkflowClient client(WorkflowServiceStubs service) {
-    return WorkflowClient.newInstance(
-        service, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
+    return WorkflowClient.newInstance(service, WorkflowClientOptions.newBuilder()
+        .setNamespace(namespace).setDataConverter(Payloads.dataConverter()).build());
   }
 
   public ScheduleClient scheduleClient(WorkflowServiceStubs service) {
-    return ScheduleClient.newInstance(
-        service, ScheduleClientOptions.newBuilder().setNamespace(namespace).build());
+    return ScheduleClient.newInstance(service, ScheduleClientOptions.newBuilder()
+        .setNamespace(namespace).setDataConverter(Payloads.dataConverter()).build());
   }
 
 }

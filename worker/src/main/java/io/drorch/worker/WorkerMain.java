@@ -1,5 +1,7 @@
 package io.drorch.worker;
 
+import io.drorch.activities.plan.PlanSource;
+import io.drorch.workflows.common.TaskQueues;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -7,9 +9,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker process: {@code java -cp … io.drorch.worker.WorkerMain} or {@code dr worker}.
- * Configuration from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, PGPASSWORD (or
- * ~/.pgpass), AWS credentials (default chain), DR_METRICS_PORT (Prometheus endpoint, default
- * 9464; 0 or off disables; see {@link WorkerMetrics}).
+ * Configuration from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DR_PLAN (the plan
+ * file, default ./dr-plan.yaml: a plan with problems stops the start), DR_TASK_QUEUE (default
+ * dr-orchestrator), PGPASSWORD (or ~/.pgpass), AWS credentials (default chain), DR_METRICS_PORT
+ * (Prometheus endpoint, default 9464; 0 or off disables; see {@link WorkerMetrics}).
  */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -17,16 +20,24 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    run(TemporalConnection.fromEnvironment());
+    run(TemporalConnection.fromEnvironment(), PlanSource.fromEnvironment(null),
+        TaskQueues.choose(null, System.getenv(TaskQueues.ENV)));
   }
 
-  public static void run(TemporalConnection connection) throws InterruptedException {
+  /**
+   * Runs until SIGTERM. Throws {@link io.drorch.activities.plan.PlanException} when the plan has
+   * problems, {@link IllegalStateException} when Temporal cannot be reached.
+   */
+  public static void run(TemporalConnection connection, PlanSource plan, String taskQueue)
+      throws InterruptedException {
+    plan.validate(); // before connecting: a broken plan is the first thing to say
     Optional<WorkerMetrics> metrics = WorkerMetrics.fromEnvironment();
     WorkflowServiceStubs service;
     DrWorker worker;
     try {
       service = connection.connect(metrics.map(WorkerMetrics::scope).orElse(null));
-      worker = DrWorker.start(connection.client(service), WorkerSecrets.fromEnvironment());
+      worker = DrWorker.start(connection.client(service), WorkerSecrets.fromEnvironment(), plan,
+          taskQueue);
     } catch (RuntimeException e) {
       metrics.ifPresent(WorkerMetrics::close);
       throw e;
@@ -37,7 +48,7 @@ public final class WorkerMain {
       metrics.ifPresent(WorkerMetrics::close);
     }, "dr-worker-shutdown"));
     log.info("DR worker polling task queue '{}' on {} (namespace {}); metrics {}",
-        io.drorch.workflows.common.TaskQueues.DR, connection.address(), connection.namespace(),
+        taskQueue, connection.address(), connection.namespace(),
         metrics.map(m -> "on " + m.url())
             .orElse("off (" + WorkerMetrics.PORT_ENV + ")"));
     worker.awaitTermination();

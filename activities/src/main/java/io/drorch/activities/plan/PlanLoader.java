@@ -1110,7 +1110,7 @@ public final class PlanLoader {
   }
 
   /** The URL with any {@code user:password@} part hidden, fit to echo in a message. */
-  static String masked(String url) {
+  public static String masked(String url) {
     return url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", "$1***@");
   }
 

@@ -3,11 +3,9 @@ package io.drorch.starter.backup;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
-import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
 import io.drorch.workflows.contracts.commands.FileBackupInput;
 import io.drorch.workflows.contracts.commands.RetentionInput;
-import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
@@ -16,8 +14,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * Starting backup and retention workflows from the plan: the one place their workflow ids,
- * inputs and UI summaries are made (used by the CLI, the Schedules and the local demo).
+ * Starting backup and retention workflows: the one place their workflow ids, inputs and UI
+ * summaries are made (used by the CLI, the Schedules and the local demo). The inputs carry only
+ * who asked: the worker polling the task queue backs up what its own plan names (the workflow
+ * shows the database, directory and bucket in its current details).
  */
 public final class BackupRuns {
   public static final String DATABASE_ID = "backup-db";
@@ -26,64 +26,67 @@ public final class BackupRuns {
 
   private BackupRuns() {}
 
-  public static DatabaseBackupInput databaseInput(DrPlan plan, String requestedBy) {
-    return new DatabaseBackupInput(plan.application(), plan.database(), plan.storage(), requestedBy);
+  public static DatabaseBackupInput databaseInput(String requestedBy) {
+    return new DatabaseBackupInput(requestedBy);
   }
 
-  public static FileBackupInput fileInput(DrPlan plan, String requestedBy) {
-    return new FileBackupInput(plan.application(), plan.files(), plan.storage(), requestedBy);
+  public static FileBackupInput fileInput(String requestedBy) {
+    return new FileBackupInput(requestedBy);
   }
 
-  public static RetentionInput retentionInput(DrPlan plan) {
-    return new RetentionInput(plan.storage());
+  public static RetentionInput retentionInput(String requestedBy) {
+    return new RetentionInput(requestedBy);
   }
 
-  public static String databaseSummary(DrPlan plan) {
-    return "Database backup: pg_dump of " + plan.database().name() + "@" + plan.database().host()
-        + " → s3://" + plan.storage().bucket() + "/" + plan.storage().prefix() + "/database/";
+  public static String databaseSummary(String requestedBy) {
+    return "Database backup: pg_dump of the worker's plan database to S3, requested by "
+        + requestedBy;
   }
 
-  public static String filesSummary(DrPlan plan) {
-    return "File backup: " + plan.files().uploadsDir() + " as tar.gz → s3://"
-        + plan.storage().bucket() + "/" + plan.storage().prefix() + "/files/";
+  public static String filesSummary(String requestedBy) {
+    return "File backup: the worker's plan uploads directory as tar.gz to S3, requested by "
+        + requestedBy;
   }
 
-  public static String retentionSummary(DrPlan plan) {
-    return "Retention: delete backups older than " + plan.storage().retentionDays()
-        + " days (never the newest valid one) in s3://" + plan.storage().bucket() + "/"
-        + plan.storage().prefix();
+  public static String retentionSummary(String requestedBy) {
+    return "Retention: delete backups past the worker's plan retention (never the newest valid"
+        + " one), requested by " + requestedBy;
   }
 
   /** Workflow options for a run started now (schedules append their own time to the id). */
-  public static WorkflowOptions options(String idBase, String summary, Instant now) {
+  public static WorkflowOptions options(String idBase, String summary, Instant now,
+      String taskQueue) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(idBase + "-" + now.truncatedTo(ChronoUnit.SECONDS))
-        .setTaskQueue(TaskQueues.DR)
+        .setTaskQueue(taskQueue)
         .setStaticSummary(summary)
         .build();
   }
 
-  public static WorkflowStub startDatabase(WorkflowClient client, DrPlan plan, String requestedBy) {
+  public static WorkflowStub startDatabase(WorkflowClient client, String taskQueue,
+      String requestedBy) {
     DatabaseBackupWorkflow wf =
         client.newWorkflowStub(DatabaseBackupWorkflow.class,
-            options(DATABASE_ID, databaseSummary(plan), Instant.now()));
-    WorkflowClient.start(wf::backup, databaseInput(plan, requestedBy));
+            options(DATABASE_ID, databaseSummary(requestedBy), Instant.now(), taskQueue));
+    WorkflowClient.start(wf::backup, databaseInput(requestedBy));
     return WorkflowStub.fromTyped(wf);
   }
 
-  public static WorkflowStub startFiles(WorkflowClient client, DrPlan plan, String requestedBy) {
+  public static WorkflowStub startFiles(WorkflowClient client, String taskQueue,
+      String requestedBy) {
     FileBackupWorkflow wf =
         client.newWorkflowStub(FileBackupWorkflow.class,
-            options(FILES_ID, filesSummary(plan), Instant.now()));
-    WorkflowClient.start(wf::backup, fileInput(plan, requestedBy));
+            options(FILES_ID, filesSummary(requestedBy), Instant.now(), taskQueue));
+    WorkflowClient.start(wf::backup, fileInput(requestedBy));
     return WorkflowStub.fromTyped(wf);
   }
 
-  public static WorkflowStub startRetention(WorkflowClient client, DrPlan plan) {
+  public static WorkflowStub startRetention(WorkflowClient client, String taskQueue,
+      String requestedBy) {
     RetentionWorkflow wf =
         client.newWorkflowStub(RetentionWorkflow.class,
-            options(RETENTION_ID, retentionSummary(plan), Instant.now()));
-    WorkflowClient.start(wf::sweep, retentionInput(plan));
+            options(RETENTION_ID, retentionSummary(requestedBy), Instant.now(), taskQueue));
+    WorkflowClient.start(wf::sweep, retentionInput(requestedBy));
     return WorkflowStub.fromTyped(wf);
   }
 

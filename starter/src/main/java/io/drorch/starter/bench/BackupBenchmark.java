@@ -6,7 +6,7 @@ import io.drorch.local.LocalS3;
 import io.drorch.local.LocalTemporal;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
-import io.drorch.worker.DrWorker;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -39,6 +39,7 @@ public final class BackupBenchmark {
   private final PrintStream out;
   private final List<String[]> rows = new ArrayList<>();
   private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider s3Credentials;
+  private WorkerSecrets secrets;
 
   public BackupBenchmark(Path dir, int pgbenchScale, int realisticMb, int uploadsMb, PrintStream out) {
     this.dir = dir;
@@ -62,13 +63,11 @@ public final class BackupBenchmark {
       s3Credentials = s3.credentials();
       StorageTarget storage = new StorageTarget("bench", "bench", "us-east-1", s3.endpoint(), true,
           30, false, 30);
-      try (DrWorker worker = DrWorker.start(temporal.client(),
-          new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials()))) {
-        for (String db : List.of("bench_pgbench", "bench_realistic")) {
-          databaseRound(pg, temporal, storage, db);
-        }
-        filesRound(temporal, storage, uploads);
+      secrets = new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
+      for (String db : List.of("bench_pgbench", "bench_realistic")) {
+        databaseRound(pg, temporal, storage, db);
       }
+      filesRound(temporal, storage, uploads);
     }
     out.println();
     out.printf("%-34s %10s %10s %8s %12s%n", "case", "seconds", "size", "ratio", "peak heap");
@@ -93,11 +92,15 @@ public final class BackupBenchmark {
     for (String compression : List.of("gzip", "zstd")) {
       DrPlan plan = plan(new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null,
           compression), new FilesTarget("/nonexistent"), storage);
-      resetPeakHeap();
-      long t1 = System.nanoTime();
-      BackupResult r = BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "bench"));
-      row(db + ": dr backup database (" + compression + ")", seconds(t1), r.sizeBytes(), bare,
-          peakHeap());
+      BackupResult r;
+      try (LocalWorker worker = worker(temporal, plan, db + "-" + compression)) {
+        resetPeakHeap();
+        long t1 = System.nanoTime();
+        r = BackupRuns.await(BackupRuns.startDatabase(temporal.client(), worker.taskQueue(),
+            "bench"));
+        row(db + ": dr backup database (" + compression + ")", seconds(t1), r.sizeBytes(), bare,
+            peakHeap());
+      }
       if (gzip == null) {
         gzip = r;
       }
@@ -134,29 +137,29 @@ public final class BackupBenchmark {
       pg.dropDatabase(db + "_bare");
       Files.delete(file);
 
-      DrPlan plan = new DrPlan("bench", null,
-          new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null, "gzip"),
-          new FilesTarget("/nonexistent"), storage, null,
-          List.of(new io.drorch.workflows.contracts.plan.EscalationLevel(1, "bench", List.of("bench"),
-              List.of(), java.time.Duration.ofHours(1))),
-          null, null, new io.drorch.workflows.contracts.plan.RecoverySettings(
-              dir.resolve("work").toString(), 2, List.of(), OnUnanswered.REMIND, java.time.Duration.ofHours(1)));
+      DrPlan plan = plan(new DatabaseTarget(pg.host(), pg.port(), db, pg.superuser(), null,
+          "gzip"), new FilesTarget("/nonexistent"), storage);
       String incident = "BENCH-" + System.currentTimeMillis();
-      resetPeakHeap();
-      long t2 = System.nanoTime();
-      var wf = io.drorch.starter.recovery.RecoveryRuns.start(temporal.client(), plan, incident,
-          List.of(io.drorch.workflows.contracts.values.RecoveryScope.DATABASE),
-          io.drorch.workflows.contracts.values.Tier.CRITICAL, backup.finishedAt(), null, "bench");
-      while (wf.status().pending().isEmpty()) {
-        Thread.sleep(20);
+      try (LocalWorker worker = worker(temporal, plan, db + "-restore")) {
+        resetPeakHeap();
+        long t2 = System.nanoTime();
+        var wf = io.drorch.starter.recovery.RecoveryRuns.start(temporal.client(),
+            worker.taskQueue(), incident,
+            List.of(io.drorch.workflows.contracts.values.RecoveryScope.DATABASE),
+            io.drorch.workflows.contracts.values.Tier.CRITICAL, backup.finishedAt(), null,
+            "bench");
+        while (wf.status().pending().isEmpty()) {
+          Thread.sleep(20);
+        }
+        double ours = seconds(t2);
+        row(db + ": dr recovery up to approval", ours, backup.sizeBytes(), bare, peakHeap());
+        out.printf("  orchestration overhead vs download + bare restore: %.1f s (ratio %.2fx)%n",
+            ours - bare, ours / bare);
+        // the bench's plan takes unsigned decisions (signatures: optional): it only rejects
+        wf.decide(io.drorch.workflows.contracts.commands.ApprovalDecision.unsigned("bench",
+            io.drorch.workflows.contracts.values.Verdict.REJECT, null, "benchmark only"));
+        io.temporal.client.WorkflowStub.fromTyped(wf).getResult(Object.class);
       }
-      double ours = seconds(t2);
-      row(db + ": dr recovery up to approval", ours, backup.sizeBytes(), bare, peakHeap());
-      out.printf("  orchestration overhead vs download + bare restore: %.1f s (ratio %.2fx)%n",
-          ours - bare, ours / bare);
-      wf.decide(new io.drorch.workflows.contracts.commands.ApprovalDecision("bench",
-          io.drorch.workflows.contracts.values.Verdict.REJECT, null, "benchmark only"));
-      io.temporal.client.WorkflowStub.fromTyped(wf).getResult(Object.class);
       pg.dropDatabase(io.drorch.workflows.recovery.Names.database(db, "_restore_", incident));
     }
   }
@@ -181,14 +184,49 @@ public final class BackupBenchmark {
     Files.delete(tgz);
     DrPlan plan = plan(new DatabaseTarget("none", 5432, "none", "none", null, "gzip"),
         new FilesTarget(uploads.toAbsolutePath().toString()), storage);
-    resetPeakHeap();
-    long t1 = System.nanoTime();
-    BackupResult r = BackupRuns.await(BackupRuns.startFiles(temporal.client(), plan, "bench"));
-    row("files: dr backup files", seconds(t1), r.sizeBytes(), bare, peakHeap());
+    try (LocalWorker worker = worker(temporal, plan, "files")) {
+      resetPeakHeap();
+      long t1 = System.nanoTime();
+      BackupResult r = BackupRuns.await(BackupRuns.startFiles(temporal.client(),
+          worker.taskQueue(), "bench"));
+      row("files: dr backup files", seconds(t1), r.sizeBytes(), bare, peakHeap());
+    }
   }
 
-  private static DrPlan plan(DatabaseTarget db, FilesTarget files, StorageTarget storage) {
-    return new DrPlan("bench", null, db, files, storage, null, List.of(), null, null, null);
+  /** A worker of its own for one plan (written to bench-work/plans/NAME.yaml), on its own queue. */
+  private LocalWorker worker(LocalTemporal temporal, DrPlan plan, String name) {
+    return LocalWorker.start(temporal.client(), secrets, plan,
+        dir.resolve("plans").resolve(name + ".yaml"), "dr-bench-" + name);
+  }
+
+  /**
+   * A complete plan around the bench's database, files and bucket: a worker loads it like any
+   * plan file. Its one approver takes unsigned decisions (signatures: optional): the bench only
+   * rejects.
+   */
+  private DrPlan plan(DatabaseTarget db, FilesTarget files, StorageTarget storage) {
+    java.time.Duration hour = java.time.Duration.ofHours(1);
+    List<io.drorch.workflows.contracts.plan.EscalationLevel> levels = new ArrayList<>();
+    for (int level = 1; level <= 4; level++) {
+      levels.add(new io.drorch.workflows.contracts.plan.EscalationLevel(level, "bench " + level,
+          List.of("bench"), List.of(), hour));
+    }
+    return new DrPlan("bench",
+        new io.drorch.workflows.contracts.plan.Objectives(java.time.Duration.ofHours(4),
+            java.time.Duration.ofHours(24), hour, java.time.Duration.ofHours(24)),
+        db, files, storage,
+        new io.drorch.workflows.contracts.plan.ScheduleSettings("UTC", "0 2 * * *", "30 2 * * *",
+            "0 4 * * *", hour),
+        levels,
+        new io.drorch.workflows.contracts.plan.NotificationSettings(
+            java.time.Duration.ofMinutes(15),
+            List.of(new io.drorch.workflows.contracts.plan.NotificationChannel("log", null))),
+        null,
+        new io.drorch.workflows.contracts.plan.RecoverySettings(dir.resolve("work").toString(), 2,
+            List.of(), OnUnanswered.REMIND, hour),
+        new io.drorch.workflows.contracts.plan.ApprovalSettings(
+            io.drorch.workflows.contracts.plan.SignatureMode.OPTIONAL, null, null, List.of(),
+            true, java.util.Map.of()));
   }
 
   private void row(String name, double seconds, long size, double bare, long heap) {

@@ -2,7 +2,6 @@ package io.drorch.starter.cli;
 
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
-import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowStub;
 import java.util.concurrent.Callable;
@@ -24,13 +23,12 @@ class BackupCommand {
     @Option(names = "--requested-by", description = "Who asks (default: $USER).")
     String requestedBy = System.getProperty("user.name");
 
-    abstract WorkflowStub start(Temporal temporal, DrPlan plan);
+    abstract WorkflowStub start(Temporal temporal);
 
     @Override
     public Integer call() {
-      DrPlan plan = global.loadPlan();
       try (Temporal temporal = Temporal.connect(global)) {
-        WorkflowStub run = start(temporal, plan);
+        WorkflowStub run = start(temporal);
         String id = run.getExecution().getWorkflowId();
         System.out.println("started " + id);
         if (!await) {
@@ -46,20 +44,21 @@ class BackupCommand {
   }
 
   @Command(name = "database", mixinStandardHelpOptions = true,
-      description = "pg_dump the plan's database to S3, then write its manifest.")
+      description = "pg_dump the worker's plan database to S3, then write its manifest.")
   static class Database extends Start {
     @Override
-    WorkflowStub start(Temporal temporal, DrPlan plan) {
-      return BackupRuns.startDatabase(temporal.client(), plan, requestedBy);
+    WorkflowStub start(Temporal temporal) {
+      return BackupRuns.startDatabase(temporal.client(), global.taskQueue(), requestedBy);
     }
   }
 
   @Command(name = "files", mixinStandardHelpOptions = true,
-      description = "Archive the plan's uploads directory (tar.gz) to S3 with a per-file listing.")
+      description = "Archive the worker's plan uploads directory (tar.gz) to S3 with a per-file"
+          + " listing.")
   static class Files extends Start {
     @Override
-    WorkflowStub start(Temporal temporal, DrPlan plan) {
-      return BackupRuns.startFiles(temporal.client(), plan, requestedBy);
+    WorkflowStub start(Temporal temporal) {
+      return BackupRuns.startFiles(temporal.client(), global.taskQueue(), requestedBy);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.drorch.starter.cli;
 
-import io.drorch.starter.plan.PlanException;
+import io.drorch.activities.plan.PlanException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 

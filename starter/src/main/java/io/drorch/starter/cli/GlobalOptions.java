@@ -1,10 +1,14 @@
 package io.drorch.starter.cli;
 
-import io.drorch.starter.plan.LoadedPlan;
-import io.drorch.starter.plan.PlanLoader;
+import io.drorch.activities.plan.PlanLoader;
+import io.drorch.activities.plan.ValidatedPlan;
 import io.drorch.worker.TemporalConnection;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Options every command accepts: the plan file and where Temporal is. */
@@ -13,6 +17,12 @@ public class GlobalOptions {
       names = "--plan",
       description = "The DR plan file (default: $DR_PLAN, else ./dr-plan.yaml).")
   Path plan;
+
+  @Option(
+      names = "--task-queue",
+      description = "The task queue of the worker to talk to (default: $DR_TASK_QUEUE, else "
+          + TaskQueues.DR + "): a worker is bound to one plan and one queue.")
+  String taskQueue;
 
   @Option(
       names = "--address",
@@ -34,9 +44,24 @@ public class GlobalOptions {
 
   /** Loads and validates the plan; warnings go to stderr. */
   public DrPlan loadPlan() {
-    LoadedPlan loaded = PlanLoader.loadWithWarnings(planPath());
+    ValidatedPlan loaded = PlanLoader.loadWithWarnings(planPath());
     loaded.warnings().forEach(w -> System.err.println("warning: " + w));
     return loaded.plan();
+  }
+
+  /** SHA-256 of this command's plan file, when there is one (to compare with the worker's). */
+  public Optional<String> planSha256() {
+    try {
+      Path p = planPath();
+      return Files.isRegularFile(p) ? Optional.of(PlanLoader.sha256(Files.readAllBytes(p)))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  public String taskQueue() {
+    return TaskQueues.choose(taskQueue, System.getenv(TaskQueues.ENV));
   }
 
   public TemporalConnection temporal() {

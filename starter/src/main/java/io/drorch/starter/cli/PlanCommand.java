@@ -1,7 +1,7 @@
 package io.drorch.starter.cli;
 
-import io.drorch.starter.plan.LoadedPlan;
-import io.drorch.starter.plan.PlanLoader;
+import io.drorch.activities.plan.PlanLoader;
+import io.drorch.activities.plan.ValidatedPlan;
 import io.drorch.starter.plan.PlanRenderer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,9 +19,10 @@ class PlanCommand {
 
     @Override
     public Integer call() {
-      LoadedPlan loaded = PlanLoader.loadWithWarnings(global.planPath());
+      ValidatedPlan loaded = PlanLoader.loadWithWarnings(global.planPath());
       loaded.warnings().forEach(w -> System.out.println("warning: " + w));
-      System.out.println(global.planPath() + ": valid plan for " + loaded.plan().application());
+      System.out.println(global.planPath() + ": valid plan for " + loaded.plan().application()
+          + " (sha256 " + loaded.sha256() + ")");
       return ExitCodes.OK;
     }
   }

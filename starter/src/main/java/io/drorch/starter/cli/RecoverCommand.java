@@ -1,7 +1,6 @@
 package io.drorch.starter.cli;
 
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
@@ -16,7 +15,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "recover", mixinStandardHelpOptions = true,
     description = "Start the recovery of an incident (workflow recovery-INCIDENT): newest valid"
-        + " backups, restores behind approvals, RTO tracking, report. A worker must be running.")
+        + " backups, restores behind approvals, RTO tracking, report. A worker must be running:"
+        + " its plan (not this command's) names approvers, databases, paths and hooks.")
 class RecoverCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
@@ -48,11 +48,11 @@ class RecoverCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DrPlan plan = global.loadPlan();
     try (Temporal temporal = Temporal.connect(global)) {
-      RecoveryRuns.start(temporal.client(), plan, incident, scope, tier, asOf, incidentAt,
-          requestedBy);
-      System.out.println("started recovery-" + incident + " (" + scope + ", " + tier + ")");
+      RecoveryRuns.start(temporal.client(), global.taskQueue(), incident, scope, tier, asOf,
+          incidentAt, requestedBy);
+      System.out.println("started recovery-" + incident + " (" + scope + ", " + tier + ") on"
+          + " task queue " + global.taskQueue() + ": the worker there recovers with its own plan");
       System.out.println("approve with: dr approve " + incident + " --as NAME");
       if (!follow) {
         System.out.println("follow with:  dr status " + incident);

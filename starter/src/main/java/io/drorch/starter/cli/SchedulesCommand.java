@@ -22,7 +22,7 @@ class SchedulesCommand {
       DrPlan plan = global.loadPlan();
       try (Temporal temporal = Temporal.connect(global)) {
         for (ScheduleSync.Applied a :
-            ScheduleSync.apply(temporal.schedules(), plan, "schedule")) {
+            ScheduleSync.apply(temporal.schedules(), plan, "schedule", global.taskQueue())) {
           System.out.printf("%-20s %-8s %-14s %s%n", a.scheduleId(), a.action(), a.cron(),
               a.workflowType());
         }

@@ -1,20 +1,23 @@
 package io.drorch.starter.cli;
 
+import io.drorch.activities.plan.PlanSource;
 import io.drorch.worker.WorkerMain;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
-    description = "Run the worker: hosts the workflows and activities (PGPASSWORD / ~/.pgpass and"
-        + " AWS credentials come from this process's environment).")
+    description = "Run the worker: hosts the workflows and activities, bound to its plan (--plan,"
+        + " read again for each workflow: approvers, keys, commands, paths, hosts) and its task"
+        + " queue. PGPASSWORD / ~/.pgpass and AWS credentials come from this process's"
+        + " environment. A plan with problems stops it (exit 3).")
 class WorkerCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
   @Override
   public Integer call() throws InterruptedException {
     try {
-      WorkerMain.run(global.temporal());
+      WorkerMain.run(global.temporal(), PlanSource.file(global.planPath()), global.taskQueue());
     } catch (IllegalStateException e) {
       throw new ExitCodes.UnavailableException(e.getMessage(), e);
     }

@@ -12,13 +12,12 @@ import io.drorch.local.LocalTemporal;
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
-import io.drorch.starter.plan.PlanLoader;
+import io.drorch.activities.plan.PlanLoader;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.schedules.ScheduleSync;
-import io.drorch.worker.DrWorker;
 import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.backup.BackupKeys;
-import io.drorch.workflows.contracts.commands.ApprovalDecision;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.values.BackupCatalog;
@@ -87,7 +86,10 @@ public final class LocalDrill {
       resetSample(pg, uploads);
       SampleApplication.createDatabase(pg, LocalPlan.DATABASE, scale);
       SampleApplication.createUploads(uploads, 200);
-      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir);
+      step("the approvers' keys: ssh-keygen -t ed25519 for " + LocalPlan.approvers(example)
+          + " in " + dir.resolve("keys"));
+      ApproverKeys keys = ApproverKeys.in(dir.resolve("keys"), LocalPlan.approvers(example));
+      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir, keys);
 
       step("dr storage init");
       for (StorageSetup.Step s : StorageSetup.init(clients.client(plan.storage()), plan.storage())) {
@@ -101,10 +103,14 @@ public final class LocalDrill {
 
       WorkerSecrets secrets =
           new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
-      try (DrWorker worker = DrWorker.start(temporal.client(), secrets)) {
+      Path planFile = dir.resolve("plan/dr-plan.yaml");
+      try (LocalWorker worker = LocalWorker.start(temporal.client(), secrets, plan, planFile,
+          TaskQueues.DR)) {
+        out.printf("  the worker reads its plan %s (sha256 %s) and %s%n", planFile,
+            worker.planSha256(), planFile.resolveSibling("allowed_signers"));
         step("dr backup database --wait   and   dr backup files --wait");
-        WorkflowStub db = BackupRuns.startDatabase(temporal.client(), plan, "drill");
-        WorkflowStub files = BackupRuns.startFiles(temporal.client(), plan, "drill");
+        WorkflowStub db = BackupRuns.startDatabase(temporal.client(), worker.taskQueue(), "drill");
+        WorkflowStub files = BackupRuns.startFiles(temporal.client(), worker.taskQueue(), "drill");
         BackupResult dbResult = BackupRuns.await(db);
         BackupResult filesResult = BackupRuns.await(files);
         for (BackupResult r : List.of(dbResult, filesResult)) {
@@ -114,7 +120,7 @@ public final class LocalDrill {
         if (temporal.realServer()) {
           step("dr schedules apply");
           ScheduleSync.apply(io.temporal.client.schedules.ScheduleClient.newInstance(
-                  temporal.service()), plan, "schedule")
+                  temporal.service()), plan, "schedule", worker.taskQueue())
               .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
         }
         step("dr backups list");
@@ -140,11 +146,11 @@ public final class LocalDrill {
 
         step("dr recover --incident " + incident + " --scope database,files,application"
             + (interactive ? "   (you approve)" : "   (the drill approves as level 1)"));
-        RecoveryRuns.start(temporal.client(), plan, incident,
+        RecoveryRuns.start(temporal.client(), worker.taskQueue(), incident,
             List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
             Tier.CRITICAL, null, null, "drill");
         RecoveryReport report =
-            RecoveryRuns.follow(temporal.client(), incident, out, approver(plan));
+            RecoveryRuns.follow(temporal.client(), incident, out, approver(keys));
 
         step("verification against the data as it was before the disaster");
         boolean ok = report.outcome() == Outcome.RECOVERED;
@@ -177,12 +183,19 @@ public final class LocalDrill {
     }
   }
 
-  /** The drill's approvers: the first approver of the pending level, or you (--interactive). */
-  private Function<PendingDecision, ApprovalDecision> approver(DrPlan plan) {
+  /**
+   * The drill's approvers: the first approver of the pending level (another one for a step
+   * that needs several), or you (--interactive); each signs with the key the drill made.
+   */
+  private Function<PendingDecision, RecoveryRuns.Answer> approver(ApproverKeys keys) {
     if (!interactive) {
-      return p -> new ApprovalDecision(p.approvers().get(0),
-          p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
-              ? Verdict.APPROVE : Verdict.ABORT, p.step(), "given by the local drill");
+      return p -> {
+        String who = p.approvers().stream().filter(a -> !p.approvedBy().contains(a))
+            .findFirst().orElse(p.approvers().get(0));
+        return new RecoveryRuns.Answer(who,
+            p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
+                ? Verdict.APPROVE : Verdict.ABORT, "given by the local drill", keys.signer(who));
+      };
     }
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     return p -> {
@@ -195,8 +208,10 @@ public final class LocalDrill {
         if (line == null || line.isBlank()) {
           return null;
         }
-        return new ApprovalDecision(p.approvers().get(0),
-            Verdict.valueOf(line.trim().toUpperCase(Locale.ROOT)), p.step(), "interactive drill");
+        String who = p.approvers().get(0);
+        return new RecoveryRuns.Answer(who,
+            Verdict.valueOf(line.trim().toUpperCase(Locale.ROOT)), "interactive drill",
+            keys.signer(who));
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }

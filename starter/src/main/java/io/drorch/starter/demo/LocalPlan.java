@@ -21,8 +21,9 @@ import java.util.List;
 /**
  * The example plan pointed at the local stack: its objectives, schedules, escalation and
  * notifications as written; its database, uploads, bucket and application replaced by the local
- * ones. The database's migrations include {@code sample/db/pending}, so a recovery of a backup
- * taken before them has pending migrations to apply.
+ * ones; its approvers' keys the ones the drill made (signatures required, as in the example).
+ * The database's migrations include {@code sample/db/pending}, so a recovery of a backup taken
+ * before them has pending migrations to apply.
  */
 public final class LocalPlan {
   public static final String DATABASE = "ai_docs";
@@ -32,7 +33,7 @@ public final class LocalPlan {
   private LocalPlan() {}
 
   public static DrPlan of(DrPlan example, LocalPostgres pg, String s3Endpoint, Path uploads,
-      DemoApplication app, Path dir) {
+      DemoApplication app, Path dir, ApproverKeys keys) {
     String migrations = "filesystem:" + SampleApplication.migrationsDir() + ",filesystem:"
         + SampleApplication.pendingMigrationsDir();
     DatabaseTarget db = new DatabaseTarget(pg.host(), pg.port(), DATABASE, pg.superuser(),
@@ -53,6 +54,13 @@ public final class LocalPlan {
         example.escalation(),
         new NotificationSettings(example.notifications().progressInterval(), List.of(
             new NotificationChannel("log", null), new NotificationChannel("webhook", app.url("/notify")))),
-        application, recovery);
+        application, recovery,
+        keys.approvals(example.approvals() != null && example.approvals().requesterMayApprove(),
+            example.approvals() == null ? java.util.Map.of() : example.approvals().minApprovers()));
+  }
+
+  /** Every approver named in the plan's escalation levels, in order. */
+  public static List<String> approvers(DrPlan plan) {
+    return plan.escalation().stream().flatMap(l -> l.approvers().stream()).distinct().toList();
   }
 }

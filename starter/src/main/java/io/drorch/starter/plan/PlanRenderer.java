@@ -1,6 +1,12 @@
 package io.drorch.starter.plan;
 
+import io.drorch.activities.plan.Cron;
+import io.drorch.activities.plan.Durations;
+import io.drorch.activities.plan.PlanLoader;
+import io.drorch.workflows.approval.SshSignature;
+import io.drorch.workflows.contracts.plan.AllowedSigner;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.ApprovalSettings;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -34,10 +40,37 @@ public final class PlanRenderer {
   static final String CMD_SCHEDULES = "dr schedules apply";
   static final String CMD_RECOVER = "dr recover --incident INC-42 --scope database,files,application";
   static final String CMD_STATUS = "dr status INC-42";
-  static final String CMD_APPROVE = "dr approve INC-42 --as NAME";
+  static final String CMD_APPROVE = "dr approve INC-42 --as NAME --key ~/.ssh/id_ed25519";
   static final String CMD_DRILL = "dr drill run";
 
   private PlanRenderer() {}
+
+  /** Who may decide and how it is proven: signatures, keys, four eyes, approvers per step. */
+  private static void approvals(StringBuilder md, DrPlan plan) {
+    ApprovalSettings a = PlanDefaults.approvals(plan.approvals());
+    line(md, "### Approvals");
+    if (a.signaturesRequired()) {
+      line(md, "- Every decision is signed with the approver's SSH key (`ssh-keygen -Y sign -n "
+          + SshSignature.NAMESPACE + "`, which `dr approve` runs) and verified by the worker"
+          + " against the keys in `" + (a.allowedSigners() == null ? "(no allowed_signers file)"
+              : a.allowedSigners()) + "`; a signature binds the decision to the incident, the"
+          + " recovery run, the step, the backup and the restored copy it approves.");
+    } else {
+      line(md, "- Signatures are optional: an unsigned decision is taken on the approver's word"
+          + " (a signed one is still verified).");
+    }
+    for (AllowedSigner s : a.signers()) {
+      line(md, "  - " + String.join(", ", s.principals()) + ": " + s.keyType() + " "
+          + SshSignature.fingerprint(s.key()) + (s.comment() == null ? "" : " (" + s.comment() + ")"));
+    }
+    line(md, a.requesterMayApprove()
+        ? "- Whoever starts a recovery may also approve it."
+        : "- Four eyes: whoever starts a recovery may not approve it (they may still reject it).");
+    a.minApprovers().entrySet().stream().filter(e -> e.getValue() > 1).sorted(
+        java.util.Map.Entry.comparingByKey()).forEach(e -> line(md, "- `" + e.getKey()
+            + "` needs " + e.getValue() + " distinct approvers; one rejection stops it."));
+    line(md, "");
+  }
 
   public static String markdown(DrPlan plan) {
     StringBuilder md = new StringBuilder();
@@ -209,6 +242,7 @@ public final class PlanRenderer {
                 + Durations.human(rec.reminderInterval()) + "."));
     line(md, "Approve with `" + CMD_APPROVE + "` (or send the decision from the Temporal CLI or Web UI).");
     line(md, "");
+    approvals(md, plan);
 
     line(md, "## Testing Procedures");
     line(md, "1. Quarterly disaster recovery testing: `" + CMD_DRILL + "` recovers the newest backups"

@@ -1,10 +1,10 @@
 package io.drorch.starter.recovery;
 
+import io.drorch.workflows.approval.DecisionText;
 import io.drorch.workflows.common.SearchAttributes;
-import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
-import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
@@ -34,12 +34,16 @@ import java.util.function.Function;
 public final class RecoveryRuns {
   private RecoveryRuns() {}
 
-  public static RecoveryWorkflow start(WorkflowClient client, DrPlan plan, String incident,
+  /**
+   * Starts {@code recovery-INCIDENT} on {@code taskQueue}: the input carries what the operator
+   * decides; the worker polling that queue recovers with its own plan.
+   */
+  public static RecoveryWorkflow start(WorkflowClient client, String taskQueue, String incident,
       List<RecoveryScope> scope, Tier tier, Instant asOf, Instant incidentAt, String requestedBy) {
     RecoveryWorkflow wf = client.newWorkflowStub(RecoveryWorkflow.class,
         WorkflowOptions.newBuilder()
             .setWorkflowId(Names.workflowId(incident))
-            .setTaskQueue(TaskQueues.DR)
+            .setTaskQueue(taskQueue)
             // Markdown in the Web UI: "[DATABASE] (CRITICAL)" would render as a link, so no brackets
             .setStaticSummary("Recovery " + incident + ": " + scopeText(scope) + " (" + tier
                 + "), requested by " + requestedBy)
@@ -49,7 +53,7 @@ public final class RecoveryRuns {
                 + "\n\nApprove: `dr approve " + incident + " --as NAME`")
             .build());
     WorkflowClient.start(wf::recover,
-        new RecoveryInput(incident, scope, tier, asOf, incidentAt, requestedBy, plan));
+        new RecoveryInput(incident, scope, tier, asOf, incidentAt, requestedBy));
     return wf;
   }
 
@@ -110,21 +114,78 @@ public final class RecoveryRuns {
     return client.newWorkflowStub(RecoveryWorkflow.class, Names.workflowId(incident));
   }
 
+  /**
+   * Sends a decision as an Update: signed with {@code signer} (null: unsigned, for plans with
+   * {@code signatures: optional}), valid for {@link PlanDefaults#SIGNATURE_VALIDITY}.
+   */
   public static DecisionRecord decide(WorkflowClient client, String incident, String approver,
-      Verdict verdict, String step, String comment) {
-    return existing(client, incident).decide(new ApprovalDecision(approver, verdict, step, comment));
+      Verdict verdict, String step, String comment, SshKeygenSigner signer) {
+    RecoveryWorkflow wf = existing(client, incident);
+    return wf.decide(decision(wf.status(), approver, verdict, step, comment, signer,
+        PlanDefaults.SIGNATURE_VALIDITY, Instant.now()));
+  }
+
+  /**
+   * The pending request a decision answers: the one at {@code step}, or the only one.
+   *
+   * @throws IllegalArgumentException naming what is pending when there is no such request
+   */
+  public static PendingDecision pending(RecoveryStatus s, String step) {
+    List<PendingDecision> pending = s.pending();
+    if (step != null) {
+      return pending.stream().filter(p -> p.step().equals(step)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("nothing is waiting at step '" + step
+              + "' of recovery-" + s.incidentId() + (pending.isEmpty() ? ""
+                  : "; pending: " + pending.stream().map(PendingDecision::step).toList())
+              + " (a decision is signed for a pending request: it names its backup and copy)"));
+    }
+    if (pending.size() == 1) {
+      return pending.get(0);
+    }
+    throw new IllegalArgumentException(pending.isEmpty()
+        ? "nothing is waiting for a decision in recovery-" + s.incidentId()
+        : pending.size() + " decisions are pending (" + pending.stream()
+            .map(PendingDecision::step).toList() + "): name the step with --step");
+  }
+
+  /** The canonical text of a decision on the pending request {@code p} (what is signed). */
+  public static String canonical(RecoveryStatus s, PendingDecision p, String approver,
+      Verdict verdict, String comment, Instant signedAt, Instant expiresAt) {
+    return DecisionText.canonical(s.incidentId(), s.workflowId(), s.runId(), p.step(),
+        p.backupId(), p.copyFingerprint(), verdict, approver, comment,
+        DecisionText.format(signedAt), DecisionText.format(expiresAt));
+  }
+
+  /**
+   * The decision {@code dr approve} sends: bound to the recovery's run and the pending request's
+   * step, backup and copy, signed now by {@code signer} (null: unsigned), valid for {@code
+   * validity}.
+   */
+  public static ApprovalDecision decision(RecoveryStatus s, String approver, Verdict verdict,
+      String step, String comment, SshKeygenSigner signer, Duration validity, Instant now) {
+    PendingDecision p = pending(s, step);
+    Instant signedAt = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant expiresAt = signedAt.plus(validity);
+    String text = canonical(s, p, approver, verdict, comment, signedAt, expiresAt);
+    return new ApprovalDecision(approver, verdict, p.step(), comment, s.runId(), p.backupId(),
+        p.copyFingerprint(), DecisionText.format(signedAt), DecisionText.format(expiresAt),
+        signer == null ? null : signer.sign(text));
   }
 
   public static RecoveryReport result(WorkflowClient client, String incident) {
     return WorkflowStub.fromTyped(existing(client, incident)).getResult(RecoveryReport.class);
   }
 
+  /** How {@link #follow} answers a pending decision: who, what, and the key that signs it. */
+  public record Answer(String approver, Verdict verdict, String comment, SshKeygenSigner signer) {}
+
   /**
    * Follows a recovery until it ends, printing every new step state and pending decision. When
-   * {@code answer} is given, it is asked for each new pending decision and its answer is sent.
+   * {@code answer} is given, it is asked for each new pending decision and its answer is signed
+   * and sent.
    */
   public static RecoveryReport follow(WorkflowClient client, String incident, PrintStream out,
-      Function<PendingDecision, ApprovalDecision> answer) throws InterruptedException {
+      Function<PendingDecision, Answer> answer) throws InterruptedException {
     RecoveryWorkflow wf = existing(client, incident);
     WorkflowStub stub = WorkflowStub.fromTyped(wf);
     Set<String> seen = new HashSet<>();
@@ -146,11 +207,14 @@ public final class RecoveryRuns {
             out.printf("  ? %s waits for %s (%s): %s%n", p.step(), p.levelName(),
                 String.join(", ", p.approvers()), p.description());
             if (answer != null) {
-              ApprovalDecision d = answer.apply(p);
-              if (d != null) {
-                DecisionRecord r = wf.decide(d);
-                out.printf("  ✓ %s: %s by %s (level %d)%n", r.step(), r.verdict(), r.approver(),
-                    r.level());
+              Answer a = answer.apply(p);
+              if (a != null) {
+                DecisionRecord r = wf.decide(decision(s, a.approver(), a.verdict(), p.step(),
+                    a.comment(), a.signer(), PlanDefaults.SIGNATURE_VALIDITY, Instant.now()));
+                out.printf("  ✓ %s: %s by %s (level %d%s)%n", r.step(), r.verdict(),
+                    r.approver(), r.level(), r.signedBy().isEmpty() || r.signedBy().get(
+                        r.signedBy().size() - 1).key() == null ? ""
+                        : ", signed with " + r.signedBy().get(r.signedBy().size() - 1).key());
               }
             }
           }

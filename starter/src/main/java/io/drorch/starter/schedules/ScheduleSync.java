@@ -4,7 +4,6 @@ import io.drorch.starter.backup.BackupRuns;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
-import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
@@ -23,7 +22,9 @@ import java.util.List;
 /**
  * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention.
  * {@link #apply} creates missing schedules and updates existing ones in place (keeping an
- * operator's pause), so running it twice leaves the same schedules.
+ * operator's pause), so running it twice leaves the same schedules. The plan gives only the
+ * cron expressions: the scheduled workflows carry no plan, the worker on the task queue reads
+ * its own.
  */
 public final class ScheduleSync {
   public static final String DATABASE_BACKUP = "dr-backup-database";
@@ -35,31 +36,31 @@ public final class ScheduleSync {
   private ScheduleSync() {}
 
   /** The schedules the plan asks for, by id. */
-  public static List<Desired> desired(DrPlan plan, String requestedBy) {
+  public static List<Desired> desired(DrPlan plan, String requestedBy, String taskQueue) {
     var s = plan.schedules();
     return List.of(
         new Desired(DATABASE_BACKUP, s.databaseBackup(), action(DatabaseBackupWorkflow.class,
-            BackupRuns.DATABASE_ID, BackupRuns.databaseSummary(plan),
-            BackupRuns.databaseInput(plan, requestedBy))),
+            BackupRuns.DATABASE_ID, BackupRuns.databaseSummary(requestedBy),
+            BackupRuns.databaseInput(requestedBy), taskQueue)),
         new Desired(FILE_BACKUP, s.fileBackup(), action(FileBackupWorkflow.class,
-            BackupRuns.FILES_ID, BackupRuns.filesSummary(plan),
-            BackupRuns.fileInput(plan, requestedBy))),
+            BackupRuns.FILES_ID, BackupRuns.filesSummary(requestedBy),
+            BackupRuns.fileInput(requestedBy), taskQueue)),
         new Desired(RETENTION, s.retention(), action(RetentionWorkflow.class,
-            BackupRuns.RETENTION_ID, BackupRuns.retentionSummary(plan),
-            BackupRuns.retentionInput(plan))));
+            BackupRuns.RETENTION_ID, BackupRuns.retentionSummary(requestedBy),
+            BackupRuns.retentionInput(requestedBy), taskQueue)));
   }
 
   public record Desired(String id, String cron, ScheduleActionStartWorkflow action) {}
 
   private static ScheduleActionStartWorkflow action(
-      Class<?> workflow, String idBase, String summary, Object input) {
+      Class<?> workflow, String idBase, String summary, Object input, String taskQueue) {
     return ScheduleActionStartWorkflow.newBuilder()
         .setWorkflowType(workflow)
         .setArguments(input)
         .setOptions(
             WorkflowOptions.newBuilder()
                 .setWorkflowId(idBase)
-                .setTaskQueue(TaskQueues.DR)
+                .setTaskQueue(taskQueue)
                 // no static summary here: SDK 1.38 cannot read it back when describing the
                 // schedule (DataConverterException on the summary payload); it goes in the memo
                 .setMemo(java.util.Map.of("summary", summary))
@@ -87,9 +88,10 @@ public final class ScheduleSync {
     return b.build();
   }
 
-  public static List<Applied> apply(ScheduleClient client, DrPlan plan, String requestedBy) {
+  public static List<Applied> apply(ScheduleClient client, DrPlan plan, String requestedBy,
+      String taskQueue) {
     List<Applied> out = new ArrayList<>();
-    for (Desired d : desired(plan, requestedBy)) {
+    for (Desired d : desired(plan, requestedBy, taskQueue)) {
       String what;
       try {
         client.createSchedule(d.id(), schedule(plan, d, null), ScheduleOptions.newBuilder().build());

@@ -15,6 +15,7 @@ import io.drorch.starter.Waits;
 import io.drorch.starter.WorkerProcess;
 import io.drorch.starter.demo.DataFingerprint;
 import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.FilesTarget;
@@ -64,7 +65,7 @@ class CrashBackupTest {
     SampleApplication.createDatabase(stack.pg, DB, 25);
     String bucket = "crash-bk";
     stack.s3.createBucket(bucket);
-    DrPlan plan = TestStack.plan(
+    DrPlan plan = stack.plan(
         new DatabaseTarget(stack.pg.host(), stack.pg.port(), DB, stack.pg.superuser(), null, "gzip"),
         new FilesTarget(stack.dir.resolve("uploads-" + DB).toString()), stack.storage(bucket));
     Map<String, DataFingerprint.Table> before;
@@ -74,9 +75,10 @@ class CrashBackupTest {
 
     long t0 = System.nanoTime();
     WorkflowStub run;
+    Path planFile = stack.planFile(plan, "crash_bk");
     try (WorkerProcess first =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("backup-1.log"))) {
-      run = BackupRuns.startDatabase(temporal.client(), plan, "test");
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("backup-1.log"))) {
+      run = BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test");
       Waits.await("pg_dump of " + DB + " running", Duration.ofMinutes(2),
           () -> Waits.processRunning("pg_dump", DB));
       Thread.sleep(500); // some parts on their way into the multipart upload
@@ -86,7 +88,7 @@ class CrashBackupTest {
 
     BackupResult result;
     try (WorkerProcess second =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("backup-2.log"))) {
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("backup-2.log"))) {
       result = BackupRuns.await(run);
     }
     long doneAt = System.nanoTime();

@@ -8,6 +8,7 @@ import io.drorch.activities.common.Json;
 import io.drorch.activities.storage.BackupStore;
 import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupKind;
@@ -33,6 +34,12 @@ class RetentionEndToEndTest {
   void deletesExpiredBackupsButKeepsTheNewestValidOfEachKind() throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = stack.samplePlan("retention_app", "retention-e2e");
+    try (LocalWorker worker = stack.worker(plan)) {
+      sweeps(stack, plan, worker.taskQueue());
+    }
+  }
+
+  private void sweeps(TestStack stack, DrPlan plan, String queue) throws Exception {
     BackupStore store = stack.clients.store(plan.storage());
     Instant now = Instant.now();
 
@@ -41,7 +48,7 @@ class RetentionEndToEndTest {
     BackupManifest files35 = fake(store, plan, BackupKind.FILES, "files-35d", now.minus(Duration.ofDays(35)));
     // database: a real fresh backup and an expired one
     BackupResult fresh =
-        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     BackupManifest db31 = fake(store, plan, BackupKind.DATABASE, "db-31d", now.minus(Duration.ofDays(31)));
     // a fresh object no manifest names (an attempt still committing) and a running upload
     String freshOrphan = BackupKeys.folder(plan.storage(), BackupKind.DATABASE) + "db-x.attempt2.dump";
@@ -49,7 +56,7 @@ class RetentionEndToEndTest {
     var running = store.openUpload(BackupKeys.folder(plan.storage(), BackupKind.FILES) + "files-y.tar.gz",
         "application/gzip");
 
-    RetentionResult r = BackupRuns.startRetention(stack.temporal.client(), plan)
+    RetentionResult r = BackupRuns.startRetention(stack.temporal.client(), queue, "test")
         .getResult(RetentionResult.class);
 
     assertEquals(List.of("db-31d", "files-40d"), r.deletedBackups().stream().sorted().toList());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
+import io.drorch.worker.DrWorker;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ class BackupCliTest {
     v.put("DR_S3_BUCKET", bucket);
     v.put("DR_S3_ENDPOINT", stack.s3.endpoint());
     v.put("DR_S3_PATH_STYLE", "true");
+    v.put("DR_ALLOWED_SIGNERS", stack.allowedSigners.toString());
     return v;
   }
 
@@ -68,6 +70,16 @@ class BackupCliTest {
     all[args.length + 2] = "--address";
     all[args.length + 3] = stack.temporal.target();
     return all;
+  }
+
+  /** `dr ARGS` against a worker bound to {@code plan}, on its own task queue. */
+  private Cli.Result withWorker(Path plan, String... args) {
+    try (DrWorker worker = stack.worker(plan)) {
+      String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+      all[args.length] = "--task-queue";
+      all[args.length + 1] = worker.taskQueue();
+      return Cli.run(with(plan, all));
+    }
   }
 
   private long validBackups(String bucket) {
@@ -89,9 +101,9 @@ class BackupCliTest {
     assertEquals(0, init.exitCode(), init.out() + init.err());
     assertTrue(init.out().contains("bucket") && init.out().contains("created"), init.out());
 
-    Cli.Result db = Cli.run(with(plan, "backup", "database", "--wait"));
+    Cli.Result db = withWorker(plan, "backup", "database", "--wait");
     assertEquals(0, db.exitCode(), db.err());
-    Cli.Result files = Cli.run(with(plan, "backup", "files", "--wait"));
+    Cli.Result files = withWorker(plan, "backup", "files", "--wait");
     assertEquals(0, files.exitCode(), files.err());
 
     Cli.Result list = Cli.run(with(plan, "backups", "list", "--json"));
@@ -132,7 +144,7 @@ class BackupCliTest {
   @Test
   void missingBucketFailsClearlyAndCommitsNothing() throws Exception {
     Path plan = plan("nobucket", values("no-such-bucket"));
-    Cli.Result r = Cli.run(with(plan, "backup", "database", "--wait"));
+    Cli.Result r = withWorker(plan, "backup", "database", "--wait");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("BUCKET_MISSING") && r.err().contains("dr storage init"), r.err());
     assertEquals(0, validBackups("no-such-bucket"));
@@ -143,7 +155,7 @@ class BackupCliTest {
     stack.s3.createBucket("cli-nouploads");
     Map<String, String> v = values("cli-nouploads");
     v.put("DR_UPLOADS_DIR", "/nonexistent/uploads");
-    Cli.Result r = Cli.run(with(plan("nouploads", v), "backup", "files", "--wait"));
+    Cli.Result r = withWorker(plan("nouploads", v), "backup", "files", "--wait");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("UPLOADS_DIR_MISSING") && r.err().contains("/nonexistent/uploads"),
         r.err());
@@ -160,7 +172,7 @@ class BackupCliTest {
     stack.s3.createBucket("cli-wrongpw");
     Map<String, String> v = values("cli-wrongpw");
     v.put("DR_DB_USER", "app_reader");
-    Cli.Result r = Cli.run(with(plan("wrongpw", v), "backup", "database", "--wait"));
+    Cli.Result r = withWorker(plan("wrongpw", v), "backup", "database", "--wait");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("DATABASE_AUTH"), r.err());
     assertTrue(r.err().contains("PGPASSWORD"), r.err());
@@ -172,7 +184,7 @@ class BackupCliTest {
     stack.s3.createBucket("cli-unreachable");
     Map<String, String> v = values("cli-unreachable");
     v.put("DR_DB_PORT", "1"); // nothing listens on port 1
-    Cli.Result r = Cli.run(with(plan("unreachable", v), "backup", "database", "--wait"));
+    Cli.Result r = withWorker(plan("unreachable", v), "backup", "database", "--wait");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("DATABASE_UNREACHABLE") && r.err().contains(":1"), r.err());
     assertEquals(0, validBackups("cli-unreachable"));

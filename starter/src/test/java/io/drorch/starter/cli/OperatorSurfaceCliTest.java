@@ -9,6 +9,7 @@ import io.drorch.activities.common.Json;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.starter.recovery.RecoveryRuns.Listed;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.worker.DrWorker;
@@ -43,8 +44,15 @@ class OperatorSurfaceCliTest {
     TestStack stack = TestStack.get();
     WorkflowClient client = stack.temporal.client();
     DrPlan plan = stack.samplePlan("ops_list", "ops-list");
-    BackupRuns.await(BackupRuns.startDatabase(client, plan, "test"));
-    RecoveryWorkflow wf = RecoveryRuns.start(client, plan, "OPS-1",
+    try (LocalWorker worker = stack.worker(plan)) {
+      recoveriesListFollowsTheAwaitingLevel(stack, client, worker.taskQueue());
+    }
+  }
+
+  private void recoveriesListFollowsTheAwaitingLevel(TestStack stack, WorkflowClient client,
+      String queue) throws Exception {
+    BackupRuns.await(BackupRuns.startDatabase(client, queue, "test"));
+    RecoveryWorkflow wf = RecoveryRuns.start(client, queue, "OPS-1",
         List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
     Waits.pending(wf, null, 0, Duration.ofMinutes(2));
     String address = stack.temporal.target();
@@ -75,7 +83,8 @@ class OperatorSurfaceCliTest {
         text.out());
 
     // level 1 (alice) can no longer decide; dana (level 2) rejects: the recovery ends
-    RecoveryRuns.decide(client, "OPS-1", "dana", Verdict.REJECT, null, "test over");
+    RecoveryRuns.decide(client, "OPS-1", "dana", Verdict.REJECT, null, "test over",
+        stack.signer("dana"));
     assertEquals(Outcome.ABORTED, RecoveryRuns.result(client, "OPS-1").outcome());
     List<Listed> done = poll(address, l -> l.size() == 1 && l.get(0).status().equals("COMPLETED"),
         "--incident", "OPS-1");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.backup.BackupRuns;
-import io.drorch.starter.plan.PlanLoader;
-import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.worker.DrWorker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,14 +35,22 @@ class RecoveryCliTest {
     System.clearProperty("aws.region");
   }
 
+  private String queue;
+
   private String[] with(Path plan, String... args) {
-    String[] all = new String[args.length + 4];
+    String[] all = new String[args.length + 6];
     System.arraycopy(args, 0, all, 0, args.length);
     all[args.length] = "--plan";
     all[args.length + 1] = plan.toString();
     all[args.length + 2] = "--address";
     all[args.length + 3] = stack.temporal.target();
+    all[args.length + 4] = "--task-queue";
+    all[args.length + 5] = queue;
     return all;
+  }
+
+  private String key(String approver) {
+    return stack.keys.key(approver).toString();
   }
 
   @Test
@@ -61,10 +69,18 @@ class RecoveryCliTest {
     v.put("DR_S3_BUCKET", "cli-rec");
     v.put("DR_S3_ENDPOINT", stack.s3.endpoint());
     v.put("DR_S3_PATH_STYLE", "true");
+    v.put("DR_ALLOWED_SIGNERS", stack.allowedSigners.toString());
     Path planFile = Cli.planFile(stack.dir, "cli-rec", v);
-    DrPlan plan = PlanLoader.load(planFile);
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
-    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), plan, "test"));
+    try (DrWorker worker = stack.worker(planFile)) {
+      queue = worker.taskQueue();
+      recoverFollowStatusApproveAndReport(planFile, worker.plan().sha256());
+    }
+  }
+
+  private void recoverFollowStatusApproveAndReport(Path planFile, String planSha)
+      throws Exception {
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
+    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), queue, "test"));
 
     Cli.Result started = Cli.run(with(planFile, "recover", "--incident", "CLI-1", "--scope",
         "database,files", "--tier", "non-critical"));
@@ -73,22 +89,34 @@ class RecoveryCliTest {
     Cli.Result status = awaitStatus(planFile, "waiting: database-swap");
     assertTrue(status.out().contains("level 1 Infrastructure Team"), status.out());
     assertTrue(status.out().contains("h ") && status.out().contains("min left"), status.out());
+    assertTrue(status.out().contains("plan sha256 " + planSha + " (the worker's)"), status.out());
+    assertTrue(status.out().contains("  about backup db-"), status.out());
+    assertEquals("", status.err(), "the same plan file: no warning");
+    Path otherPlan = stack.dir.resolve("cli-rec-edited.yaml");
+    Files.writeString(otherPlan, Files.readString(planFile) + "\n# edited\n");
+    Cli.Result warned = Cli.run(with(otherPlan, "status", "CLI-1"));
+    assertEquals(0, warned.exitCode(), warned.err());
+    assertTrue(warned.err().contains("warning: your plan file " + otherPlan)
+        && warned.err().contains("is not the plan the worker runs this recovery on (sha256 "
+            + planSha + ")"), warned.err());
 
     Cli.Result notYet = Cli.run(with(planFile, "report", "CLI-1"));
     assertEquals(1, notYet.exitCode());
     assertTrue(notYet.err().contains("still running"), notYet.err());
 
     Cli.Result stranger = Cli.run(with(planFile, "approve", "CLI-1", "--as", "mallory",
-        "--step", "database-swap"));
+        "--step", "database-swap", "--key", key("alice")));
     assertEquals(1, stranger.exitCode());
     assertTrue(stranger.err().contains("unknown approver 'mallory'"), stranger.err());
 
     Cli.Result db = Cli.run(with(planFile, "approve", "CLI-1", "--as", "alice", "--step",
-        "database-swap", "--comment", "checked the restored copy"));
+        "database-swap", "--comment", "checked the restored copy", "--key", key("alice")));
     assertEquals(0, db.exitCode(), db.err());
-    assertTrue(db.out().contains("database-swap: APPROVE by alice (level 1)"), db.out());
+    assertTrue(db.out().contains("database-swap: APPROVE by alice (level 1, signed with SHA256:"),
+        db.out());
     awaitStatus(planFile, "waiting: files-swap");
-    Cli.Result files = Cli.run(with(planFile, "approve", "CLI-1", "--as", "bob"));
+    Cli.Result files = Cli.run(with(planFile, "approve", "CLI-1", "--as", "bob", "--key",
+        key("bob")));
     assertEquals(0, files.exitCode(), files.err());
 
     Cli.Result report = awaitReport(planFile);

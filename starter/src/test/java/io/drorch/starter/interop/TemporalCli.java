@@ -15,21 +15,21 @@ import java.util.concurrent.TimeUnit;
  * operator would run it. Found at env {@code DR_TEMPORAL_CLI}, then {@code temporal} on PATH, then
  * {@code ~/go/bin/temporal}; a test using it fails (not skips) when none exists.
  */
-final class TemporalCli {
+public final class TemporalCli {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Path cli;
   private final String address;
 
   /** What one command printed (stdout and stderr merged) and its exit code. */
-  record Run(List<String> command, int exit, String output) {
+  public record Run(List<String> command, int exit, String output) {
     @Override
     public String toString() {
       return String.join(" ", command) + "\n  exit " + exit + "\n" + output;
     }
   }
 
-  TemporalCli(String address) {
+  public TemporalCli(String address) {
     this.cli = find();
     this.address = address;
   }
@@ -62,7 +62,7 @@ final class TemporalCli {
   }
 
   /** {@code temporal workflow <args…> --address <address>}. */
-  Run workflow(String... args) throws IOException, InterruptedException {
+  public Run workflow(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(cli.toString());
     cmd.add("workflow");

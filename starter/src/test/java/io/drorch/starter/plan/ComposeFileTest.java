@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drorch.activities.plan.PlanLoader;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.drorch.starter.plan;
 
+import io.drorch.activities.plan.PlanLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.drorch.starter.plan;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.activities.plan.PlanLoader;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import java.nio.file.Path;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.WorkerProcess;
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.starter.demo.DataFingerprint;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.FilesTarget;
@@ -55,7 +56,7 @@ class CrashRecoveryTest {
     SampleApplication.createUploads(uploads, files);
     String bucket = name.replace('_', '-');
     stack.s3.createBucket(bucket);
-    DrPlan p = TestStack.plan(
+    DrPlan p = stack.plan(
         new io.drorch.workflows.contracts.plan.DatabaseTarget(stack.pg.host(), stack.pg.port(), name,
             stack.pg.superuser(), null, "gzip"),
         new FilesTarget(uploads.toString()), stack.storage(bucket));
@@ -66,21 +67,24 @@ class CrashRecoveryTest {
   void killedDuringPgRestoreANewWorkerFinishesWithCorrectData() throws Exception {
     DrPlan plan = plan("crash_db", 25, 10);
     String restoreDb = "crash_db_restore_crash_1";
-    try (WorkerProcess first = WorkerProcess.start(temporal.target(), stack, logs.resolve("db-1.log"))) {
-      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
+    Path planFile = stack.planFile(plan, "crash_db");
+    try (WorkerProcess first =
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("db-1.log"))) {
+      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test"));
       var before = fingerprint("crash_db");
       stack.pg.dropDatabase("crash_db");
 
-      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-1",
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, "CRASH-1",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
       Waits.await("pg_restore into " + restoreDb + " running", Duration.ofMinutes(2),
           () -> Waits.processRunning("pg_restore", restoreDb));
       first.kill9();
 
       try (WorkerProcess second =
-          WorkerProcess.start(temporal.target(), stack, logs.resolve("db-2.log"))) {
+          WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("db-2.log"))) {
         Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(3));
-        RecoveryRuns.decide(temporal.client(), "CRASH-1", "alice", Verdict.APPROVE, null, null);
+        RecoveryRuns.decide(temporal.client(), "CRASH-1", "alice", Verdict.APPROVE, null, null,
+            stack.signer("alice"));
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-1");
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
       }
@@ -95,13 +99,14 @@ class CrashRecoveryTest {
     DrPlan plan = plan("crash_files", 1, 1500);
     Path uploads = Path.of(plan.files().uploadsDir());
     Path staging = Path.of(uploads + ".restore-CRASH-2");
+    Path planFile = stack.planFile(plan, "crash_files");
     try (WorkerProcess first =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("files-1.log"))) {
-      BackupRuns.await(BackupRuns.startFiles(temporal.client(), plan, "test"));
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("files-1.log"))) {
+      BackupRuns.await(BackupRuns.startFiles(temporal.client(), TaskQueues.DR, "test"));
       var before = DataFingerprint.tree(uploads);
       deleteTree(uploads);
 
-      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-2",
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, "CRASH-2",
           List.of(RecoveryScope.FILES), Tier.CRITICAL, null, null, "test");
       Waits.await("extraction into " + staging + " under way", Duration.ofMinutes(2),
           () -> countFiles(staging) > 20);
@@ -109,9 +114,10 @@ class CrashRecoveryTest {
       long partial = countFiles(staging);
 
       try (WorkerProcess second =
-          WorkerProcess.start(temporal.target(), stack, logs.resolve("files-2.log"))) {
+          WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("files-2.log"))) {
         Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(3));
-        RecoveryRuns.decide(temporal.client(), "CRASH-2", "alice", Verdict.APPROVE, null, null);
+        RecoveryRuns.decide(temporal.client(), "CRASH-2", "alice", Verdict.APPROVE, null, null,
+            stack.signer("alice"));
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-2");
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());
       }
@@ -123,23 +129,24 @@ class CrashRecoveryTest {
   @Test
   void killedWhileWaitingForApprovalANewWorkerTakesTheDecisionAndFinishes() throws Exception {
     DrPlan plan = plan("crash_wait", 1, 5);
+    Path planFile = stack.planFile(plan, "crash_wait");
     try (WorkerProcess first =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("wait-1.log"))) {
-      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("wait-1.log"))) {
+      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test"));
       var before = fingerprint("crash_wait");
       stack.pg.dropDatabase("crash_wait");
 
-      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, "CRASH-3",
+      RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, "CRASH-3",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
       Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
       first.kill9();
       long killedAt = System.nanoTime();
 
       try (WorkerProcess second =
-          WorkerProcess.start(temporal.target(), stack, logs.resolve("wait-2.log"))) {
+          WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("wait-2.log"))) {
         // the Update is accepted once the new worker has replayed the history
         var decision = RecoveryRuns.decide(temporal.client(), "CRASH-3", "alice", Verdict.APPROVE,
-            "database-swap", "after the crash");
+            "database-swap", "after the crash", stack.signer("alice"));
         assertEquals("database-swap", decision.step());
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "CRASH-3");
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail() + second.logTail());

@@ -10,6 +10,7 @@ import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.DataFingerprint;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.contracts.values.Outcome;
@@ -54,9 +55,16 @@ class RecoveryEndToEndTest {
   void recoversDatabaseAndUploadsExactlyAndKeepsWhatWasThere() throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = plan(stack, "e2e_full");
+    try (LocalWorker worker = stack.worker(plan)) {
+      recoversDatabaseAndUploads(stack, plan, worker.taskQueue());
+    }
+  }
+
+  private void recoversDatabaseAndUploads(TestStack stack, DrPlan plan, String queue)
+      throws Exception {
     Path uploads = Path.of(plan.files().uploadsDir());
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
-    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), plan, "test"));
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
+    BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), queue, "test"));
     var dbAtBackup = db(stack, "e2e_full");
     var filesAtBackup = DataFingerprint.tree(uploads);
 
@@ -73,7 +81,7 @@ class RecoveryEndToEndTest {
     var filesDamaged = DataFingerprint.tree(uploads);
     assertNotEquals(dbAtBackup, dbDamaged);
 
-    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-1", DATA,
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), queue, "E2E-1", DATA,
         Tier.CRITICAL, null, null, "test");
     Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
     Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(2));
@@ -82,9 +90,9 @@ class RecoveryEndToEndTest {
     assertEquals(filesDamaged, DataFingerprint.tree(uploads));
 
     RecoveryRuns.decide(stack.temporal.client(), "E2E-1", "alice", Verdict.APPROVE,
-        "database-swap", "verified");
+        "database-swap", "verified", stack.signer("alice"));
     RecoveryRuns.decide(stack.temporal.client(), "E2E-1", "alice", Verdict.APPROVE,
-        "files-swap", null);
+        "files-swap", null, stack.signer("alice"));
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-1");
 
     assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
@@ -107,21 +115,28 @@ class RecoveryEndToEndTest {
   void corruptNewestBackupIsDetectedAndThePreviousValidOneIsUsed() throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = plan(stack, "e2e_corrupt");
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    try (LocalWorker worker = stack.worker(plan)) {
+      corruptNewest(stack, plan, worker.taskQueue());
+    }
+  }
+
+  private void corruptNewest(TestStack stack, DrPlan plan, String queue) throws Exception {
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     var dbAtFirstBackup = db(stack, "e2e_corrupt");
     try (Connection c = stack.pg.connect("e2e_corrupt")) {
       c.createStatement().execute("DELETE FROM messages WHERE id % 3 = 0");
     }
     Thread.sleep(1100); // a later backup id
     BackupResult newest =
-        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     flipOneByte(stack, plan, newest.dataKey());
     stack.pg.dropDatabase("e2e_corrupt");
 
-    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-2",
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), queue, "E2E-2",
         List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
     Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
-    RecoveryRuns.decide(stack.temporal.client(), "E2E-2", "dana", Verdict.APPROVE, null, null);
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-2", "dana", Verdict.APPROVE, null, null,
+        stack.signer("dana"));
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-2");
 
     assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
@@ -142,15 +157,22 @@ class RecoveryEndToEndTest {
   void rejectionLeavesTheLiveDatabaseAsItWas() throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = plan(stack, "e2e_reject");
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), plan, "test"));
+    try (LocalWorker worker = stack.worker(plan)) {
+      rejects(stack, worker.taskQueue());
+    }
+  }
+
+  private void rejects(TestStack stack, String queue) throws Exception {
+    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     try (Connection c = stack.pg.connect("e2e_reject")) {
       c.createStatement().execute("DELETE FROM messages WHERE id % 5 = 0");
     }
     var live = db(stack, "e2e_reject");
-    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), plan, "E2E-3",
+    RecoveryWorkflow wf = RecoveryRuns.start(stack.temporal.client(), queue, "E2E-3",
         List.of(RecoveryScope.DATABASE), Tier.NON_CRITICAL, null, null, "test");
     Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
-    RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "alice", Verdict.REJECT, null, "no");
+    RecoveryRuns.decide(stack.temporal.client(), "E2E-3", "alice", Verdict.REJECT, null, "no",
+        stack.signer("alice"));
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-3");
 
     assertEquals(Outcome.ABORTED, report.outcome());

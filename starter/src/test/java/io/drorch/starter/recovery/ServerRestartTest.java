@@ -11,6 +11,7 @@ import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.WorkerProcess;
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.workflows.common.TaskQueues;
 import io.drorch.starter.demo.DataFingerprint;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -52,7 +53,7 @@ class ServerRestartTest {
     SampleApplication.createDatabase(stack.pg, name, scale);
     String bucket = name.replace('_', '-');
     stack.s3.createBucket(bucket);
-    DrPlan p = TestStack.plan(
+    DrPlan p = stack.plan(
         new DatabaseTarget(stack.pg.host(), stack.pg.port(), name, stack.pg.superuser(), null,
             "gzip"),
         new FilesTarget(stack.dir.resolve("uploads-" + name).toString()), stack.storage(bucket));
@@ -77,14 +78,15 @@ class ServerRestartTest {
     Path logs = stack.dir.resolve("restart-logs");
     temporal = LocalTemporal.startRealServer(dir);
     Map<String, DataFingerprint.Table> before;
+    Path planFile = stack.planFile(plan, "restart_db");
     try (WorkerProcess first =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("recovery-1.log"))) {
-      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("recovery-1.log"))) {
+      BackupRuns.await(BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test"));
       try (Connection c = stack.pg.connect("restart_db")) {
         before = DataFingerprint.database(c);
       }
       stack.pg.dropDatabase("restart_db");
-      var wf = RecoveryRuns.start(temporal.client(), plan, "RESTART-1",
+      var wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, "RESTART-1",
           List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
       Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
 
@@ -93,13 +95,13 @@ class ServerRestartTest {
       // the first worker may or may not find the server again (same port or not): a new one
       // started against the new address must be enough
       try (WorkerProcess second =
-          WorkerProcess.start(temporal.target(), stack, logs.resolve("recovery-2.log"))) {
+          WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("recovery-2.log"))) {
         var after = RecoveryRuns.existing(temporal.client(), "RESTART-1");
         assertTrue(after.status().pending().stream()
                 .anyMatch(p -> p.step().equals("database-swap")),
             "pending decision lost in the restart: " + after.status().pending());
         var decision = RecoveryRuns.decide(temporal.client(), "RESTART-1", "alice",
-            Verdict.APPROVE, "database-swap", "after the server restart");
+            Verdict.APPROVE, "database-swap", "after the server restart", stack.signer("alice"));
         assertEquals(1, decision.level());
         RecoveryReport report = RecoveryRuns.result(temporal.client(), "RESTART-1");
         assertEquals(Outcome.RECOVERED, report.outcome(),
@@ -121,9 +123,10 @@ class ServerRestartTest {
     temporal = LocalTemporal.startRealServer(dir);
     BackupResult result;
     long t0 = System.nanoTime();
+    Path planFile = stack.planFile(plan, "restart_bk");
     try (WorkerProcess first =
-        WorkerProcess.start(temporal.target(), stack, logs.resolve("backup-1.log"))) {
-      WorkflowStub run = BackupRuns.startDatabase(temporal.client(), plan, "test");
+        WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("backup-1.log"))) {
+      WorkflowStub run = BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test");
       String id = run.getExecution().getWorkflowId();
       Waits.await("pg_dump of restart_bk running", Duration.ofMinutes(2),
           () -> Waits.processRunning("pg_dump", "restart_bk"));
@@ -131,7 +134,7 @@ class ServerRestartTest {
       restartServer();
 
       try (WorkerProcess second =
-          WorkerProcess.start(temporal.target(), stack, logs.resolve("backup-2.log"))) {
+          WorkerProcess.start(temporal.target(), stack, planFile, logs.resolve("backup-2.log"))) {
         result = temporal.client().newUntypedWorkflowStub(id).getResult(BackupResult.class);
       } finally {
         first.kill9();

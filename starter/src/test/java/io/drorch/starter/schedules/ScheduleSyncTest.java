@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.activities.storage.BackupVerifier;
 import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
@@ -30,11 +31,17 @@ class ScheduleSyncTest {
       throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = stack.samplePlan("sched_app", "sched-backups");
+    try (LocalWorker worker = stack.worker(plan)) {
+      applyTwiceAndTrigger(stack, plan, worker.taskQueue());
+    }
+  }
+
+  private void applyTwiceAndTrigger(TestStack stack, DrPlan plan, String queue) throws Exception {
     ScheduleClient client = ScheduleClient.newInstance(stack.temporal.service());
 
-    var first = ScheduleSync.apply(client, plan, "schedule");
+    var first = ScheduleSync.apply(client, plan, "schedule", queue);
     Map<String, String> shapeAfterFirst = shapes(ScheduleSync.describe(client));
-    var second = ScheduleSync.apply(client, plan, "schedule");
+    var second = ScheduleSync.apply(client, plan, "schedule", queue);
     Map<String, String> shapeAfterSecond = shapes(ScheduleSync.describe(client));
 
     assertEquals(List.of("created", "created", "created"),
@@ -45,6 +52,10 @@ class ScheduleSyncTest {
     assertEquals(shapeAfterFirst, shapeAfterSecond);
     assertTrue(shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP)
         .startsWith("DatabaseBackupWorkflow|UTC|SCHEDULE_OVERLAP_POLICY_SKIP|PT1H|backup-db|"),
+        shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP));
+    // schedules carry no plan: the input names who asks, the worker on the queue reads its plan
+    assertTrue(shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP)
+        .contains("|" + queue + "|{requestedBy=schedule}|"),
         shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP));
     // the server keeps the cron as a calendar: its next run tells whether it means 02:00 UTC
     var next = client.getHandle(ScheduleSync.DATABASE_BACKUP).describe().getInfo()

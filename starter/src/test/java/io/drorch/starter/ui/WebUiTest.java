@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.drorch.activities.postgres.DatabaseCredentials;
 import io.drorch.local.LocalTemporal;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.demo.LocalWorker;
 import io.drorch.starter.recovery.RecoveryRuns;
-import io.drorch.worker.DrWorker;
-import io.drorch.worker.WorkerSecrets;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.queries.PendingDecision;
@@ -54,12 +52,11 @@ class WebUiTest {
     try (LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"), true)) {
       assertTrue(temporal.realServer() && temporal.uiUrl().isPresent(),
           "the dev server with its Web UI: " + temporal);
-      DrWorker worker = DrWorker.start(temporal.client(),
-          new WorkerSecrets(DatabaseCredentials.fixed(stack.pg.password()), stack.s3.credentials()));
+      DrPlan plan = planWithQuickLevel1(stack, "webui_inc42");
+      LocalWorker worker = stack.worker(plan, temporal.client());
       try {
-        DrPlan plan = planWithQuickLevel1(stack, "webui_inc42");
-        BackupRuns.await(BackupRuns.startDatabase(temporal.client(), plan, "test"));
-        RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), plan, INCIDENT,
+        BackupRuns.await(BackupRuns.startDatabase(temporal.client(), worker.taskQueue(), "test"));
+        RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), worker.taskQueue(), INCIDENT,
             List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "alice");
         PendingDecision pending = Waits.pending(wf, "database-swap", 2, Duration.ofMinutes(2));
         assertEquals("level 2 Development Team Lead", pending.levelName());
@@ -70,7 +67,7 @@ class WebUiTest {
         assertTrue(Files.size(screenshot) > 10_000, "screenshot written: " + screenshot + "\n" + out);
 
         RecoveryRuns.decide(temporal.client(), INCIDENT, "dana", Verdict.APPROVE, "database-swap",
-            "page checked");
+            "page checked", stack.signer("dana"));
         RecoveryReport report = assertTimeoutPreemptively(Duration.ofMinutes(2),
             () -> RecoveryRuns.result(temporal.client(), INCIDENT));
         assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
