@@ -31,17 +31,25 @@ public final class Waits {
   public static PendingDecision pending(RecoveryWorkflow wf, String step, int level,
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Object last = null;
     while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
-          return p;
+      try {
+        var status = wf.status();
+        last = status;
+        for (PendingDecision p : status.pending()) {
+          if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
+            return p;
+          }
         }
+      } catch (RuntimeException e) {
+        // a query fails while no worker polls (e.g. the replacement of a killed one is starting)
+        last = e;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
         + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
-        + wf.status());
+        + last);
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */

@@ -190,8 +190,7 @@ public final class LocalDrill {
   private Function<PendingDecision, RecoveryRuns.Answer> approver(ApproverKeys keys) {
     if (!interactive) {
       return p -> {
-        String who = p.approvers().stream().filter(a -> !p.approvedBy().contains(a))
-            .findFirst().orElse(p.approvers().get(0));
+        String who = nextApprover(p);
         return new RecoveryRuns.Answer(who,
             p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
                 ? Verdict.APPROVE : Verdict.ABORT, "given by the local drill", keys.signer(who));
@@ -200,7 +199,8 @@ public final class LocalDrill {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     return p -> {
       try {
-        out.printf("  answer as one of %s — verdict (%s): ", p.approvers(),
+        String who = nextApprover(p);
+        out.printf("  answer as %s (signed with %s) — verdict (%s): ", who, keys.key(who),
             p.kind() == io.drorch.workflows.contracts.values.DecisionKind.DESTRUCTIVE_STEP
                 ? "approve/reject" : "retry/skip/abort");
         out.flush();
@@ -208,7 +208,6 @@ public final class LocalDrill {
         if (line == null || line.isBlank()) {
           return null;
         }
-        String who = p.approvers().get(0);
         return new RecoveryRuns.Answer(who,
             Verdict.valueOf(line.trim().toUpperCase(Locale.ROOT)), "interactive drill",
             keys.signer(who));
@@ -216,6 +215,12 @@ public final class LocalDrill {
         throw new IllegalStateException(e);
       }
     };
+  }
+
+  /** The first approver of the pending level who has not approved it yet. */
+  private static String nextApprover(PendingDecision p) {
+    return p.approvers().stream().filter(a -> !p.approvedBy().contains(a)).findFirst()
+        .orElse(p.approvers().get(0));
   }
 
   /** A drill run again starts from the same sample: the previous run's data and copies go. */

@@ -203,7 +203,7 @@ public final class RecoveryRuns {
           }
         }
         for (PendingDecision p : s.pending()) {
-          if (seen.add("pending|" + p.step() + "|" + p.level())) {
+          if (seen.add("pending|" + p.step() + "|" + p.level() + "|" + p.approvedBy().size())) {
             out.printf("  ? %s waits for %s (%s): %s%n", p.step(), p.levelName(),
                 String.join(", ", p.approvers()), p.description());
             if (answer != null) {

@@ -22,23 +22,33 @@ import java.util.stream.Stream;
 public final class SshKeygenSigner {
   static final long TIMEOUT_SECONDS = 60;
 
-  private final Path key;
+  static final String AGENT_ENV = "SSH_AUTH_SOCK";
 
-  private SshKeygenSigner(Path key) {
+  private final Path key;
+  /** The ssh-agent socket ssh-keygen talks to (null: none). */
+  private final String agent;
+
+  private SshKeygenSigner(Path key, String agent) {
     this.key = key;
+    this.agent = agent;
   }
 
   /** Signs with {@code key}: a private key file, or a {@code .pub} file for the agent's key. */
   public static SshKeygenSigner withKey(Path key) {
+    return withKey(key, System.getenv(AGENT_ENV));
+  }
+
+  /** {@link #withKey(Path)} with the agent at {@code agentSocket} (null: none). */
+  public static SshKeygenSigner withKey(Path key, String agentSocket) {
     if (!Files.isRegularFile(key)) {
       throw new IllegalArgumentException("no key file " + key + ": give --key PATH (a private"
           + " key, or its .pub with the key in ssh-agent), or --key agent");
     }
-    if (key.toString().endsWith(".pub") && System.getenv("SSH_AUTH_SOCK") == null) {
+    if (key.toString().endsWith(".pub") && agentSocket == null) {
       throw new IllegalArgumentException(key + " is a public key: its private half must be in"
-          + " ssh-agent, and SSH_AUTH_SOCK is not set");
+          + " ssh-agent, and " + AGENT_ENV + " is not set");
     }
-    return new SshKeygenSigner(key);
+    return new SshKeygenSigner(key, agentSocket);
   }
 
   /**
@@ -46,11 +56,17 @@ public final class SshKeygenSigner {
    * plan, "TYPE BASE64" each), or the agent's only key when {@code allowed} is empty.
    */
   public static SshKeygenSigner fromAgent(List<String> allowed, Path workDir) {
-    if (System.getenv("SSH_AUTH_SOCK") == null) {
-      throw new IllegalArgumentException("--key agent needs a running ssh-agent (SSH_AUTH_SOCK"
+    return fromAgent(allowed, workDir, System.getenv(AGENT_ENV));
+  }
+
+  /** {@link #fromAgent(List, Path)} with the agent at {@code agentSocket}. */
+  public static SshKeygenSigner fromAgent(List<String> allowed, Path workDir,
+      String agentSocket) {
+    if (agentSocket == null) {
+      throw new IllegalArgumentException("--key agent needs a running ssh-agent (" + AGENT_ENV
           + " is not set)");
     }
-    Run r = run(List.of("ssh-add", "-L"), null);
+    Run r = run(List.of("ssh-add", "-L"), null, agentSocket);
     if (r.exit() != 0) {
       throw new IllegalArgumentException("ssh-add -L failed: " + r.output().strip());
     }
@@ -76,7 +92,7 @@ public final class SshKeygenSigner {
       Path pub = Files.createTempFile(workDir, "agent-key-", ".pub");
       Files.writeString(pub, usable.get(0) + "\n");
       pub.toFile().deleteOnExit();
-      return new SshKeygenSigner(pub);
+      return new SshKeygenSigner(pub, agentSocket);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,7 +110,7 @@ public final class SshKeygenSigner {
       Path message = dir.resolve("decision.txt");
       Files.writeString(message, text, StandardCharsets.UTF_8);
       Run r = run(List.of("ssh-keygen", "-Y", "sign", "-n", SshSignature.NAMESPACE, "-f",
-          key.toString(), message.toString()), dir);
+          key.toString(), message.toString()), dir, agent);
       Path sig = dir.resolve("decision.txt.sig");
       if (r.exit() != 0 || !Files.isRegularFile(sig)) {
         throw new IllegalStateException("ssh-keygen -Y sign -f " + key + " failed (exit "
@@ -110,10 +126,15 @@ public final class SshKeygenSigner {
 
   record Run(int exit, String output) {}
 
-  private static Run run(List<String> command, Path dir) {
+  private static Run run(List<String> command, Path dir, String agentSocket) {
     try {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      if (agentSocket == null) {
+        pb.environment().remove(AGENT_ENV);
+      } else {
+        pb.environment().put(AGENT_ENV, agentSocket);
+      }
       if (dir != null) {
         pb.directory(dir.toFile());
       }

@@ -19,6 +19,17 @@ class PlanRendererTest {
   }
 
   @Test
+  void rendersWhoMayApproveAndHowItIsProven() {
+    String md = PlanRenderer.markdown(example(Map.of()));
+    assertContains(md, "### Approvals\n- Every decision is signed with the approver's SSH key"
+        + " (`ssh-keygen -Y sign -n dr-approval`");
+    assertContains(md, "against the keys in `allowed_signers`");
+    assertContains(md, "  - alice: ssh-ed25519 SHA256:");
+    assertContains(md, "- Four eyes: whoever starts a recovery may not approve it");
+    assertContains(md, "`dr approve INC-42 --as NAME --key ~/.ssh/id_ed25519`");
+  }
+
+  @Test
   void rendersTheSeedsSectionsWithTheRealBucketCommandsAndEscalation() {
     String md = PlanRenderer.markdown(example(Map.of()));
 

@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * One message to stakeholders.
  *
- * @param event machine-readable kind: incident-opened, approval-needed, escalated, progress,
- *     rto-50, rto-80, rto-breached, recovered, aborted, report-ready, reminder
+ * @param event machine-readable kind: incident-opened, approval-needed, approved-in-part (one
+ *     approval of a step that needs several), decided, escalated, progress, rto-50, rto-80,
+ *     rto-breached, recovered, aborted, report-ready, reminder
  * @param level the escalation level addressed (0: everyone)
  * @param contacts the addressed people (the level's contacts)
  */
