@@ -152,10 +152,21 @@ public final class TestStack {
         null, null, keys.approvals(false, java.util.Map.of()));
   }
 
+  /**
+   * Stops everything and deletes the stack's directory (databases, buckets, worker logs: about a
+   * gigabyte on a shared disk) unless {@code DR_KEEP_TEST_DIR} is set, to look at it afterwards.
+   */
   private synchronized void close() {
     clients.close();
     temporal.close();
     s3.close();
     pg.close();
+    if (System.getenv("DR_KEEP_TEST_DIR") == null) {
+      try (var all = Files.walk(dir)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (java.io.IOException | RuntimeException e) {
+        System.err.println("could not delete " + dir + ": " + e);
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.drorch.starter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -11,11 +12,17 @@ import java.util.Map;
  * variables as in production, so a test can kill it with SIGKILL mid-activity.
  */
 public final class WorkerProcess implements AutoCloseable {
-  private final Process process;
-  private final Path log;
+  /** How long a worker may take to start polling (JVM start, plan, connection) on a busy box. */
+  static final Duration READY = Duration.ofMinutes(2);
+  /** What WorkerMain logs once it polls. */
+  static final String READY_LINE = "DR worker polling task queue";
 
-  private WorkerProcess(Process process, Path log) {
-    this.process = process;
+  private final ProcessBuilder builder;
+  private final Path log;
+  private Process process;
+
+  private WorkerProcess(ProcessBuilder builder, Path log) {
+    this.builder = builder;
     this.log = log;
   }
 
@@ -50,7 +57,50 @@ public final class WorkerProcess implements AutoCloseable {
     env.put("AWS_REGION", "us-east-1");
     env.put("DR_METRICS_PORT", "off");
     env.putAll(extraEnv);
-    return new WorkerProcess(pb.start(), log);
+    WorkerProcess w = new WorkerProcess(pb, log);
+    w.startAndAwaitPolling();
+    return w;
+  }
+
+  /**
+   * Starts the JVM and returns once it polls. A worker that exits before (e.g. its health check
+   * of Temporal timed out on an overloaded machine) is started once more; a second failure fails
+   * the test with the log, instead of leaving it waiting for work nobody does.
+   */
+  private void startAndAwaitPolling() throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      long from = Files.exists(log) ? Files.size(log) : 0;
+      process = builder.start();
+      long deadline = System.nanoTime() + READY.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (logSince(from).contains(READY_LINE)) {
+          return;
+        }
+        if (!process.isAlive()) {
+          break;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while the worker started", e);
+        }
+      }
+      if (process.isAlive() || attempt >= 2) {
+        process.destroyForcibly();
+        throw new AssertionError("the worker process did not start polling (attempt " + attempt
+            + "):\n" + logTail());
+      }
+    }
+  }
+
+  private String logSince(long offset) throws IOException {
+    if (!Files.exists(log)) {
+      return "";
+    }
+    byte[] all = Files.readAllBytes(log);
+    return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset,
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** SIGKILL: no shutdown hook, no graceful anything. */
