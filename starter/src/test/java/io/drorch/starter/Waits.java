@@ -31,17 +31,26 @@ public final class Waits {
   public static PendingDecision pending(RecoveryWorkflow wf, String step, int level,
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Object last = null;
     while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
-          return p;
+      try {
+        var status = wf.status();
+        last = status;
+        for (PendingDecision p : status.pending()) {
+          if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
+            return p;
+          }
         }
+      } catch (io.temporal.client.WorkflowServiceException noWorkerYet) {
+        // a query needs a worker: right after a worker restart none may poll yet ("no poller
+        // seen for task queue recently"); keep asking until the deadline
+        last = noWorkerYet;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
         + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
-        + wf.status());
+        + last);
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */
