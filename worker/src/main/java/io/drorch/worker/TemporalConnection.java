@@ -17,6 +17,9 @@ public record TemporalConnection(String address, String namespace) {
 
   public static final String DEFAULT_ADDRESS = "127.0.0.1:7233";
 
+  /** How long {@link #connect()} keeps trying before it reports Temporal unreachable. */
+  static final java.time.Duration CONNECT_PATIENCE = java.time.Duration.ofSeconds(10);
+
   public static TemporalConnection fromEnvironment() {
     return of(System.getenv("TEMPORAL_ADDRESS"), System.getenv("TEMPORAL_NAMESPACE"));
   }
@@ -40,7 +43,7 @@ public record TemporalConnection(String address, String namespace) {
     }
     WorkflowServiceStubs service = WorkflowServiceStubs.newServiceStubs(options.build());
     try {
-      service.healthCheck();
+      awaitHealthy(service);
     } catch (RuntimeException e) {
       service.shutdownNow();
       throw new IllegalStateException(
@@ -50,6 +53,33 @@ public record TemporalConnection(String address, String namespace) {
           e);
     }
     return service;
+  }
+
+  /**
+   * The first health check can miss a short deadline on a loaded machine or while the server is
+   * still starting (name resolution alone took 0.8 s under load): ask a few times over
+   * {@link #CONNECT_PATIENCE} before giving up.
+   */
+  private static void awaitHealthy(WorkflowServiceStubs service) {
+    long deadline = System.nanoTime() + CONNECT_PATIENCE.toNanos();
+    long pause = 200;
+    while (true) {
+      try {
+        service.healthCheck();
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + pause * 1_000_000 > deadline) {
+          throw e;
+        }
+        try {
+          Thread.sleep(pause);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pause = Math.min(pause * 2, 2000);
+      }
+    }
   }
 
   public WorkflowClient client(WorkflowServiceStubs service) {
