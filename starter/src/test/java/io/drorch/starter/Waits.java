@@ -41,10 +41,12 @@ public final class Waits {
             return p;
           }
         }
-      } catch (io.temporal.client.WorkflowServiceException noWorkerYet) {
-        // a query needs a worker: right after a worker restart none may poll yet ("no poller
-        // seen for task queue recently"); keep asking until the deadline
-        last = noWorkerYet;
+      } catch (io.temporal.client.WorkflowServiceException | io.temporal.client.WorkflowQueryException
+          notYet) {
+        // a query needs a worker that has replayed the history: right after a worker restart
+        // none may poll yet ("no poller seen for task queue recently"), or its first replay may
+        // still be warming up; keep asking until the deadline (a lasting failure is reported)
+        last = notYet;
       }
       Thread.sleep(100);
     }

@@ -32,6 +32,14 @@ public final class DrWorker implements AutoCloseable {
   /** Bounded: each long activity streams with a few tens of MB of buffers. */
   static final int MAX_CONCURRENT_ACTIVITIES = 4;
 
+  /**
+   * How long a workflow thread may run without yielding before the SDK calls it a deadlock. The
+   * SDK's 1 s fails the first replay of a long history on a loaded host (measured: a worker
+   * restarted beside a busy test suite on 2 cores); our workflow code never blocks, so a few
+   * seconds only delays the report of a real deadlock.
+   */
+  static final java.time.Duration DEADLOCK_DETECTION = java.time.Duration.ofSeconds(5);
+
   private static final Logger log = LoggerFactory.getLogger(DrWorker.class);
 
   private final WorkerFactory factory;
@@ -56,6 +64,7 @@ public final class DrWorker implements AutoCloseable {
             TaskQueues.DR,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
+                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
                 .build());
     worker.registerWorkflowImplementationTypes(
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
