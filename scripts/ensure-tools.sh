@@ -2,8 +2,9 @@
 # Installs what the build, the demo and the tests need on a fresh machine, and nothing that is
 # already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
 # Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
-# and the Temporal CLI (real dev server with Web UI) built with `go install` and cached in
-# $(go env GOPATH)/bin.
+# the Temporal CLI (real dev server with Web UI) and Mailpit (the SMTP server the e-mail channel's
+# tests start: SMTP plus an HTTP API to read delivered messages), both built with `go install` and
+# cached in $(go env GOPATH)/bin.
 # Prints the path of the temporal CLI on its last line.
 set -euo pipefail
 
@@ -43,6 +44,18 @@ if [ ! -f "$ui_test/node_modules/playwright-core/package.json" ] \
    || [ "$ui_test/package-lock.json" -nt "$ui_test/node_modules/.package-lock.json" ]; then
   log "npm ci in $ui_test (playwright-core)"
   (cd "$ui_test" && npm ci --no-audit --no-fund >&2)
+fi
+
+# The e-mail notification channel's tests (activities' EmailAndSlackChannelsTest, through
+# local-stack's LocalMailpit: env DR_MAILPIT, PATH, $GOPATH/bin, ~/go/bin).
+if [ -z "${DR_MAILPIT:-}" ] && ! command -v mailpit >/dev/null; then
+  command -v go >/dev/null || apt_install golang-go
+  gobin="$(go env GOPATH)/bin"
+  if [ ! -x "$gobin/mailpit" ]; then
+    log "building Mailpit v1.33.1 with go install (first time only, ~3 min)"
+    go install github.com/axllent/mailpit@v1.33.1 >&2
+  fi
+  "$gobin/mailpit" version --no-release-check >&2
 fi
 
 temporal_cli="${DR_TEMPORAL_CLI:-}"

@@ -6,6 +6,7 @@ import io.drorch.activities.files.FileRecoveryActivitiesImpl;
 import io.drorch.activities.notify.NotificationActivitiesImpl;
 import io.drorch.activities.postgres.PostgresRecoveryActivitiesImpl;
 import io.drorch.activities.report.ReportActivitiesImpl;
+import io.drorch.activities.restoretest.RestoreTestActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
@@ -78,7 +79,8 @@ public final class DrWorker implements AutoCloseable {
         new StorageActivitiesImpl(s3),
         new ApplicationActivitiesImpl(s3),
         new NotificationActivitiesImpl(),
-        new ReportActivitiesImpl(s3));
+        new ReportActivitiesImpl(s3),
+        new RestoreTestActivitiesImpl(secrets.database(), s3));
     factory.start();
     return new DrWorker(factory, s3);
   }

@@ -204,7 +204,7 @@ final class DumpToStorage {
    * Ordinary tables outside the system schemas that the user may read (a table it may not read
    * makes pg_dump fail anyway, with pg_dump's own message).
    */
-  private static List<String[]> tables(Statement st) throws SQLException {
+  static List<String[]> tables(Statement st) throws SQLException {
     List<String[]> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(
         "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"

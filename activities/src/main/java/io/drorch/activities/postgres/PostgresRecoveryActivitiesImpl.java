@@ -95,6 +95,14 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
    */
   @Override
   public RestoreDatabaseResult restoreFromBackup(RestoreDatabaseInput input) {
+    return restore(input, null);
+  }
+
+  /**
+   * {@link #restoreFromBackup}, with {@code createdComment} (when not null) set on the new database
+   * right after {@code CREATE DATABASE}: how a scratch database carries its mark from the start.
+   */
+  RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment) {
     validateRestore(input);
     BackupManifest m = input.backup();
     DatabaseTarget live = input.live();
@@ -132,6 +140,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
         String owner = superuser && liveOwner != null
             ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
         st.execute("CREATE DATABASE " + Jdbc.quoteIdent(input.restoreName()) + owner);
+        if (createdComment != null) {
+          st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
+              + literal(createdComment));
+        }
       } catch (SQLException e) {
         throw restoreSqlFailure(e, live, "preparing database " + input.restoreName());
       }
@@ -445,7 +457,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
   }
 
   /** Ordinary and partitioned tables by "schema.table", the manifest's key. */
-  private static Map<String, String[]> tablesByName(Statement st) throws SQLException {
+  static Map<String, String[]> tablesByName(Statement st) throws SQLException {
     Map<String, String[]> out = new TreeMap<>();
     try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
         + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')")) {
@@ -615,7 +627,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static boolean exists(Connection c, String name) throws SQLException {
+  static boolean exists(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -624,7 +636,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static String comment(Connection c, String name) throws SQLException {
+  static String comment(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT shobj_description(oid, 'pg_database')"
         + " FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
@@ -657,7 +669,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
   // ---- shared --------------------------------------------------------------------------------
 
-  private static void validateServer(DatabaseTarget db) {
+  static void validateServer(DatabaseTarget db) {
     if (db.host() == null || db.host().isBlank() || db.name() == null || db.name().isBlank()
         || db.port() <= 0 || db.port() > 65535) {
       throw DrError.BAD_INPUT.failure("database host, port (1-65535) and name must be set"
@@ -681,7 +693,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static ApplicationFailure restoreSqlFailure(SQLException e,
+  static ApplicationFailure restoreSqlFailure(SQLException e,
       DatabaseTarget live, String what) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("42501")) {

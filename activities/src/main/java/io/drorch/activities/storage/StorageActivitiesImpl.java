@@ -7,14 +7,18 @@ import io.drorch.workflows.contracts.commands.AbortUploadsInput;
 import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
 import io.drorch.workflows.contracts.commands.VerifyBackupInput;
 import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.commands.WriteRestoreVerdictInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.RestoreVerdict;
+import io.drorch.workflows.contracts.values.RestoreVerification;
 import io.drorch.workflows.contracts.values.StoredBackup.DataState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.contracts.values.StoredObject;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
+import io.drorch.workflows.contracts.values.WriteRestoreVerdictResult;
 import io.drorch.workflows.storage.StorageActivities;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -83,7 +87,11 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
   }
 
-  /** Reads every manifest and object under the prefix (used by the activity and the CLI). */
+  /**
+   * Reads every manifest and object under the prefix (used by the activity and the CLI), and the
+   * restore-verification marker of each backup that has one. A marker counts as part of its
+   * backup (not an orphan) while the backup's manifest exists.
+   */
   public static BackupCatalog catalog(BackupStore store) {
     Map<String, BackupStore.ObjectInfo> objects = new HashMap<>();
     for (BackupKind kind : BackupKind.values()) {
@@ -105,6 +113,12 @@ public class StorageActivitiesImpl implements StorageActivities {
       }
       BackupManifest m = manifest.get();
       referenced.add(m.dataKey());
+      String verifiedKey = BackupKeys.verifiedKey(store.target(), m.kind(), m.backupId());
+      RestoreVerification verification = null;
+      if (objects.containsKey(verifiedKey)) {
+        referenced.add(verifiedKey);
+        verification = verification(store, verifiedKey);
+      }
       if (m.files() != null && m.files().listingKey() != null) {
         referenced.add(m.files().listingKey());
       }
@@ -116,7 +130,7 @@ public class StorageActivitiesImpl implements StorageActivities {
           && !objects.containsKey(m.files().listingKey())) {
         state = DataState.MISSING;
       }
-      backups.add(new StoredBackup(m, o.key(), state));
+      backups.add(new StoredBackup(m, o.key(), state, verification));
     }
     backups.sort(
         Comparator.comparing(
@@ -129,6 +143,62 @@ public class StorageActivitiesImpl implements StorageActivities {
         .sorted(Comparator.comparing(BackupStore.ObjectInfo::key))
         .forEach(o -> orphans.add(new StoredObject(o.key(), o.sizeBytes(), o.lastModified())));
     return new BackupCatalog(backups, orphans);
+  }
+
+  /** A marker's summary; an unreadable marker is reported as such (outcome null), never hidden. */
+  private static RestoreVerification verification(BackupStore store, String key) {
+    try {
+      Optional<byte[]> body = store.readSmall(key);
+      if (body.isEmpty()) {
+        return null; // deleted since the listing
+      }
+      return Json.read(body.get(), RestoreVerdict.class).summary();
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e) {
+        throw s3e;
+      }
+      log.warn("restore-verification marker {} is not readable: {}", key, e.toString());
+      return new RestoreVerification(null, null, null, "marker " + key + " is unreadable: "
+          + e.getMessage());
+    }
+  }
+
+  @Override
+  public WriteRestoreVerdictResult writeRestoreVerdict(WriteRestoreVerdictInput input) {
+    if (input == null || input.storage() == null || input.verdict() == null
+        || input.verdict().backupId() == null || input.verdict().kind() == null
+        || input.verdict().outcome() == null) {
+      throw DrError.BAD_INPUT.failure("writeRestoreVerdict needs the storage section and a verdict"
+          + " with backup id, kind and outcome");
+    }
+    StorageTarget target = input.storage();
+    RestoreVerdict v = input.verdict();
+    BackupStore store = s3.store(target);
+    String key = BackupKeys.verifiedKey(target, v.kind(), v.backupId());
+    try {
+      String manifestKey = BackupKeys.manifestKey(target, v.kind(), v.backupId());
+      if (store.head(manifestKey).isEmpty()) {
+        throw DrError.BACKUP_NOT_FOUND.failure("Backup " + v.backupId() + " has no manifest ("
+            + manifestKey + "): a restore verdict is only recorded for a committed backup.");
+      }
+      if (store.putIfAbsent(key, Json.bytes(v), "application/json")) {
+        log.info("backup {}: {} recorded in {}", v.backupId(), v.outcome(), key);
+        return new WriteRestoreVerdictResult(key, true, v);
+      }
+      // write-once: whatever is there stands (our own verdict again after a lost response)
+      RestoreVerdict existing = Json.read(store.readSmall(key).orElseThrow(() ->
+          DrError.STORAGE_UNAVAILABLE.failure("marker " + key + " exists but cannot be read")),
+          RestoreVerdict.class);
+      if (!existing.equals(v)) {
+        log.warn("backup {}: a restore verdict is already recorded ({} by {}); {} not written",
+            v.backupId(), existing.outcome(), existing.workflowId(), v.outcome());
+      }
+      return new WriteRestoreVerdictResult(key, false, existing);
+    } catch (IOException | RuntimeException e) {
+      throw StorageErrors.translate(
+          e instanceof RuntimeException re ? re : new IllegalStateException(e),
+          target, "write restore verdict " + key);
+    }
   }
 
   private static Optional<BackupManifest> parse(BackupStore store, String key) {

@@ -1,6 +1,8 @@
 package io.drorch.starter.plan;
 
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.Contact;
+import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -13,7 +15,6 @@ import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -182,11 +183,7 @@ public final class PlanRenderer {
     line(md, "4. Conduct a post-mortem analysis");
     line(md, "");
 
-    line(md, "## Contact Information");
-    for (EscalationLevel l : plan.escalation()) {
-      line(md, "- " + l.name() + ": " + (l.contacts().isEmpty() ? "(no contact listed)" : String.join(", ", l.contacts())));
-    }
-    line(md, "");
+    contactInformation(md, plan);
 
     line(md, "## Escalation Procedures");
     line(md, "| Level | Who | Approvers | Contacts | Escalates after |");
@@ -225,6 +222,33 @@ public final class PlanRenderer {
     line(md, "4. Update recovery procedures (`dr-plan.yaml`, then `" + CMD_RENDER + "`)");
     line(md, "5. Conduct team review");
     return md.toString();
+  }
+
+  /** The seed's "Contact Information": primary, secondary, the team's group; then per level. */
+  private static void contactInformation(StringBuilder md, DrPlan plan) {
+    line(md, "## Contact Information");
+    Contacts contacts = plan.contacts();
+    if (contacts == null) {
+      line(md, "(The plan has no contact list: add `contacts` with primary, secondary and team.)");
+    } else {
+      for (Contacts.Entry e : contacts.entries()) {
+        Contact c = e.contact();
+        String role = e.role().equals("Primary contact") ? "Primary Contact"
+            : e.role().equals("Secondary contact") ? "Secondary Contact" : e.role();
+        boolean group = c == contacts.team();
+        line(md, "- " + role + ": " + String.join(" - ", java.util.stream.Stream.of(
+                group ? null : c.name(), c.phone(), c.email())
+            .filter(x -> x != null && !x.isBlank()).toList()));
+      }
+    }
+    line(md, "");
+    line(md, "Notified at each escalation level (every approval request also names the contacts"
+        + " above, to call):");
+    for (EscalationLevel l : plan.escalation()) {
+      line(md, "- Level " + l.level() + " " + l.name() + ": " + (l.contacts().isEmpty()
+          ? "(no contact listed)" : String.join(", ", l.contacts())));
+    }
+    line(md, "");
   }
 
   private static void application(StringBuilder md, ApplicationTarget app, String root, String aws) {
@@ -299,19 +323,19 @@ public final class PlanRenderer {
   }
 
   private static String channels(List<NotificationChannel> channels) {
-    return String.join(", ", channels.stream().map(c -> c.url() == null ? c.type()
-        : c.type() + " to " + withoutQuery(c.url())).toList());
+    return String.join(", ", channels.stream().map(PlanRenderer::channel).toList());
   }
 
-  /** A webhook URL's query may carry a token; the document shows only scheme, host and path. */
-  private static String withoutQuery(String url) {
-    try {
-      URI u = new URI(url);
-      return "`" + u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
-          + (u.getPath() == null ? "" : u.getPath()) + "`";
-    } catch (java.net.URISyntaxException e) {
-      return "(webhook)";
+  private static String channel(NotificationChannel c) {
+    if ("email".equals(c.type()) && c.smtp() != null) {
+      return "e-mail to each level's contacts via `" + c.smtp().host() + ":" + c.smtp().port()
+          + "`" + (c.smtp().startTls() ? " (STARTTLS)" : " (unencrypted)") + " from "
+          + c.smtp().from();
     }
+    if ("slack".equals(c.type()) && c.url() != null) {
+      return "Slack incoming webhook at `" + PlanLoader.origin(c.url()) + "`";
+    }
+    return c.url() == null ? c.type() : c.type() + " to `" + PlanLoader.origin(c.url()) + "`";
   }
 
   private static void code(StringBuilder md, String... lines) {

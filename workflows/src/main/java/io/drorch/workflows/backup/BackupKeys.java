@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
  *   PREFIX/files/files-20261126T023000Z-77b0e2.tar.gz          tar.gz of the uploads directory
  *   PREFIX/files/files-20261126T023000Z-77b0e2.listing.jsonl   one line per file: path, size, sha256
  *   PREFIX/files/files-20261126T023000Z-77b0e2.manifest.json   written last
+ *   PREFIX/&lt;kind&gt;/&lt;backup-id&gt;.verified.json                    restore test verdict, written once
  *   PREFIX/reports/...                                         incident and drill reports
  * </pre>
  *
@@ -23,6 +24,8 @@ import java.time.format.DateTimeFormatter;
  */
 public final class BackupKeys {
   public static final String MANIFEST_SUFFIX = ".manifest.json";
+  /** The restore-verification marker beside a backup (a {@code RestoreVerdict}). */
+  public static final String VERIFIED_SUFFIX = ".verified.json";
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -60,6 +63,14 @@ public final class BackupKeys {
 
   public static String manifestKey(StorageTarget storage, BackupKind kind, String backupId) {
     return folder(storage, kind) + backupId + MANIFEST_SUFFIX;
+  }
+
+  /**
+   * The restore-verification marker of a backup: {@code PREFIX/database/db-….verified.json},
+   * written once ({@code If-None-Match: *}) by the restore test, never overwritten.
+   */
+  public static String verifiedKey(StorageTarget storage, BackupKind kind, String backupId) {
+    return folder(storage, kind) + backupId + VERIFIED_SUFFIX;
   }
 
   public static String listingKey(StorageTarget storage, String backupId, int attempt) {

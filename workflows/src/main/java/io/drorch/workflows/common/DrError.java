@@ -41,7 +41,13 @@ public enum DrError {
    * A file archive entry would land or point outside the staging directory, or is a device or
    * fifo: the archive is refused (staging deleted), never retried.
    */
-  UNSAFE_ARCHIVE(false);
+  UNSAFE_ARCHIVE(false),
+  /**
+   * A scratch target (restore test, drill) would be, hold or sit inside a live database or
+   * directory, or one of that name exists and is not a scratch target of ours: refused, never
+   * retried, nothing touched.
+   */
+  SCRATCH_REFUSED(false);
 
   private final boolean retryable;
 

@@ -4,9 +4,11 @@ import io.drorch.workflows.contracts.commands.AbortUploadsInput;
 import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
 import io.drorch.workflows.contracts.commands.VerifyBackupInput;
 import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.commands.WriteRestoreVerdictInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
+import io.drorch.workflows.contracts.values.WriteRestoreVerdictResult;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -22,7 +24,10 @@ public interface StorageActivities {
   @ActivityMethod
   String writeManifest(WriteManifestInput input);
 
-  /** Every manifest under the prefix with the state of its data, plus unreferenced objects. */
+  /**
+   * Every manifest under the prefix with the state of its data and its restore-verification marker
+   * (none: never tested by restore), plus unreferenced objects.
+   */
   @ActivityMethod
   BackupCatalog listBackups(StorageTarget storage);
 
@@ -37,4 +42,14 @@ public interface StorageActivities {
   /** Re-reads a backup's data (and listing) and checks size and SHA-256 against its manifest. */
   @ActivityMethod
   VerifyBackupResult verifyBackup(VerifyBackupInput input);
+
+  /**
+   * Writes a backup's restore-verification marker ({@code <backup-id>.verified.json} beside it)
+   * once, with {@code If-None-Match: *}: a marker is never overwritten. Idempotent: when a marker is
+   * already there the call succeeds with {@code written = false} and returns the stored verdict,
+   * which stands (the same verdict again after a lost response; an earlier test's otherwise).
+   * BACKUP_NOT_FOUND (non-retryable) when the backup has no manifest.
+   */
+  @ActivityMethod
+  WriteRestoreVerdictResult writeRestoreVerdict(WriteRestoreVerdictInput input);
 }

@@ -28,6 +28,14 @@ public record DrPlan(
         notifications, deployment, recovery);
   }
 
+  /**
+   * The plan's contact list (its {@code contacts:} section), or null when it has none. Carried in
+   * {@link NotificationSettings#contacts()}; see there why.
+   */
+  public Contacts contacts() {
+    return notifications == null ? null : notifications.contacts();
+  }
+
   public DrPlan withRecovery(RecoverySettings r) {
     return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
         notifications, deployment, r);

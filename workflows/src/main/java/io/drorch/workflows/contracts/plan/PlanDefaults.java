@@ -23,6 +23,12 @@ public final class PlanDefaults {
   public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
   public static final Duration MONITOR_WINDOW = Duration.ofMinutes(15);
+  /** What the contact list calls the team's e-mail group when the plan gives it no name. */
+  public static final String TEAM_NAME = "Infrastructure Team";
+  /** SMTP submission port (STARTTLS). */
+  public static final int SMTP_PORT = 587;
+  /** E-mail is sent over STARTTLS unless the plan says {@code starttls: false}. */
+  public static final boolean SMTP_STARTTLS = true;
 
   /** The recovery section of a plan that has none. */
   public static final RecoverySettings RECOVERY = new RecoverySettings(
