@@ -5,18 +5,27 @@ import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.AbortUploadsInput;
 import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
+import io.drorch.workflows.contracts.commands.FindLockedInput;
+import io.drorch.workflows.contracts.commands.ReleaseLeaseInput;
+import io.drorch.workflows.contracts.commands.WriteLeaseInput;
 import io.drorch.workflows.contracts.commands.VerifyBackupInput;
 import io.drorch.workflows.contracts.commands.WriteManifestInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupLease;
+import io.drorch.workflows.contracts.values.LeaseSet;
+import io.drorch.workflows.contracts.values.LockedObject;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.StoredBackup.DataState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.contracts.values.StoredObject;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
 import io.drorch.workflows.storage.StorageActivities;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -83,7 +92,12 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
   }
 
-  /** Reads every manifest and object under the prefix (used by the activity and the CLI). */
+  /**
+   * Reads every manifest and object under the prefix (used by the activity and the CLI). Every
+   * manifest is read whole; a read error throws (a retryable {@code STORAGE_UNAVAILABLE}), so a
+   * backup never looks absent because of one. Only a manifest whose complete body, read twice
+   * alike, is not a manifest is listed as {@code UNREADABLE_MANIFEST}.
+   */
   public static BackupCatalog catalog(BackupStore store) {
     Map<String, BackupStore.ObjectInfo> objects = new HashMap<>();
     for (BackupKind kind : BackupKind.values()) {
@@ -98,7 +112,8 @@ public class StorageActivitiesImpl implements StorageActivities {
         continue;
       }
       referenced.add(o.key());
-      Optional<BackupManifest> manifest = parse(store, o.key());
+      Optional<BackupManifest> manifest = readJson(store, o, BackupManifest.class, "manifest",
+          StorageActivitiesImpl::isManifest);
       if (manifest.isEmpty()) {
         backups.add(new StoredBackup(null, o.key(), DataState.UNREADABLE_MANIFEST));
         continue;
@@ -131,23 +146,117 @@ public class StorageActivitiesImpl implements StorageActivities {
     return new BackupCatalog(backups, orphans);
   }
 
-  private static Optional<BackupManifest> parse(BackupStore store, String key) {
+  private static boolean isManifest(BackupManifest m) {
+    return m != null && m.backupId() != null && m.kind() != null && m.dataKey() != null
+        && m.startedAt() != null;
+  }
+
+  private static boolean isLease(BackupLease l) {
+    return l != null && l.holder() != null && l.backupIds() != null && l.expiresAt() != null;
+  }
+
+  /**
+   * A small JSON object read whole, or empty when it is permanently malformed: its body has the
+   * size the listing gave, two reads are alike, and it is not a {@code type} ({@code valid}
+   * false). Anything else — the object gone since the listing, a short or long read, two reads
+   * that differ, an S3 or network error — throws: it is a read error, and the caller must not
+   * act as if the object were absent.
+   */
+  static <T> Optional<T> readJson(BackupStore store, BackupStore.ObjectInfo o, Class<T> type,
+      String what, java.util.function.Predicate<T> valid) {
+    byte[] body = readWhole(store, o, what);
     try {
-      return store.readSmall(key).map(b -> {
-        try {
-          return Json.read(b, BackupManifest.class);
-        } catch (IOException e) {
-          log.warn("manifest {} is not readable JSON: {}", key, e.getMessage());
-          return null;
-        }
-      });
-    } catch (RuntimeException e) {
-      if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception) {
-        throw e;
+      T value = Json.read(body, type);
+      if (valid.test(value)) {
+        return Optional.of(value);
       }
-      log.warn("manifest {} could not be read: {}", key, e.toString());
-      return Optional.empty();
+    } catch (IOException e) {
+      // malformed, or damaged in transit: read again to tell
     }
+    byte[] again = readWhole(store, o, what);
+    if (!Arrays.equals(body, again)) {
+      throw readError(store, o.key(), what, "two reads of it returned different bytes");
+    }
+    log.error("{} {} is malformed: its complete body ({} bytes, read twice alike) is not a {}",
+        what, o.key(), body.length, what);
+    return Optional.empty();
+  }
+
+  private static byte[] readWhole(BackupStore store, BackupStore.ObjectInfo o, String what) {
+    byte[] body = store.readSmall(o.key()).orElseThrow(() ->
+        readError(store, o.key(), what, "it was listed a moment ago and is gone now"));
+    if (body.length != o.sizeBytes()) {
+      throw readError(store, o.key(), what, "the read returned " + body.length
+          + " bytes, the listing says it has " + o.sizeBytes());
+    }
+    return body;
+  }
+
+  private static ApplicationFailure readError(BackupStore store, String key, String what,
+      String why) {
+    return DrError.STORAGE_UNAVAILABLE.failure("Cannot read " + what + " "
+        + BackupKeys.url(store.target(), key) + ": " + why + ". This is a read error, not a"
+        + " malformed " + what + ": the listing fails (and is retried) rather than go on"
+        + " without it.");
+  }
+
+  @Override
+  public List<LockedObject> findLocked(FindLockedInput input) {
+    StorageTarget target = input.storage();
+    try {
+      return ObjectLocks.find(s3.client(target), target, input.keys(), Instant.now());
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "read the Object Lock state of "
+          + input.keys().size() + " objects");
+    }
+  }
+
+  @Override
+  public void writeLease(WriteLeaseInput input) {
+    StorageTarget target = input.storage();
+    String key = BackupKeys.leaseKey(target, input.lease().holder());
+    try {
+      s3.store(target).put(key, Json.bytes(input.lease()), "application/json");
+      log.info("lease {}: {} backups until {}", key, input.lease().backupIds().size(),
+          input.lease().expiresAt());
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "write lease " + key);
+    }
+  }
+
+  @Override
+  public void releaseLease(ReleaseLeaseInput input) {
+    StorageTarget target = input.storage();
+    String key = BackupKeys.leaseKey(target, input.holder());
+    try {
+      s3.client(target).deleteObject(b -> b.bucket(target.bucket()).key(key));
+      log.info("lease {} released", key);
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "delete lease " + key);
+    }
+  }
+
+  @Override
+  public LeaseSet listLeases(StorageTarget target) {
+    try {
+      return leases(s3.store(target));
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "read the leases");
+    }
+  }
+
+  /** Every lease object under {@code PREFIX/leases/}; see {@link #readJson} for read errors. */
+  public static LeaseSet leases(BackupStore store) {
+    List<BackupLease> leases = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (BackupStore.ObjectInfo o : store.list(BackupKeys.leasesFolder(store.target()))) {
+      if (!o.key().endsWith(".json")) {
+        continue;
+      }
+      readJson(store, o, BackupLease.class, "lease", StorageActivitiesImpl::isLease)
+          .ifPresentOrElse(leases::add, () -> unreadable.add(o.key()));
+    }
+    return new LeaseSet(leases, unreadable);
   }
 
   @Override
