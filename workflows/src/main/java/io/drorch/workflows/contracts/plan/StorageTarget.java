@@ -30,11 +30,6 @@ public record StorageTarget(
         noncurrentVersionDays, null, null);
   }
 
-  public StorageTarget withObjectLock(ObjectLockSettings lock) {
-    return new StorageTarget(bucket, prefix, region, endpoint, pathStyle, retentionDays,
-        versioning, noncurrentVersionDays, keepVerified, lock);
-  }
-
   public StorageTarget withKeepVerified(Integer n) {
     return new StorageTarget(bucket, prefix, region, endpoint, pathStyle, retentionDays,
         versioning, noncurrentVersionDays, n, objectLock);
