@@ -2,9 +2,10 @@
 # Installs what the build, the demo and the tests need on a fresh machine, and nothing that is
 # already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
 # Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
-# the Temporal CLI (real dev server with Web UI) and Mailpit (the SMTP server the e-mail channel's
-# tests start: SMTP plus an HTTP API to read delivered messages), both built with `go install` and
-# cached in $(go env GOPATH)/bin.
+# moto[server] from PyPI in a virtualenv under ~/.cache (an S3 server with versioning, lifecycle
+# and Object Lock, for the tests of those), the Temporal CLI (real dev server with Web UI) and
+# Mailpit (the SMTP server the e-mail channel's tests start: SMTP plus an HTTP API to read
+# delivered messages), both built with `go install` and cached in $(go env GOPATH)/bin.
 # Prints the path of the temporal CLI on its last line.
 set -euo pipefail
 
@@ -56,6 +57,25 @@ if [ -z "${DR_MAILPIT:-}" ] && ! command -v mailpit >/dev/null; then
     go install github.com/axllent/mailpit@v1.33.1 >&2
   fi
   "$gobin/mailpit" version --no-release-check >&2
+fi
+
+# moto (PyPI, pinned) serves S3 with versioning, lifecycle and Object Lock for the tests that need
+# them (S3Proxy, the S3 server of everything else, lacks them on its filesystem backend). It lives
+# in a virtualenv of its own, never in the system's Python; the tests start
+# $DR_MOTO_SERVER, else <cache>/dr-orchestrator/moto/bin/moto_server (see local-stack's LocalMoto).
+MOTO_VERSION=5.2.5
+moto_dir="${XDG_CACHE_HOME:-$HOME/.cache}/dr-orchestrator/moto"
+if [ "$(cat "$moto_dir/installed-version" 2>/dev/null)" != "$MOTO_VERSION" ]; then
+  command -v python3 >/dev/null || apt_install python3
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    apt_install python3-venv
+  fi
+  log "pip install moto[server]==$MOTO_VERSION into $moto_dir (first time only)"
+  rm -rf "$moto_dir"
+  python3 -m venv "$moto_dir" >&2
+  "$moto_dir/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" >&2
+  "$moto_dir/bin/moto_server" --help >/dev/null
+  echo "$MOTO_VERSION" > "$moto_dir/installed-version"
 fi
 
 temporal_cli="${DR_TEMPORAL_CLI:-}"

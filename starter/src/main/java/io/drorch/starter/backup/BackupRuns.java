@@ -35,7 +35,7 @@ public final class BackupRuns {
   }
 
   public static RetentionInput retentionInput(DrPlan plan) {
-    return new RetentionInput(plan.storage());
+    return new RetentionInput(plan.storage(), plan.notifications());
   }
 
   public static String databaseSummary(DrPlan plan) {
@@ -50,7 +50,7 @@ public final class BackupRuns {
 
   public static String retentionSummary(DrPlan plan) {
     return "Retention: delete backups older than " + plan.storage().retentionDays()
-        + " days (never the newest valid one) in s3://" + plan.storage().bucket() + "/"
+        + " days (never the newest valid or verified one, a leased or locked one) in s3://" + plan.storage().bucket() + "/"
         + plan.storage().prefix();
   }
 

@@ -21,6 +21,8 @@ import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.plan.ObjectLockMode;
+import io.drorch.workflows.contracts.plan.ObjectLockSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
 import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
@@ -64,6 +66,7 @@ public final class PlanLoader {
   static final int ESCALATION_LEVELS = 4;
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
   static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
+  static final Set<String> OBJECT_LOCK_MODES = Set.of("governance", "compliance");
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
       "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
@@ -316,10 +319,42 @@ public final class PlanLoader {
       if (noncurrent != null && noncurrent < 1) {
         o.error("noncurrent-version-days", String.valueOf(noncurrent), "must be at least 1 (days)");
       }
+      Integer keepVerified = o.integer("keep-verified", PlanDefaults.KEEP_VERIFIED);
+      if (keepVerified != null && keepVerified < 0) {
+        o.error("keep-verified", String.valueOf(keepVerified), "must be 0 or more (backups per kind)");
+      }
+      ObjectLockSettings objectLock = objectLock(o.optionalObj("object-lock"));
+      if (objectLock != null && Boolean.FALSE.equals(versioning)) {
+        o.error("versioning", "false", "must be true with object-lock: S3 Object Lock works on"
+            + " versioned buckets only");
+      }
       o.finish();
       return new StorageTarget(bucket, prefix, region, endpoint,
           Boolean.TRUE.equals(pathStyle), retentionDays == null ? 0 : retentionDays,
-          Boolean.TRUE.equals(versioning), noncurrent == null ? 0 : noncurrent);
+          Boolean.TRUE.equals(versioning), noncurrent == null ? 0 : noncurrent,
+          keepVerified == null ? PlanDefaults.KEEP_VERIFIED : keepVerified, objectLock);
+    }
+
+    /** {@code storage.object-lock: {mode: governance|compliance, days: N}}; null when absent. */
+    ObjectLockSettings objectLock(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String mode = o.string("mode", true);
+      ObjectLockMode parsed = null;
+      if (mode != null && !OBJECT_LOCK_MODES.contains(mode.toLowerCase(Locale.ROOT))) {
+        o.error("mode", mode, "must be governance (privileged users can still delete) or"
+            + " compliance (nobody can, until the date)" + suggestion(mode, OBJECT_LOCK_MODES));
+      } else if (mode != null) {
+        parsed = ObjectLockMode.valueOf(mode.toUpperCase(Locale.ROOT));
+      }
+      Integer days = o.integer("days", null);
+      if (days != null && (days < 1 || days > 36500)) {
+        o.error("days", String.valueOf(days), "must be between 1 and 36500 (days every backup"
+            + " object stays immutable)");
+      }
+      o.finish();
+      return parsed == null || days == null ? null : new ObjectLockSettings(parsed, days);
     }
 
     ScheduleSettings schedules(Obj o) {
@@ -758,6 +793,14 @@ public final class PlanLoader {
                   + Durations.compact(objectives.rtoCritical())
                   + "): the last level is asked only after the RTO is spent"));
         }
+      }
+      if (storage != null && storage.objectLock() != null && storage.retentionDays() > 0
+          && storage.objectLock().days() > storage.retentionDays()) {
+        warnings.add(new PlanProblem("storage.object-lock.days",
+            String.valueOf(storage.objectLock().days()),
+            "is longer than retention-days (" + storage.retentionDays() + "): the sweep keeps"
+                + " every backup until its lock ends, so backups live "
+                + storage.objectLock().days() + " days"));
       }
       if (storage != null && !storage.versioning() && errors.stream()
           .noneMatch(p -> p.path().startsWith("storage"))) {

@@ -17,6 +17,7 @@ import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -83,7 +84,10 @@ public final class PlanRenderer {
     line(md, "## Backup Procedures");
     line(md, "Backups are write-once. Each one is followed by a manifest (`<id>.manifest.json`, written"
         + " last) holding its size and SHA-256; a backup without a manifest, or whose data does not"
-        + " match it, is not valid. Retention never deletes the newest valid backup of each kind.");
+        + " match it, is not valid. Retention never deletes the newest valid backup of each kind,"
+        + " nor the " + PlanDefaults.keepVerified(s) + " newest restore-verified backup(s) of each"
+        + " kind, nor a backup a running recovery has leased; a read error stops it before it"
+        + " deletes anything.");
     line(md, "");
     line(md, "### Database Backups");
     line(md, "- Automated backups using `pg_dump -Fc`" + ("zstd".equals(db.compression())
@@ -107,6 +111,11 @@ public final class PlanRenderer {
         ? "- Versioning enabled on S3 bucket `" + s.bucket() + "`; noncurrent versions expire after "
             + s.noncurrentVersionDays() + " days"
         : "- Versioning is NOT enabled on S3 bucket `" + s.bucket() + "`");
+    if (s.objectLock() != null) {
+      line(md, "- S3 Object Lock (" + s.objectLock().mode().name().toLowerCase(Locale.ROOT)
+          + " mode): every backup object is immutable for " + s.objectLock().days()
+          + " days after it is written (`dr storage init` sets the bucket's default retention)");
+    }
     line(md, "- Run one now: `" + CMD_BACKUP_FILES + "`");
     line(md, "");
     line(md, "### Schedules");

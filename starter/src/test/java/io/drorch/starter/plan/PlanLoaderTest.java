@@ -90,6 +90,31 @@ class PlanLoaderTest {
   }
 
   @Test
+  void retentionKeysKeepVerifiedAndObjectLock() {
+    DrPlan example = parse(PlanFixtures.exampleText()).plan();
+    assertEquals(1, example.storage().keepVerified());
+    assertEquals(null, example.storage().objectLock(), "commented out in the example");
+
+    LoadedPlan locked = parse(PlanFixtures.exampleWith(
+        "keep-verified: 1 ", "keep-verified: 3 ",
+        "# object-lock: {mode: governance, days: 30}", "object-lock: {mode: compliance, days: 45}"));
+    assertEquals(3, locked.plan().storage().keepVerified());
+    assertEquals(new io.drorch.workflows.contracts.plan.ObjectLockSettings(
+        io.drorch.workflows.contracts.plan.ObjectLockMode.COMPLIANCE, 45),
+        locked.plan().storage().objectLock());
+    assertTrue(locked.warnings().stream().anyMatch(w -> w.path().equals("storage.object-lock.days")),
+        "a lock longer than retention keeps backups longer: " + locked.warnings());
+
+    PlanException e = failure(PlanFixtures.exampleWith(
+        "keep-verified: 1 ", "keep-verified: -1 ",
+        "versioning: true", "versioning: false",
+        "# object-lock: {mode: governance, days: 30}", "object-lock: {mode: legal, days: 0}"));
+    List<String> paths = e.problems().stream().map(PlanProblem::path).toList();
+    assertTrue(paths.containsAll(List.of("storage.keep-verified", "storage.object-lock.mode",
+        "storage.object-lock.days")), paths.toString());
+  }
+
+  @Test
   void hourlyDatabaseBackupMeetsTheOneHourRpo() {
     LoadedPlan loaded = parse(PlanFixtures.exampleWith(
         "database-backup: \"0 2 * * *\"", "database-backup: \"15 * * * *\""));

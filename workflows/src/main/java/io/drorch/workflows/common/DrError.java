@@ -47,7 +47,12 @@ public enum DrError {
    * directory, or one of that name exists and is not a scratch target of ours: refused, never
    * retried, nothing touched.
    */
-  SCRATCH_REFUSED(false);
+  SCRATCH_REFUSED(false),
+  /**
+   * A retention sweep stopped on an error (a manifest or listing that could not be read after
+   * retries, S3 unreachable): nothing more was deleted. The next scheduled sweep tries again.
+   */
+  RETENTION_ABORTED(false);
 
   private final boolean retryable;
 

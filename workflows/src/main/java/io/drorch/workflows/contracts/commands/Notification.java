@@ -9,7 +9,8 @@ import java.util.List;
  * One message to stakeholders.
  *
  * @param event machine-readable kind: incident-opened, approval-needed, escalated, progress,
- *     rto-50, rto-80, rto-breached, recovered, aborted, report-ready, reminder
+ *     rto-50, rto-80, rto-breached, recovered, aborted, report-ready, reminder; from the retention
+ *     sweep (whose {@code incidentId} is its workflow id): retention-aborted, retention-attention
  * @param level the escalation level addressed (0: everyone)
  * @param contacts the addressed people: the e-mail addresses of the level's contacts (level 0:
  *     the plan's contact list and every level's contacts); the {@code email} channel's recipients

@@ -23,7 +23,10 @@ public record StoredBackup(
     MISSING,
     /** Data object present with a different size. */
     SIZE_MISMATCH,
-    /** The manifest itself could not be parsed. */
+    /**
+     * The manifest is permanently malformed: its complete body (the size the listing gives, read
+     * twice alike) is not a backup manifest. A read error is never this: it fails the listing.
+     */
     UNREADABLE_MANIFEST
   }
 
