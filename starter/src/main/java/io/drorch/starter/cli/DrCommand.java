@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReportCommand.class,
       WorkerCommand.class,
+      CodecServerCommand.class,
       TemporalCommand.class,
       BenchCommand.class
     },
