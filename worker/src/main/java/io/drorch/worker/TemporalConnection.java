@@ -393,19 +393,34 @@ public final class TemporalConnection {
     return sb.toString();
   }
 
+  /** One line: the gRPC status, the innermost cause, the title of an HTML error page. */
   private static String rootMessage(Throwable e) {
     StatusRuntimeException sre = find(e, StatusRuntimeException.class);
     Throwable c = e;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
     }
-    String root = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    String root = firstLine(c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage());
+    String s = root;
     if (sre != null && c != sre) {
-      String s = sre.getStatus().getCode() + (sre.getStatus().getDescription() == null ? ""
-          : ": " + sre.getStatus().getDescription());
-      return s.contains(root) ? s : s + "; " + root;
+      s = sre.getStatus().getCode() + (sre.getStatus().getDescription() == null ? ""
+          : ": " + firstLine(sre.getStatus().getDescription()));
+      if (!s.contains(root)) {
+        s = s + "; " + root;
+      }
     }
-    return root;
+    java.util.regex.Matcher title =
+        java.util.regex.Pattern.compile("<title>([^<]{1,200})</title>").matcher(messages(e));
+    if (title.find()) {
+      s = s + ": " + title.group(1).strip();
+    }
+    return s.length() > 400 ? s.substring(0, 399) + "…" : s;
+  }
+
+  private static String firstLine(String text) {
+    String t = text.strip();
+    int nl = t.indexOf('\n');
+    return (nl < 0 ? t : t.substring(0, nl)).strip();
   }
 
   private static String blankToNull(String s) {

@@ -47,11 +47,11 @@ public final class WorkerMain {
       service.shutdown();
       metrics.ifPresent(WorkerMetrics::close);
     }, "dr-worker-shutdown"));
+    log.info("{}", connection.payloadKeys().describe());
     log.info("DR worker polling task queue '{}' on {}; metrics {}",
         io.drorch.workflows.common.TaskQueues.DR, connection.describe(),
         metrics.map(m -> "on " + m.url())
             .orElse("off (" + WorkerMetrics.PORT_ENV + ")"));
-    log.info("{}", connection.payloadKeys().describe());
     worker.awaitTermination();
   }
 }

@@ -54,6 +54,8 @@ public final class CodecServer implements AutoCloseable {
   private final EncryptionCodec codec;
   private final Set<String> origins = ConcurrentHashMap.newKeySet();
   private final byte[] token;
+  private final java.util.concurrent.atomic.AtomicLong browserDecodes =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private CodecServer(HttpServer server, ExecutorService executor, EncryptionCodec codec,
       String token) {
@@ -98,6 +100,11 @@ public final class CodecServer implements AutoCloseable {
 
   public Set<String> allowedOrigins() {
     return Set.copyOf(origins);
+  }
+
+  /** How many /decode requests a browser (a request with an allowed Origin) got answered. */
+  public long browserDecodes() {
+    return browserDecodes.get();
   }
 
   public int port() {
@@ -174,6 +181,9 @@ public final class CodecServer implements AutoCloseable {
             ex.getRequestHeaders().getFirst("X-Namespace"), e.getMessage());
         send(ex, 400, e.getMessage());
         return;
+      }
+      if (decode && origin != null) {
+        browserDecodes.incrementAndGet();
       }
       log.debug("codec {} of {} payload(s) for namespace {}", decode ? "decode" : "encode",
           in.getPayloadsCount(), ex.getRequestHeaders().getFirst("X-Namespace"));

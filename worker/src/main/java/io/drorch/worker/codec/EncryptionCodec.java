@@ -6,6 +6,8 @@ import io.temporal.api.common.v1.Payload;
 import io.temporal.common.converter.EncodingKeys;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
+import io.temporal.payload.context.ActivitySerializationContext;
+import io.temporal.payload.context.SerializationContext;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -32,12 +34,14 @@ import javax.crypto.spec.GCMParameterSpec;
  *       with an error naming it. A payload that is not {@code binary/encrypted} passes through
  *       (histories written before encryption was switched on still read).
  *   <li>One kind of payload stays plain on purpose: a bare JSON string ({@code json/plain} whose
- *       JSON is a string). That is what the SDK makes of the static summary and details of a
- *       workflow, of activity, timer and child summaries, and of memo texts, which the Web UI
- *       must show without a codec server and which carry no secrets by our rules. Every DR
- *       message on the wire is a record, never a bare string (WirePayloadTypesTest checks the
- *       workflow and activity interfaces), so inputs, results, signals, updates, queries,
- *       heartbeats and failures are all encrypted.
+ *       JSON is a string) encoded in a workflow's context or none. That is what the SDK 1.38 makes
+ *       of the static summary and details of a workflow, of activity, timer and child summaries
+ *       (user metadata goes through the data converter and its codecs; no option keeps it out),
+ *       and of memo texts: the Web UI must show them without a codec server, and they carry no
+ *       secrets by our rules. In an activity's context (its input, result and heartbeat details;
+ *       {@link ActivitySerializationContext}) strings are encrypted too. No workflow, signal,
+ *       update or query of ours takes or returns a bare string (WirePayloadTypesTest), so every
+ *       input, result, decision, status and failure is encrypted.
  * </ul>
  */
 public final class EncryptionCodec implements PayloadCodec {
@@ -50,13 +54,29 @@ public final class EncryptionCodec implements PayloadCodec {
   private static final ByteString JSON_PLAIN = ByteString.copyFromUtf8("json/plain");
 
   private final PayloadKeys keys;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random;
+  private final boolean plainStrings;
 
+  /**
+   * With {@link PayloadKeys#none()} nothing is encrypted and an encrypted payload fails to decode
+   * with an error naming its key (instead of the SDK's "no converter for binary/encrypted").
+   */
   public EncryptionCodec(PayloadKeys keys) {
-    if (!keys.enabled()) {
-      throw new IllegalArgumentException("EncryptionCodec needs at least one key: " + keys);
-    }
+    this(keys, new SecureRandom(), true);
+  }
+
+  private EncryptionCodec(PayloadKeys keys, SecureRandom random, boolean plainStrings) {
     this.keys = keys;
+    this.random = random;
+    this.plainStrings = plainStrings;
+  }
+
+  /** In an activity's context every payload is encrypted, bare strings included. */
+  @Nonnull
+  @Override
+  public PayloadCodec withContext(@Nonnull SerializationContext context) {
+    boolean plain = !(context instanceof ActivitySerializationContext);
+    return plain == plainStrings ? this : new EncryptionCodec(keys, random, plain);
   }
 
   public PayloadKeys keys() {
@@ -85,7 +105,8 @@ public final class EncryptionCodec implements PayloadCodec {
 
   /** The encrypted payload, or {@code p} itself when it stays plain (see the class comment). */
   public Payload encode(Payload p) {
-    if (isEncrypted(p) || staysPlain(p)) {
+    if (!keys.enabled() || isEncrypted(p)
+        || (plainStrings ? staysPlain(p) : p.getData().isEmpty())) {
       return p;
     }
     PayloadKeys.Key key = keys.encrypting();
@@ -121,6 +142,11 @@ public final class EncryptionCodec implements PayloadCodec {
           + " in its metadata: it was not written by the DR Orchestrator's codec");
     }
     String id = idBytes.toStringUtf8();
+    if (!keys.enabled()) {
+      throw new PayloadCodecException("this payload is encrypted with key '" + id + "', and no"
+          + " payload key is configured here: set " + PayloadKeys.KEYS_FILE_ENV + "=FILE (or "
+          + PayloadKeys.KEY_ENV + ") to the key file the worker uses");
+    }
     PayloadKeys.Key key = keys.find(id).orElseThrow(() -> new PayloadCodecException(
         "this payload is encrypted with key '" + id + "', which this process does not have"
             + " (it has " + keys.ids() + " from " + keys.source() + "): add the line of key '"
@@ -157,8 +183,8 @@ public final class EncryptionCodec implements PayloadCodec {
   }
 
   /**
-   * A bare JSON string: a summary, details text or memo text for the Web UI (the only strings
-   * that cross the wire; see the class comment). Also {@code binary/null} (no data).
+   * A bare JSON string: in a workflow's context, a summary, details text or memo text for the
+   * Web UI (see the class comment). Also a payload without data ({@code binary/null}).
    */
   public static boolean staysPlain(Payload p) {
     ByteString encoding = p.getMetadataMap().get(EncodingKeys.METADATA_ENCODING_KEY);

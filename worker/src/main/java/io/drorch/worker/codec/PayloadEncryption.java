@@ -9,16 +9,14 @@ import java.util.List;
  * The one data converter of every WorkflowClient and ScheduleClient the worker and the CLI build
  * ({@code TemporalConnection} uses it): the SDK's JSON converter, then {@link EncryptionCodec}
  * when keys are configured, with failure messages and stack traces encoded too (they carry
- * {@code pg_restore} stderr and deploy output). Without keys: the SDK's converter, unchanged.
+ * {@code pg_restore} stderr and deploy output). Without keys nothing is encrypted (failures
+ * stay as the SDK writes them), and reading an encrypted payload fails naming the key it needs.
  */
 public final class PayloadEncryption {
   private PayloadEncryption() {}
 
   public static DataConverter dataConverter(PayloadKeys keys) {
-    if (!keys.enabled()) {
-      return GlobalDataConverter.get();
-    }
     return new CodecDataConverter(GlobalDataConverter.get(), List.of(new EncryptionCodec(keys)),
-        true);
+        keys.enabled());
   }
 }

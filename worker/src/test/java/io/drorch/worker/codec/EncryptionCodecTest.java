@@ -14,6 +14,8 @@ import io.temporal.api.common.v1.Payloads;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.GlobalDataConverter;
 import io.temporal.payload.codec.PayloadCodecException;
+import io.temporal.payload.context.ActivitySerializationContext;
+import io.temporal.payload.context.WorkflowSerializationContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -134,9 +136,35 @@ class EncryptionCodecTest {
   }
 
   @Test
-  void withoutKeysTheSdksConverterIsUsedUnchanged() {
-    assertSame(GlobalDataConverter.get(), PayloadEncryption.dataConverter(PayloadKeys.none()));
-    assertThrows(IllegalArgumentException.class, () -> new EncryptionCodec(PayloadKeys.none()));
+  void inAnActivitysContextStringsAreEncryptedToo() {
+    DataConverter dc = PayloadEncryption.dataConverter(PayloadKeys.of("test", K1));
+    DataConverter activity = dc.withContext(new ActivitySerializationContext("default", "wf-1",
+        "BackupWorkflow", "writeManifest", "dr", false));
+    DataConverter workflow = dc.withContext(new WorkflowSerializationContext("default", "wf-1"));
+
+    Payload result = activity.toPayload("ai-docs/database/db-1.manifest.json").orElseThrow();
+    Payload summary = workflow.toPayload("write the manifest of db-1").orElseThrow();
+
+    assertTrue(EncryptionCodec.isEncrypted(result));
+    assertEquals("ai-docs/database/db-1.manifest.json",
+        activity.fromPayload(result, String.class, String.class));
+    assertFalse(EncryptionCodec.isEncrypted(summary));
+  }
+
+  @Test
+  void withoutKeysPayloadsStayPlainAndAnEncryptedOneNamesTheKeyItNeeds() {
+    DataConverter plain = PayloadEncryption.dataConverter(PayloadKeys.none());
+    Payload encrypted = PayloadEncryption.dataConverter(PayloadKeys.of("test", K1))
+        .toPayload(SECRET).orElseThrow();
+
+    Payload p = plain.toPayload(SECRET).orElseThrow();
+
+    assertEquals(GlobalDataConverter.get().toPayload(SECRET).orElseThrow(), p);
+    assertEquals(SECRET, plain.fromPayload(p, Secret.class, Secret.class));
+    PayloadCodecException e = assertThrows(PayloadCodecException.class,
+        () -> plain.fromPayload(encrypted, Secret.class, Secret.class));
+    assertTrue(e.getMessage().contains("key 'k1'") && e.getMessage().contains("DR_PAYLOAD_KEYS"),
+        e.getMessage());
   }
 
   private static Payload json(String json) {
