@@ -1,6 +1,7 @@
 package io.drorch.starter.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.activities.postgres.DatabaseCredentials;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +38,23 @@ import org.junit.jupiter.api.Test;
  */
 class EncryptedWebUiTest {
   private static final String INCIDENT = "INC-43";
+
+  /** The page check expected to fail (exit 1), quickly: what it printed. */
+  private static String pageWithout(Path node, Path root, String uiUrl, Path screenshot,
+      String expected) throws Exception {
+    Path log = Files.createTempFile("dr-webui-nocodec-", ".log");
+    ProcessBuilder pb = new ProcessBuilder(List.of(node.toString(),
+        root.resolve("ui-test/check-recovery-page.mjs").toString(), uiUrl,
+        Names.workflowId(INCIDENT), screenshot.toString(), expected))
+        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("UI_CHECK_TIMEOUT_MS", "25000");
+    Process p = pb.start();
+    assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the page check ended");
+    String out = Files.readString(log);
+    System.out.println("[ui-test, no codec server] exit " + p.exitValue() + "\n" + out);
+    assertEquals(1, p.exitValue(), out);
+    return out;
+  }
 
   @Test
   void throughTheCodecServerThePageShowsTheDecodedPendingApproval() throws Exception {
@@ -69,6 +88,14 @@ class EncryptedWebUiTest {
             "Development Team Lead (dana): database-swap");
         assertTrue(codec.browserDecodes() > 0, "the browser decoded through the codec server\n" + out);
         assertTrue(Files.size(screenshot) > 10_000, "screenshot written: " + screenshot);
+
+        // without the codec server the live details are ciphertext: not shown; the summary is
+        codec.close();
+        String without = pageWithout(node, root, temporal.uiUrl().get(), dir.resolve("no-codec.png"),
+            "Development Team Lead (dana): database-swap");
+        assertTrue(without.contains("does not show") && without.contains("(dana): database-swap"),
+            without);
+        assertFalse(without.contains("- \"Recovery " + INCIDENT + "\""), "the summary is: " + without);
       } finally {
         worker.close();
       }

@@ -54,6 +54,8 @@ public final class CodecServer implements AutoCloseable {
   private final EncryptionCodec codec;
   private final Set<String> origins = ConcurrentHashMap.newKeySet();
   private final byte[] token;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final java.util.concurrent.atomic.AtomicLong browserDecodes =
       new java.util.concurrent.atomic.AtomicLong();
 
@@ -240,7 +242,9 @@ public final class CodecServer implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    if (closed.compareAndSet(false, true)) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
   }
 }
