@@ -110,14 +110,17 @@ public final class TemporalConnection {
     }
     ClientConfigProfile.Builder b = loaded.toBuilder();
     List<String> from = new ArrayList<>();
-    if (profileName != null || blankToNull(env.get("TEMPORAL_PROFILE")) != null) {
-      from.add("profile '" + (profileName != null ? profileName : env.get("TEMPORAL_PROFILE")) + "'");
-    }
+    String chosen = profileName != null ? profileName : blankToNull(env.get("TEMPORAL_PROFILE"));
     if (address != null && !address.isBlank()) {
       b.setAddress(address.strip());
       from.add("--address");
     } else if (blankToNull(env.get("TEMPORAL_ADDRESS")) != null) {
       from.add("TEMPORAL_ADDRESS");
+    } else if (blankToNull(loaded.getAddress()) != null) {
+      from.add("temporal.toml profile '" + (chosen == null ? "default" : chosen) + "'");
+    }
+    if (chosen != null && from.stream().noneMatch(f -> f.startsWith("temporal.toml"))) {
+      from.add("profile '" + chosen + "'");
     }
     if (namespace != null && !namespace.isBlank()) {
       b.setNamespace(namespace.strip());

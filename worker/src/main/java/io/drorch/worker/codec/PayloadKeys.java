@@ -92,7 +92,7 @@ public final class PayloadKeys {
           + " for one key)");
     }
     if (file != null) {
-      return fromFile(Path.of(file));
+      return fromFile(Path.of(file), KEYS_FILE_ENV + "=" + file);
     }
     if (single != null) {
       return new PayloadKeys(List.of(new Key(DEFAULT_ID, secret(single, KEY_ENV))), KEY_ENV);
@@ -100,16 +100,20 @@ public final class PayloadKeys {
     return NONE;
   }
 
-  /** The key file named by {@value #KEYS_FILE_ENV}. */
+  /** A key file (the format of {@value #KEYS_FILE_ENV}). */
   public static PayloadKeys fromFile(Path file) {
+    return fromFile(file, "key file " + file);
+  }
+
+  private static PayloadKeys fromFile(Path file, String source) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new InvalidKeysException(KEYS_FILE_ENV + "=" + file + ": the key file cannot be read ("
+      throw new InvalidKeysException(source + ": the key file cannot be read ("
           + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
     }
-    return parse(text, KEYS_FILE_ENV + "=" + file);
+    return parse(text, source);
   }
 
   /** Lines {@code keyid base64}; {@code source} names where they come from in messages. */
