@@ -31,17 +31,23 @@ public final class Waits {
   public static PendingDecision pending(RecoveryWorkflow wf, String step, int level,
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
+    RuntimeException lastError = null;
     while (System.nanoTime() < deadline) {
-      for (PendingDecision p : wf.status().pending()) {
-        if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
-          return p;
+      try {
+        for (PendingDecision p : wf.status().pending()) {
+          if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
+            return p;
+          }
         }
+      } catch (io.temporal.client.WorkflowServiceException e) {
+        // e.g. "no poller seen for task queue recently" while a restarted worker's JVM starts
+        lastError = e;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
         + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
-        + wf.status());
+        + (lastError != null ? "last query failed: " + lastError : wf.status()), lastError);
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */
