@@ -3,7 +3,8 @@
 # already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
 # Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
 # moto[server] from PyPI in a virtualenv under ~/.cache (an S3 server with versioning, lifecycle
-# and Object Lock, for the tests of those), the Temporal CLI (real dev server with Web UI) and
+# and Object Lock, for the tests of those), nginx and openssl (the TLS tests put nginx in front of
+# the dev server; never started as a service), the Temporal CLI (real dev server with Web UI) and
 # Mailpit (the SMTP server the e-mail channel's tests start: SMTP plus an HTTP API to read
 # delivered messages), both built with `go install` and cached in $(go env GOPATH)/bin.
 # Prints the path of the temporal CLI on its last line.
@@ -35,6 +36,23 @@ if [ -z "$pg_bindir" ] || [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_
   apt_install postgresql-15 postgresql-client-15
 fi
 command -v zstd >/dev/null || apt_install zstd
+
+# The TLS tests (starter's TlsConnectionTest) run their own nginx as a gRPC TLS terminator, with
+# their own config, pid and logs in a temp dir. Installing Debian's nginx must not start it as a
+# system service: a policy-rc.d that denies every start is in place during the install.
+if [ ! -x /usr/sbin/nginx ] && ! command -v nginx >/dev/null; then
+  policy=/usr/sbin/policy-rc.d
+  if [ "$(id -u)" = 0 ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+    apt_install nginx
+    rm -f "$policy"
+    trap - EXIT
+  else
+    apt_install nginx
+  fi
+fi
+command -v openssl >/dev/null || apt_install openssl
 
 # The Web UI test (starter's WebUiTest runs ui-test/check-recovery-page.mjs): Debian's Chromium,
 # driven by playwright-core from ui-test/package-lock.json (npm ci only when the lock changed).

@@ -9,6 +9,11 @@ final class Errors {
   private Errors() {}
 
   static String describe(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof io.temporal.payload.codec.PayloadCodecException) {
+        return "cannot read a payload: " + c.getMessage(); // e.g. encrypted with a key we lack
+      }
+    }
     if (e instanceof WorkflowFailedException wfe) {
       Throwable c = wfe.getCause();
       while (c instanceof TemporalFailure && c.getCause() != null
