@@ -22,6 +22,10 @@ public final class HistoryPayloads {
       if (path.contains("searchAttributes")) {
         return true;
       }
+      if (path.contains("markerRecordedEventAttributes/details/changeId")
+          || path.contains("markerRecordedEventAttributes/details/version")) {
+        return true; // a Workflow.getVersion marker: a constant of our code and its version number
+      }
       return (path.contains("userMetadata") || path.contains("memo"))
           && encoding.equals("json/plain") && data.startsWith("\"");
     }
