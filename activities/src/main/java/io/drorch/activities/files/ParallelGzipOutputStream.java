@@ -19,11 +19,11 @@ import java.util.zip.Deflater;
  * Concatenated gzip members are one valid {@code .gz} file (RFC 1952 §2.2): {@code gzip -d},
  * {@code tar -xzf}, {@code pigz -d} and {@link java.util.zip.GZIPInputStream} read it whole.
  *
- * <p>Blocks that do not compress (random data, files compressed already) are stored rather than
- * deflated: see {@link #incompressible}. That is where it beats {@code pigz}, which spends as
+ * <p>Segments that do not compress (random data, files compressed already) are stored rather
+ * than deflated: see {@link #incompressible}. That is where it beats {@code pigz}, which spends as
  * much CPU on such data as on text for nothing.
  *
- * <p>Memory is bounded whatever the input size: at most {@code 2 × threads} blocks are in flight
+ * <p>Memory is bounded whatever the input size: at most {@code 4 × threads} blocks are in flight
  * (each its input plus its compressed output) plus the block being filled. Compressing blocks
  * independently costs about 0.1–0.5 % of ratio against one long stream with 1 MiB blocks.
  *
@@ -75,7 +75,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
     this.out = out;
     this.blockSize = blockSize;
     this.level = level;
-    this.maxInFlight = 2 * threads;
+    this.maxInFlight = 4 * threads;
     int poolId = POOL_NUMBER.incrementAndGet();
     AtomicInteger threadNo = new AtomicInteger();
     this.pool =
@@ -237,52 +237,57 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
-  /** Samples per block tried by {@link #incompressible} and their size. */
-  static final int SAMPLES = 8;
+  /** Each block is deflated in segments of this size, each at its own level (6 or stored). */
+  static final int SEGMENT = 64 * 1024;
+  /** Samples per segment tried by {@link #incompressible} and their size. */
+  static final int SAMPLES = 2;
   static final int SAMPLE_SIZE = 2048;
 
   /**
-   * True when every one of {@value #SAMPLES} samples spread over the block shrinks by less than 3 %
-   * at level 1: random data, or data compressed already (images, archives, PDFs' streams). Such a
-   * block is stored (deflate level 0) instead of being searched for matches it does not have,
-   * which at level 6 costs as much CPU as compressing text and gains nothing. One sample that
-   * does compress is enough to compress the whole block normally, so a block that mixes both
+   * True when every one of {@value #SAMPLES} samples spread over {@code input[off, off+len)}
+   * shrinks by less than 3 % at level 1: random data, or data compressed already (images,
+   * archives, PDFs' streams). Such a segment is stored (deflate level 0) instead of being searched
+   * for matches it does not have, which at level 6 costs CPU and gains nothing. One sample that
+   * does compress is enough to compress the whole segment normally, so a segment that mixes both
    * loses at most what its compressible part between the samples would have gained.
    */
-  static boolean incompressible(byte[] input, int length) {
-    if (length < SAMPLES * SAMPLE_SIZE) {
+  static boolean incompressible(Deflater probe, byte[] scratch, byte[] input, int off, int len) {
+    if (len < SAMPLES * SAMPLE_SIZE) {
       return false;
     }
-    Deflater probe = new Deflater(1, true);
-    byte[] scratch = new byte[SAMPLE_SIZE + 64];
-    try {
-      long stride = (length - SAMPLE_SIZE) / (SAMPLES - 1);
-      for (int i = 0; i < SAMPLES; i++) {
-        probe.reset();
-        probe.setInput(input, (int) (i * stride), SAMPLE_SIZE);
-        probe.finish();
-        int n = 0;
-        while (!probe.finished() && n < scratch.length) {
-          n += probe.deflate(scratch, n, scratch.length - n);
-        }
-        if (probe.finished() && n < SAMPLE_SIZE * 97 / 100) {
-          return false;
-        }
+    int stride = (len - SAMPLE_SIZE) / (SAMPLES - 1);
+    for (int i = 0; i < SAMPLES; i++) {
+      probe.reset();
+      probe.setInput(input, off + i * stride, SAMPLE_SIZE);
+      probe.finish();
+      int n = 0;
+      while (!probe.finished() && n < scratch.length) {
+        n += probe.deflate(scratch, n, scratch.length - n);
       }
-      return true;
+      if (probe.finished() && n < SAMPLE_SIZE * 97 / 100) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #incompressible} over a whole array (for tests). */
+  static boolean incompressible(byte[] input, int length) {
+    Deflater probe = new Deflater(1, true);
+    try {
+      return incompressible(probe, new byte[SAMPLE_SIZE + 64], input, 0, length);
     } finally {
       probe.end();
     }
   }
 
   /**
-   * One complete gzip member: header, raw deflate data, CRC-32 and length trailer. A block that
-   * looks {@link #incompressible} is stored (level 0) whatever {@code level} says.
+   * One complete gzip member: header, raw deflate data, CRC-32 and length trailer. The block is
+   * deflated as ONE stream (matches reach across segments) in {@value #SEGMENT}-byte segments;
+   * a segment that looks {@link #incompressible} is stored (level 0), the others use {@code
+   * level}. Short native calls also keep the JVM's GC locker from being held for a whole block.
    */
   static Member compress(byte[] input, int length, int level) {
-    if (level != 0 && incompressible(input, length)) {
-      level = 0;
-    }
     // zlib's deflateBound plus header and trailer: enough for incompressible input
     int bound = length + (length >>> 12) + (length >>> 14) + (length >>> 25) + 13 + 6 + 18;
     byte[] buf = new byte[bound];
@@ -294,17 +299,43 @@ public final class ParallelGzipOutputStream extends OutputStream {
     }
     int pos = HEADER.length;
     Deflater deflater = new Deflater(level, true);
+    Deflater probe = level == 0 ? null : new Deflater(1, true);
+    byte[] scratch = new byte[SAMPLE_SIZE + 64];
     try {
-      deflater.setInput(input, 0, length);
-      deflater.finish();
-      while (!deflater.finished()) {
-        if (pos == buf.length - 8) {
-          buf = Arrays.copyOf(buf, buf.length + 64 * 1024);
+      int current = level;
+      int off = 0;
+      do {
+        int n = Math.min(SEGMENT, length - off);
+        int want = probe != null && incompressible(probe, scratch, input, off, n) ? 0 : level;
+        if (want != current) {
+          // zlib applies a new level only after deflating what input it already holds with the
+          // old one: switch with no input pending, so this segment gets the new level
+          deflater.setLevel(want);
+          deflater.setInput(input, off, 0);
+          if (buf.length - 8 - pos < 2 * SEGMENT) {
+            buf = Arrays.copyOf(buf, buf.length + 2 * SEGMENT);
+          }
+          pos += deflater.deflate(buf, pos, buf.length - 8 - pos);
+          current = want;
         }
-        pos += deflater.deflate(buf, pos, buf.length - 8 - pos);
-      }
+        deflater.setInput(input, off, n);
+        off += n;
+        boolean last = off >= length;
+        if (last) {
+          deflater.finish();
+        }
+        while (last ? !deflater.finished() : !deflater.needsInput()) {
+          if (buf.length - 8 - pos < 1024) {
+            buf = Arrays.copyOf(buf, buf.length + 64 * 1024);
+          }
+          pos += deflater.deflate(buf, pos, buf.length - 8 - pos);
+        }
+      } while (off < length);
     } finally {
       deflater.end();
+      if (probe != null) {
+        probe.end();
+      }
     }
     CRC32 crc = new CRC32();
     crc.update(input, 0, length);
