@@ -88,14 +88,19 @@ public class FileActivitiesImpl implements FileActivities {
           ListingEntry.Writer listing = new ListingEntry.Writer(listingOut);
           HashingUpload upload = store.openUpload(dataKey, compression.contentType)) {
         if (zstd == null) {
+          // the S3 parts are sent from another thread, so tar and compression never wait for a
+          // part upload unless 16 MiB of compressed data are already queued
+          AsyncOutputStream toS3 = new AsyncOutputStream(upload, 16, "upload-" + dataKey);
           ParallelGzipOutputStream gzip =
-              new ParallelGzipOutputStream(upload, compressionThreads,
+              new ParallelGzipOutputStream(toS3, compressionThreads,
                   ParallelGzipOutputStream.DEFAULT_BLOCK_SIZE, Deflater.DEFAULT_COMPRESSION);
           try {
             summary = TarArchiver.write(root, gzip, listing, heartbeats());
             gzip.finish();
+            toS3.finish();
           } finally {
             gzip.abort(); // no-op after finish; on failure it stops the threads, writes nothing
+            toS3.abort();
           }
         } else {
           ZstdOutputStream z;

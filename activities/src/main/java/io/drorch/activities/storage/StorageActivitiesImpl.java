@@ -93,12 +93,13 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
     List<StoredBackup> backups = new ArrayList<>();
     Set<String> referenced = new HashSet<>();
+    Map<String, Optional<BackupManifest>> manifests = readManifests(store, objects.keySet());
     for (BackupStore.ObjectInfo o : objects.values()) {
       if (!o.key().endsWith(BackupKeys.MANIFEST_SUFFIX)) {
         continue;
       }
       referenced.add(o.key());
-      Optional<BackupManifest> manifest = parse(store, o.key());
+      Optional<BackupManifest> manifest = manifests.get(o.key());
       if (manifest.isEmpty()) {
         backups.add(new StoredBackup(null, o.key(), DataState.UNREADABLE_MANIFEST));
         continue;
@@ -129,6 +130,48 @@ public class StorageActivitiesImpl implements StorageActivities {
         .sorted(Comparator.comparing(BackupStore.ObjectInfo::key))
         .forEach(o -> orphans.add(new StoredObject(o.key(), o.sizeBytes(), o.lastModified())));
     return new BackupCatalog(backups, orphans);
+  }
+
+  /** Manifests read at once on a few connections: one GET each, a catalog holds dozens. */
+  static final int MANIFEST_READERS = 4;
+
+  private static Map<String, Optional<BackupManifest>> readManifests(BackupStore store,
+      java.util.Collection<String> keys) {
+    List<String> manifestKeys = keys.stream()
+        .filter(k -> k.endsWith(BackupKeys.MANIFEST_SUFFIX)).sorted().toList();
+    Map<String, Optional<BackupManifest>> out = new java.util.concurrent.ConcurrentHashMap<>();
+    if (manifestKeys.size() <= 1) {
+      manifestKeys.forEach(k -> out.put(k, parse(store, k)));
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(MANIFEST_READERS, manifestKeys.size()), r -> {
+          Thread t = new Thread(r, "manifest-reader");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (String k : manifestKeys) {
+        futures.add(pool.submit(() -> out.put(k, parse(store, k))));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading manifests", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
   }
 
   private static Optional<BackupManifest> parse(BackupStore store, String key) {
