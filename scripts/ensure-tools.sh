@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need on a fresh machine, and nothing that is
-# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
+# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, pigz, Debian's
 # Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
 # and the Temporal CLI (real dev server with Web UI) built with `go install` and cached in
 # $(go env GOPATH)/bin.
@@ -33,6 +33,7 @@ if [ -z "$pg_bindir" ] || [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_
   apt_install postgresql-15 postgresql-client-15
 fi
 command -v zstd >/dev/null || apt_install zstd
+command -v pigz >/dev/null || apt_install pigz   # `dr bench` compares file backups with tar | pigz
 
 # The Web UI test (starter's WebUiTest runs ui-test/check-recovery-page.mjs): Debian's Chromium,
 # driven by playwright-core from ui-test/package-lock.json (npm ci only when the lock changed).
