@@ -148,7 +148,7 @@ public final class BackupBenchmark {
       }
     }
     // enough files and bytes that the archive's hot loops are compiled before the timed runs
-    Path files = dir.resolve("warmup-files");
+    Path files = dir.resolve("warmup-files").toAbsolutePath();
     BenchDatasets.uploads(files, 200, 20);
     BackupResult gzip = null;
     for (String compression : List.of("gzip", "zstd")) {
