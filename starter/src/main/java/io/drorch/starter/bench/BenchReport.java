@@ -68,7 +68,9 @@ final class BenchReport {
               + (r.overheadGoalSeconds() == null ? ""
                   : String.format(Locale.ROOT, ", overhead < %.0f s", r.overheadGoalSeconds()))
               + (Boolean.TRUE.equals(r.met()) ? ": met" : ": NOT met");
-      b.append("| ").append(r.kase()).append(" vs ").append(r.bareTool()).append(" | ")
+      // a | inside a cell ends it, even inside backticks (GitHub Markdown): escaped
+      b.append("| ").append(r.kase()).append(" vs ").append(r.bareTool().replace("|", "\\|"))
+          .append(" | ")
           .append(bare).append(" | ").append(s(r.ours())).append(" s | ").append(ratio)
           .append(" | ").append(goal).append(" | ").append(s(r.bareCpu())).append(" / ")
           .append(s(r.oursCpu())).append(" | ").append(io.drorch.starter.backup.BackupTable
