@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build, the demo and the tests need on a fresh machine, and nothing that is
-# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, Debian's
+# already there: a JDK 17 and Maven, PostgreSQL 15 server + client binaries, zstd, pigz, Debian's
 # Chromium with Node.js and ui-test/'s playwright-core (the Web UI test; no downloaded browser),
 # moto[server] from PyPI in a virtualenv under ~/.cache (an S3 server with versioning, lifecycle
 # and Object Lock, for the tests of those), nginx and openssl (the TLS tests put nginx in front of
@@ -36,6 +36,7 @@ if [ -z "$pg_bindir" ] || [ ! -x "$pg_bindir/initdb" ] || [ ! -x "$pg_bindir/pg_
   apt_install postgresql-15 postgresql-client-15
 fi
 command -v zstd >/dev/null || apt_install zstd
+command -v pigz >/dev/null || apt_install pigz   # `dr bench` compares file backups with tar | pigz
 
 # The TLS tests (starter's TlsConnectionTest) run their own nginx as a gRPC TLS terminator, with
 # their own config, pid and logs in a temp dir. Installing Debian's nginx must not start it as a
