@@ -29,6 +29,11 @@ final class Errors {
     if (e instanceof ApplicationFailure af) {
       return af.getOriginalMessage() + " [" + af.getType() + "]";
     }
+    if (e instanceof io.temporal.client.WorkflowServiceException wse && wse.getCause() != null) {
+      // its own message names only the workflow; the reason is the gRPC status of its cause
+      return "Temporal refused the call for workflow " + wse.getExecution().getWorkflowId() + ": "
+          + wse.getCause().getMessage();
+    }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
