@@ -33,7 +33,7 @@ COPY --from=build /src/starter/target/lib/ /app/lib/
 COPY --from=build /src/starter/target/dr.jar /app/dr.jar
 USER dr
 ENV DR_PLAN=/app/dr-plan.yaml
-# the worker's Prometheus metrics (DR_METRICS_PORT, default 9464)
-EXPOSE 9464
+# the worker's Prometheus metrics (DR_METRICS_PORT, default 9464); `dr codec-server` (8888)
+EXPOSE 9464 8888
 ENTRYPOINT ["java", "-jar", "/app/dr.jar"]
 CMD ["worker"]

@@ -12,6 +12,9 @@
  *   <li>{@link io.drorch.local.LocalS3}: S3Proxy 4.1.0 in a child JVM with the same class
  *       path; {@code filesystem} backend by default (persistent, no versioning), {@code transient}
  *       (in memory, versioning) with {@code DR_S3_BACKEND=transient}.</li>
+ *   <li>{@link io.drorch.local.LocalMoto}: moto's {@code moto_server} (PyPI, installed by
+ *       {@code scripts/ensure-tools.sh}), in memory, for the tests of bucket versioning, lifecycle
+ *       rules and Object Lock, which S3Proxy's filesystem backend does not implement.</li>
  *   <li>{@link io.drorch.local.LocalTemporal}: {@code temporal server start-dev} when the
  *       CLI is found ({@code DR_TEMPORAL_CLI}, PATH, {@code ~/go/bin/temporal};
  *       {@code DR_TEMPORAL_CLI=none} forces the fallback), else the Java test server in-process.</li>

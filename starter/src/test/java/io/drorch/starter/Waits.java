@@ -32,24 +32,29 @@ public final class Waits {
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Object last = null;
+    RuntimeException lastError = null;
     while (System.nanoTime() < deadline) {
       try {
         var status = wf.status();
         last = status;
+        lastError = null;
         for (PendingDecision p : status.pending()) {
           if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
             return p;
           }
         }
-      } catch (RuntimeException e) {
-        // a query fails while no worker polls (e.g. the replacement of a killed one is starting)
-        last = e;
+      } catch (io.temporal.client.WorkflowServiceException | io.temporal.client.WorkflowQueryException
+          notYet) {
+        // a query needs a worker that has replayed the history: right after a worker restart
+        // none may poll yet ("no poller seen for task queue recently"), or its first replay may
+        // still be warming up; keep asking until the deadline (a lasting failure is reported)
+        lastError = notYet;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
         + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
-        + last);
+        + (lastError != null ? "last query failed: " + lastError : last), lastError);
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */

@@ -10,6 +10,7 @@ import io.drorch.activities.plan.PlanSource;
 import io.drorch.activities.plan.ValidatedPlan;
 import io.drorch.activities.postgres.PostgresRecoveryActivitiesImpl;
 import io.drorch.activities.report.ReportActivitiesImpl;
+import io.drorch.activities.restoretest.RestoreTestActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
@@ -39,6 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class DrWorker implements AutoCloseable {
   /** Bounded: each long activity streams with a few tens of MB of buffers. */
   static final int MAX_CONCURRENT_ACTIVITIES = 4;
+
+  /**
+   * How long a workflow thread may run without yielding before the SDK calls it a deadlock. The
+   * SDK's 1 s fails the first replay of a long history on a loaded host (measured: a worker
+   * restarted beside a busy test suite on 2 cores); our workflow code never blocks, so a few
+   * seconds only delays the report of a real deadlock.
+   */
+  static final java.time.Duration DEADLOCK_DETECTION = java.time.Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(DrWorker.class);
 
@@ -73,6 +82,7 @@ public final class DrWorker implements AutoCloseable {
             taskQueue,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
+                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
                 .build());
     worker.registerWorkflowImplementationTypes(
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
@@ -87,6 +97,7 @@ public final class DrWorker implements AutoCloseable {
         new ApplicationActivitiesImpl(s3),
         new NotificationActivitiesImpl(),
         new ReportActivitiesImpl(s3),
+        new RestoreTestActivitiesImpl(secrets.database(), s3),
         new PlanActivitiesImpl(planSource),
         new DecisionActivitiesImpl(client));
     factory.start();

@@ -1,5 +1,6 @@
 package io.drorch.worker;
 
+import io.drorch.activities.plan.PlanException;
 import io.drorch.activities.plan.PlanSource;
 import io.drorch.workflows.common.TaskQueues;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -9,10 +10,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker process: {@code java -cp … io.drorch.worker.WorkerMain} or {@code dr worker}.
- * Configuration from the environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, DR_PLAN (the plan
- * file, default ./dr-plan.yaml: a plan with problems stops the start), DR_TASK_QUEUE (default
- * dr-orchestrator), PGPASSWORD (or ~/.pgpass), AWS credentials (default chain), DR_METRICS_PORT
- * (Prometheus endpoint, default 9464; 0 or off disables; see {@link WorkerMetrics}).
+ * Configuration from the environment: where Temporal is and how to reach it (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*, temporal.toml profiles; see
+ * {@link TemporalConnection}), the payload keys (DR_PAYLOAD_KEYS / DR_PAYLOAD_KEY; see
+ * {@link io.drorch.worker.codec.PayloadKeys}), DR_PLAN (the plan file, default ./dr-plan.yaml: a
+ * plan with problems stops the start), DR_TASK_QUEUE (default dr-orchestrator), PGPASSWORD (or
+ * ~/.pgpass), AWS credentials (default chain), DR_METRICS_PORT (Prometheus endpoint, default
+ * 9464; 0 or off disables; see {@link WorkerMetrics}).
  */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -20,8 +24,19 @@ public final class WorkerMain {
   private WorkerMain() {}
 
   public static void main(String[] args) throws InterruptedException {
-    run(TemporalConnection.fromEnvironment(), PlanSource.fromEnvironment(null),
-        TaskQueues.choose(null, System.getenv(TaskQueues.ENV)));
+    try {
+      run(TemporalConnection.fromEnvironment(), PlanSource.fromEnvironment(null),
+          TaskQueues.choose(null, System.getenv(TaskQueues.ENV)));
+    } catch (io.drorch.worker.codec.PayloadKeys.InvalidKeysException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+    } catch (PlanException e) {
+      log.error("{}", e.getMessage());
+      System.exit(3); // as `dr`: the plan has problems
+    } catch (IllegalStateException e) {
+      log.error("{}", e.getMessage());
+      System.exit(4); // as `dr`: a service is unreachable or refused us
+    }
   }
 
   /**
@@ -47,8 +62,9 @@ public final class WorkerMain {
       service.shutdown();
       metrics.ifPresent(WorkerMetrics::close);
     }, "dr-worker-shutdown"));
-    log.info("DR worker polling task queue '{}' on {} (namespace {}); metrics {}",
-        taskQueue, connection.address(), connection.namespace(),
+    log.info("{}", connection.payloadKeys().describe());
+    log.info("DR worker polling task queue '{}' on {}; metrics {}", taskQueue,
+        connection.describe(),
         metrics.map(m -> "on " + m.url())
             .orElse("off (" + WorkerMetrics.PORT_ENV + ")"));
     worker.awaitTermination();

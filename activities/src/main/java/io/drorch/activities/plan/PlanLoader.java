@@ -13,6 +13,8 @@ import io.drorch.workflows.approval.SshSignature;
 import io.drorch.workflows.contracts.plan.AllowedSigner;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.ApprovalSettings;
+import io.drorch.workflows.contracts.plan.Contact;
+import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -22,12 +24,15 @@ import io.drorch.workflows.contracts.plan.FilesTarget;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.NotificationSettings;
+import io.drorch.workflows.contracts.plan.ObjectLockMode;
+import io.drorch.workflows.contracts.plan.ObjectLockSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
 import io.drorch.workflows.contracts.plan.OnUnanswered;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.SignatureMode;
+import io.drorch.workflows.contracts.plan.SmtpSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.io.IOException;
 import java.net.URI;
@@ -65,16 +70,22 @@ public final class PlanLoader {
   public static final String DEFAULT_FILE = "dr-plan.yaml";
 
   static final Set<String> COMPRESSIONS = Set.of("gzip", "zstd");
-  static final Set<String> CHANNEL_TYPES = Set.of("log", "webhook");
+  static final Set<String> CHANNEL_TYPES = Set.of("log", "webhook", "slack", "email");
   static final int ESCALATION_LEVELS = 4;
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
   static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
   static final Set<String> SIGNATURE_MODES = Set.of("required", "optional");
+  static final Set<String> OBJECT_LOCK_MODES = Set.of("governance", "compliance");
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
       "awssecretaccesskey", "accesskey", "accesskeyid", "awsaccesskeyid", "token", "apikey",
       "privatekey", "credentials");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+  /** An address, or a display name with the address in angle brackets. */
+  private static final Pattern SENDER =
+      Pattern.compile("[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+|[^<>@]*<[^@\\s<>]+@[^@\\s<>]+\\.[^@\\s<>]+>");
+  private static final Pattern PHONE = Pattern.compile("\\+?[0-9][0-9 ().-]{3,30}");
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+]");
   private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@+-]+");
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d{1,10}");
   private static final Pattern REGION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
@@ -200,14 +211,19 @@ public final class PlanLoader {
       FilesTarget files = files(top.obj("files"));
       StorageTarget storage = storage(top.obj("storage"));
       ScheduleSettings schedules = schedules(top.obj("schedules"));
-      List<EscalationLevel> escalation = escalation(top.list("escalation"), "escalation");
+      Contacts contacts = contacts(top.optionalObj("contacts"));
+      List<EscalationLevel> escalation = escalation(top.list("escalation"), "escalation", contacts);
       NotificationSettings notifications = notifications(top.obj("notifications"));
+      if (notifications != null && contacts != null) {
+        notifications = notifications.withContacts(contacts);
+      }
       ApplicationTarget deployment = deployment(top.optionalObj("deployment"));
       RecoverySettings recovery = recovery(top.optionalObj("recovery"));
       ApprovalSettings approvals = approvals(top.optionalObj("approvals"), escalation);
       top.finish();
 
       warnings(objectives, schedules, escalation, storage);
+      notificationWarnings(contacts, escalation, notifications);
       if (!errors.isEmpty()) {
         return null;
       }
@@ -379,8 +395,15 @@ public final class PlanLoader {
           o.error("uploads", uploads, "must be a normalized path (no . or .. segments, no //)");
         }
       }
+      String compression = o.string("compression", false);
+      if (compression == null) {
+        compression = "gzip";
+      } else if (!COMPRESSIONS.contains(compression)) {
+        o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
+      }
       o.finish();
-      return new FilesTarget(uploads == null ? null : uploads.replaceAll("(?<=.)/+$", ""));
+      return new FilesTarget(uploads == null ? null : uploads.replaceAll("(?<=.)/+$", ""),
+          compression);
     }
 
     StorageTarget storage(Obj o) {
@@ -423,10 +446,42 @@ public final class PlanLoader {
       if (noncurrent != null && noncurrent < 1) {
         o.error("noncurrent-version-days", String.valueOf(noncurrent), "must be at least 1 (days)");
       }
+      Integer keepVerified = o.integer("keep-verified", PlanDefaults.KEEP_VERIFIED);
+      if (keepVerified != null && keepVerified < 0) {
+        o.error("keep-verified", String.valueOf(keepVerified), "must be 0 or more (backups per kind)");
+      }
+      ObjectLockSettings objectLock = objectLock(o.optionalObj("object-lock"));
+      if (objectLock != null && Boolean.FALSE.equals(versioning)) {
+        o.error("versioning", "false", "must be true with object-lock: S3 Object Lock works on"
+            + " versioned buckets only");
+      }
       o.finish();
       return new StorageTarget(bucket, prefix, region, endpoint,
           Boolean.TRUE.equals(pathStyle), retentionDays == null ? 0 : retentionDays,
-          Boolean.TRUE.equals(versioning), noncurrent == null ? 0 : noncurrent);
+          Boolean.TRUE.equals(versioning), noncurrent == null ? 0 : noncurrent,
+          keepVerified == null ? PlanDefaults.KEEP_VERIFIED : keepVerified, objectLock);
+    }
+
+    /** {@code storage.object-lock: {mode: governance|compliance, days: N}}; null when absent. */
+    ObjectLockSettings objectLock(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String mode = o.string("mode", true);
+      ObjectLockMode parsed = null;
+      if (mode != null && !OBJECT_LOCK_MODES.contains(mode.toLowerCase(Locale.ROOT))) {
+        o.error("mode", mode, "must be governance (privileged users can still delete) or"
+            + " compliance (nobody can, until the date)" + suggestion(mode, OBJECT_LOCK_MODES));
+      } else if (mode != null) {
+        parsed = ObjectLockMode.valueOf(mode.toUpperCase(Locale.ROOT));
+      }
+      Integer days = o.integer("days", null);
+      if (days != null && (days < 1 || days > 36500)) {
+        o.error("days", String.valueOf(days), "must be between 1 and 36500 (days every backup"
+            + " object stays immutable)");
+      }
+      o.finish();
+      return parsed == null || days == null ? null : new ObjectLockSettings(parsed, days);
     }
 
     ScheduleSettings schedules(Obj o) {
@@ -451,7 +506,81 @@ public final class PlanLoader {
       return new ScheduleSettings(timezone, database, files, retention, catchup);
     }
 
-    List<EscalationLevel> escalation(ArrayNode list, String path) {
+    /**
+     * Optional section: the written plan's "Contact Information". Null (with a warning) when the
+     * plan has none.
+     */
+    Contacts contacts(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      Contact primary = contact(o.obj("primary"), true);
+      Contact secondary = contact(o.optionalObj("secondary"), true);
+      Contact team = contact(o.optionalObj("team"), false);
+      o.finish();
+      return new Contacts(primary, secondary, team);
+    }
+
+    /** A person (name, phone and e-mail required) or a group (e-mail required). */
+    Contact contact(Obj c, boolean person) {
+      if (c == null) {
+        return null;
+      }
+      String name = c.string("name", person);
+      String phone = c.string("phone", person);
+      if (phone != null && !PHONE.matcher(phone).matches()) {
+        c.error("phone", phone, "must be a phone number: digits, spaces and + ( ) - . only"
+            + " (write it in quotes, e.g. \"+1 555 0100\")");
+      }
+      String email = c.string("email", true);
+      if (email != null && !EMAIL.matcher(email).matches()) {
+        c.error("email", email, "must be an email address");
+      }
+      c.finish();
+      return new Contact(name == null && !person ? PlanDefaults.TEAM_NAME : name, phone, email);
+    }
+
+    /**
+     * A level's contacts: e-mail addresses, or {@code primary} / {@code secondary} / {@code team}
+     * of the contact list, resolved here to their addresses (so every consumer sees addresses).
+     */
+    List<String> levelContacts(Obj o, Contacts directory) {
+      List<String> given = o.strings("contacts", false);
+      if (given == null) {
+        return List.of();
+      }
+      List<String> out = new ArrayList<>();
+      Set<String> unique = new HashSet<>();
+      for (int j = 0; j < given.size(); j++) {
+        String v = given.get(j);
+        String p = "contacts[" + j + "]";
+        if (v == null) {
+          continue;
+        }
+        String address = v;
+        if (Contacts.REFERENCES.contains(v.toLowerCase(Locale.ROOT))) {
+          Contact c = directory == null ? null : directory.resolve(v);
+          if (c == null) {
+            o.error(p, v, "names the contact list's " + v.toLowerCase(Locale.ROOT)
+                + ", but the plan's contacts section has " + (directory == null ? "no such list"
+                    : "no " + v.toLowerCase(Locale.ROOT) + " entry"));
+            continue;
+          }
+          address = c.email();
+        } else if (!EMAIL.matcher(v).matches()) {
+          o.error(p, v, "must be an email address, or primary, secondary or team (from contacts)");
+          continue;
+        }
+        if (address != null && !unique.add(address.toLowerCase(Locale.ROOT))) {
+          o.error(p, v, "is listed twice");
+          continue;
+        }
+        out.add(address);
+      }
+      return out;
+    }
+
+    List<EscalationLevel> escalation(ArrayNode list, String path, Contacts directory) {
       if (list == null) {
         return null;
       }
@@ -489,14 +618,11 @@ public final class PlanLoader {
           checkEach(o, "approvers", approvers, USER_NAME,
               "must be a user name without spaces (the name given to `dr approve --as`)");
         }
-        List<String> contacts = o.strings("contacts", false);
-        if (contacts != null) {
-          checkEach(o, "contacts", contacts, EMAIL, "must be an email address");
-        }
+        List<String> contacts = levelContacts(o, directory);
         Duration timeout = o.duration("timeout", null);
         o.finish();
         levels.add(new EscalationLevel(level == null ? 0 : level, name,
-            approvers == null ? List.of() : approvers, contacts == null ? List.of() : contacts, timeout));
+            approvers == null ? List.of() : approvers, contacts, timeout));
       }
       return levels;
     }
@@ -533,33 +659,71 @@ public final class PlanLoader {
           JsonNode item = list.get(i);
           if (!item.isObject()) {
             errors.add(new PlanProblem(itemPath, describe(item),
-                "must be a mapping: {type: log} or {type: webhook, url: https://...}"));
+                "must be a mapping: {type: log}, {type: webhook, url: https://...},"
+                    + " {type: slack, url: https://hooks.slack.com/...} or {type: email, smtp: {...}}"));
             continue;
           }
-          Obj c = new Obj(itemPath, (ObjectNode) item);
-          String type = c.string("type", true);
-          String url = c.string("url", false);
-          if (type != null && !CHANNEL_TYPES.contains(type)) {
-            c.error("type", type, "must be log or webhook" + suggestion(type, CHANNEL_TYPES));
-          } else if ("webhook".equals(type)) {
-            if (url == null) {
-              c.error("url", item.has("url") ? "\"\"" : null,
-                  "a webhook channel needs a url (http:// or https://)");
-            } else {
-              String problem = httpUrlProblem(url);
-              if (problem != null) {
-                c.error("url", masked(url), problem);
-              }
-            }
-          } else if ("log".equals(type) && url != null) {
-            c.error("url", url, "only webhook channels take a url");
-          }
-          c.finish();
-          channels.add(new NotificationChannel(type, url));
+          channels.add(channel(new Obj(itemPath, (ObjectNode) item)));
         }
       }
       o.finish();
       return new NotificationSettings(progress, channels);
+    }
+
+    /** One channel: log; webhook or slack with a url; email with its smtp server. */
+    NotificationChannel channel(Obj c) {
+      String type = c.string("type", true);
+      String url = c.string("url", false);
+      boolean web = "webhook".equals(type) || "slack".equals(type);
+      if (type != null && !CHANNEL_TYPES.contains(type)) {
+        c.error("type", type, "must be log, webhook, slack or email" + suggestion(type, CHANNEL_TYPES));
+      } else if (web) {
+        if (url == null) {
+          c.error("url", c.node.has("url") ? "\"\"" : null,
+              "a " + type + " channel needs a url (http:// or https://)");
+        } else {
+          String problem = httpUrlProblem(url);
+          if (problem != null) {
+            c.error("url", origin(url), problem);
+          }
+        }
+      } else if (url != null) {
+        c.error("url", PlanLoader.origin(url), "only webhook and slack channels take a url");
+      }
+      SmtpSettings smtp = null;
+      if ("email".equals(type)) {
+        smtp = smtp(c.obj("smtp"));
+      } else if (c.has("smtp")) {
+        c.optionalObj("smtp");
+        c.error("smtp", null, "only email channels take an smtp section");
+      }
+      c.finish();
+      return new NotificationChannel(type, url, smtp);
+    }
+
+    /** The SMTP server of an email channel; the password comes from DR_SMTP_PASSWORD. */
+    SmtpSettings smtp(Obj o) {
+      if (o == null) {
+        return null;
+      }
+      String host = o.string("host", true);
+      if (host != null && !HOST.matcher(host).matches()) {
+        o.error("host", host, "must be a host name or IP address (no scheme, no port)");
+      }
+      Integer port = o.integer("port", PlanDefaults.SMTP_PORT);
+      if (port != null && (port < 1 || port > 65535)) {
+        o.error("port", String.valueOf(port), "must be a TCP port between 1 and 65535");
+      }
+      String from = o.string("from", true);
+      if (from != null && !SENDER.matcher(from).matches()) {
+        o.error("from", from, "must be an email address, or a name and the address in angle"
+            + " brackets: DR Orchestrator <dr@example.com>");
+      }
+      Boolean startTls = o.bool("starttls", PlanDefaults.SMTP_STARTTLS);
+      String username = o.string("username", false);
+      o.finish();
+      return new SmtpSettings(host, port == null ? 0 : port, from,
+          startTls == null ? PlanDefaults.SMTP_STARTTLS : startTls, username);
     }
 
     /** Optional section: null means the application is not recovered by the orchestrator. */
@@ -757,11 +921,49 @@ public final class PlanLoader {
                   + "): the last level is asked only after the RTO is spent"));
         }
       }
+      if (storage != null && storage.objectLock() != null && storage.retentionDays() > 0
+          && storage.objectLock().days() > storage.retentionDays()) {
+        warnings.add(new PlanProblem("storage.object-lock.days",
+            String.valueOf(storage.objectLock().days()),
+            "is longer than retention-days (" + storage.retentionDays() + "): the sweep keeps"
+                + " every backup until its lock ends, so backups live "
+                + storage.objectLock().days() + " days"));
+      }
       if (storage != null && !storage.versioning() && errors.stream()
           .noneMatch(p -> p.path().startsWith("storage"))) {
         warnings.add(new PlanProblem("storage.versioning", "false",
             "without bucket versioning a deleted or overwritten backup cannot be brought back;"
                 + " noncurrent-version-days has no effect"));
+      }
+    }
+
+    void notificationWarnings(Contacts contacts, List<EscalationLevel> escalation,
+        NotificationSettings notifications) {
+      if (contacts == null) {
+        warnings.add(new PlanProblem("contacts", null, "the plan has no contact list: approval"
+            + " requests cannot say who to call; add contacts with primary, secondary and team"
+            + " (see the example dr-plan.yaml)"));
+      }
+      if (notifications == null || notifications.channels() == null) {
+        return;
+      }
+      for (int i = 0; i < notifications.channels().size(); i++) {
+        NotificationChannel ch = notifications.channels().get(i);
+        if (!"email".equals(ch.type())) {
+          continue;
+        }
+        if (ch.smtp() != null && !ch.smtp().startTls() && ch.smtp().username() != null) {
+          warnings.add(new PlanProblem("notifications.channels[" + i + "].smtp.starttls", "false",
+              "the SMTP password would cross the network unencrypted; use starttls: true"));
+        }
+        for (int l = 0; escalation != null && l < escalation.size(); l++) {
+          if (escalation.get(l).contacts().isEmpty()) {
+            warnings.add(new PlanProblem("escalation[" + l + "].contacts", "[]",
+                "the email channel reaches nobody at level " + escalation.get(l).level()
+                    + ": add the level's e-mail addresses (or primary, secondary, team)"));
+          }
+        }
+        return;
       }
     }
 
@@ -1042,6 +1244,8 @@ public final class PlanLoader {
     if (section.startsWith("database")) {
       where = "the worker takes the database password from its environment: PGPASSWORD, or ~/.pgpass"
           + " of the user the worker runs as";
+    } else if (section.startsWith("notifications") && section.endsWith("smtp")) {
+      where = "the worker takes the SMTP password from DR_SMTP_PASSWORD in its environment";
     } else if (section.startsWith("storage")) {
       where = "the worker takes S3 credentials from the AWS default credential chain:"
           + " AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, ~/.aws/credentials or an instance/task role";
@@ -1106,6 +1310,20 @@ public final class PlanLoader {
       return null;
     } catch (URISyntaxException e) {
       return "is not a URL: " + e.getReason();
+    }
+  }
+
+  /** {@code scheme://host:port/…}: a webhook's path is often its secret (Slack), so it is not echoed. */
+  public static String origin(String url) {
+    try {
+      URI u = new URI(url);
+      if (u.getScheme() == null || u.getHost() == null) {
+        return "(a URL)";
+      }
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
+          + (u.getRawPath() != null && u.getRawPath().length() > 1 ? "/…" : "");
+    } catch (URISyntaxException e) {
+      return "(a URL)";
     }
   }
 

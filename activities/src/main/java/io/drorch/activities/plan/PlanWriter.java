@@ -7,6 +7,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.drorch.workflows.contracts.plan.AllowedSigner;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.ApprovalSettings;
+import io.drorch.workflows.contracts.plan.Contact;
+import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -16,6 +18,7 @@ import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.Objectives;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
+import io.drorch.workflows.contracts.plan.SmtpSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,20 +78,30 @@ public final class PlanWriter {
           "compression", s(db.compression())));
     }
     if (plan.files() != null) {
-      root.put("files", map("uploads", s(plan.files().uploadsDir())));
+      root.put("files", map("uploads", s(plan.files().uploadsDir()),
+          "compression", s(plan.files().compression())));
     }
     StorageTarget st = plan.storage();
     if (st != null) {
       root.put("storage", map("bucket", s(st.bucket()), "prefix", s(st.prefix()),
           "region", s(st.region()), "endpoint", s(st.endpoint()), "path-style", st.pathStyle(),
           "retention-days", st.retentionDays(), "versioning", st.versioning(),
-          "noncurrent-version-days", st.noncurrentVersionDays()));
+          "noncurrent-version-days", st.noncurrentVersionDays(),
+          "keep-verified", st.keepVerified(),
+          "object-lock", st.objectLock() == null ? null : map(
+              "mode", st.objectLock().mode().name().toLowerCase(Locale.ROOT),
+              "days", st.objectLock().days())));
     }
     ScheduleSettings sch = plan.schedules();
     if (sch != null) {
       root.put("schedules", map("timezone", s(sch.timezone()),
           "database-backup", s(sch.databaseBackup()), "file-backup", s(sch.fileBackup()),
           "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow())));
+    }
+    Contacts contacts = plan.contacts();
+    if (contacts != null) {
+      root.put("contacts", map("primary", contact(contacts.primary()),
+          "secondary", contact(contacts.secondary()), "team", contact(contacts.team())));
     }
     if (plan.escalation() != null) {
       List<Object> levels = new ArrayList<>();
@@ -104,7 +117,10 @@ public final class PlanWriter {
     if (plan.notifications() != null) {
       List<Object> channels = new ArrayList<>();
       for (NotificationChannel c : plan.notifications().channels()) {
-        channels.add(map("type", s(c.type()), "url", s(c.url())));
+        SmtpSettings m = c.smtp();
+        channels.add(map("type", s(c.type()), "url", s(c.url()), "smtp", m == null ? null
+            : map("host", s(m.host()), "port", m.port(), "from", s(m.from()),
+                "starttls", m.startTls(), "username", s(m.username()))));
       }
       root.put("notifications", map(
           "progress-interval", d(plan.notifications().progressInterval()), "channels", channels));
@@ -156,6 +172,11 @@ public final class PlanWriter {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a plan always has a YAML form", e);
     }
+  }
+
+  private static Map<String, Object> contact(Contact c) {
+    return c == null ? null
+        : map("name", s(c.name()), "phone", s(c.phone()), "email", s(c.email()));
   }
 
   /** Keys in order; null values are left out (the loader then uses its default). */

@@ -95,6 +95,14 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
    */
   @Override
   public RestoreDatabaseResult restoreFromBackup(RestoreDatabaseInput input) {
+    return restore(input, null);
+  }
+
+  /**
+   * {@link #restoreFromBackup}, with {@code createdComment} (when not null) set on the new database
+   * right after {@code CREATE DATABASE}: how a scratch database carries its mark from the start.
+   */
+  RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment) {
     validateRestore(input);
     BackupManifest m = input.backup();
     DatabaseTarget live = input.live();
@@ -108,8 +116,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path dir = Path.of(input.workDir()).resolve(input.incidentId());
     Path file = dir.resolve(m.backupId() + compression.extension);
     log.info("restore {}: downloading {} to {}", input.restoreName(), m.dataKey(), file);
+    StepClock clock = new StepClock();
     BackupDownload.Downloaded d = BackupDownload.toFile(s3.store(input.storage()), m.dataKey(),
         m.sizeBytes(), m.sha256(), file, Heartbeats.bytesProgress());
+    clock.lap("download");
 
     long t0 = System.nanoTime();
     Path dump = file;
@@ -119,6 +129,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
         Path out = dump;
         run(List.of(zstd.toString(), "-d", "-q", "-f", file.toString(), "-o", dump.toString()),
             Optional.empty(), ctx, () -> sizeOf(out), "zstd -d of " + file);
+        clock.lap("decompress");
       }
       boolean superuser;
       String liveOwner;
@@ -132,9 +143,14 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
         String owner = superuser && liveOwner != null
             ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
         st.execute("CREATE DATABASE " + Jdbc.quoteIdent(input.restoreName()) + owner);
+        if (createdComment != null) {
+          st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
+              + literal(createdComment));
+        }
       } catch (SQLException e) {
         throw restoreSqlFailure(e, live, "preparing database " + input.restoreName());
       }
+      clock.lap("create-database");
 
       List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(),
           "-j", String.valueOf(Math.max(1, input.jobs())), "--exit-on-error", "--no-password"));
@@ -151,11 +167,12 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       try (SizeProbe probe = new SizeProbe(live, password, input.restoreName())) {
         run(cmd, password, ctx, probe::size, "pg_restore into " + input.restoreName());
       }
+      clock.lap("pg_restore");
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {})",
-          restored.name(), ms, d.sizeBytes(), d.reused());
+      log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {}; steps {})",
+          restored.name(), ms, d.sizeBytes(), d.reused(), clock.millis());
       return new RestoreDatabaseResult(input.restoreName(), m.backupId(),
-          d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms);
+          d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms, clock.millis());
     } finally {
       if (dump != file) {
         try {
@@ -367,9 +384,13 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
   /**
    * Read-only; never throws for a failed check (it is a problem in the result). Row counts are
    * exact {@code count(*)} of every table in one REPEATABLE READ snapshot, which also gives the
-   * copy's {@link DatabaseFingerprint} (Flyway's {@code flyway_schema_history} may hold more rows
-   * than the manifest: the migrations applied since add theirs); each SQL check runs in its own
-   * read-only transaction so one failing check cannot hide the others.
+   * copy's {@link DatabaseFingerprint}, counted on up to {@code jobs} connections at once, largest
+   * tables first: the first connection exports its snapshot and the others import it
+   * ({@code SET TRANSACTION SNAPSHOT}), so every count sees exactly the same data as one serial
+   * pass would. Flyway's {@code flyway_schema_history} may hold more rows than the manifest (the
+   * migrations applied since add theirs). Each SQL check runs in its own read-only transaction so
+   * one failing check cannot hide the others. Flyway validate runs on its own connection meanwhile
+   * (it reads the migration files and the history table, nothing the counts depend on).
    */
   @Override
   public IntegrityResult verifyIntegrity(VerifyIntegrityInput input) {
@@ -382,54 +403,68 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     LongConsumer progress = Heartbeats.bytesProgress();
     List<String> problems = new ArrayList<>();
     Map<String, Long> found = new TreeMap<>();
+    StepClock clock = new StepClock();
     int checks = 0;
     String fingerprint;
-    try (Connection c = Jdbc.connect(db, password)) {
-      Map<String, Long> expected = input.expectedRowCounts() == null ? Map.of()
-          : new TreeMap<>(input.expectedRowCounts());
-      // every table, in one snapshot: the manifest's are compared, all make the fingerprint
-      DatabaseFingerprint.Snapshot snapshot = DatabaseFingerprint.take(c, progress);
-      fingerprint = snapshot.fingerprint();
-      for (Map.Entry<String, Long> e : expected.entrySet()) {
-        Long n = snapshot.rows().get(e.getKey());
-        if (n == null) {
-          problems.add(e.getKey() + ": table missing (manifest expects " + e.getValue()
-              + " rows)");
-          continue;
-        }
-        found.put(e.getKey(), n);
-        // Flyway's history only grows: the pending migrations add their rows to it
-        boolean history = e.getKey().endsWith("." + FLYWAY_HISTORY) && e.getValue() != null
-            && n >= e.getValue();
-        if (e.getValue() == null || (n != e.getValue().longValue() && !history)) {
-          problems.add(e.getKey() + ": " + e.getValue() + " rows expected (manifest), " + n
-              + " found");
-        }
+    boolean validate = input.migrations() != null && !input.migrations().isBlank();
+    java.util.concurrent.FutureTask<String> flyway = new java.util.concurrent.FutureTask<>(() -> {
+      long t = System.nanoTime();
+      try {
+        return flywayValidate(db, password, input.migrations());
+      } finally {
+        clock.put("flyway-validate", (System.nanoTime() - t) / 1_000_000);
       }
-      c.setAutoCommit(false);
-      c.setReadOnly(true);
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      for (String sql : input.sqlChecks() == null ? List.<String>of() : input.sqlChecks()) {
+    });
+    if (validate) {
+      Thread t = new Thread(flyway, "flyway-validate-" + db.name());
+      t.setDaemon(true);
+      t.start();
+    }
+    try {
+      try (Connection c = Jdbc.connect(db, password)) {
+        Map<String, Long> expected = input.expectedRowCounts() == null ? Map.of()
+            : new TreeMap<>(input.expectedRowCounts());
+        // every table, in one snapshot: the manifest's are compared, all make the fingerprint
+        int jobs = input.jobs() == null ? 1 : Math.max(1, input.jobs());
+        DatabaseFingerprint.Snapshot snapshot =
+            DatabaseFingerprint.take(c, db, password, jobs, progress);
+        fingerprint = snapshot.fingerprint();
+        RowCounter.compare(expected, snapshot.rows(), found, problems);
+        clock.lap("counts");
+        c.setAutoCommit(false);
+        c.setReadOnly(true);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        for (String sql : input.sqlChecks() == null ? List.<String>of() : input.sqlChecks()) {
+          checks++;
+          String problem = runCheck(c, sql);
+          if (problem != null) {
+            problems.add(problem);
+          }
+        }
+        c.rollback();
+        clock.lap("sql-checks");
+      } catch (SQLException e) {
+        throw DrError.INTEGRITY_FAILED.failure("Checking database '" + db.name() + "' failed: "
+            + Jdbc.firstLine(e.getMessage()), e);
+      }
+      if (validate) {
         checks++;
-        String problem = runCheck(c, sql);
+        String problem = flyway.get();
         if (problem != null) {
           problems.add(problem);
         }
       }
-      c.rollback();
-    } catch (SQLException e) {
-      throw DrError.INTEGRITY_FAILED.failure("Checking database '" + db.name() + "' failed: "
-          + Jdbc.firstLine(e.getMessage()), e);
-    }
-    if (input.migrations() != null && !input.migrations().isBlank()) {
-      checks++;
-      String problem = flywayValidate(db, password, input.migrations());
-      if (problem != null) {
-        problems.add(problem);
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DrError.INTEGRITY_FAILED.failure("interrupted while checking " + db.name(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw DrError.INTEGRITY_FAILED.failure("Flyway validate of '" + db.name() + "' failed: "
+          + e.getCause(), e.getCause());
+    } finally {
+      flyway.cancel(false);
     }
     return new IntegrityResult(problems.isEmpty(), List.copyOf(problems),
-        new LinkedHashMap<>(found), checks, fingerprint);
+        new LinkedHashMap<>(found), checks, fingerprint, clock.millis());
   }
 
   /** Null when the check returned exactly one row holding a single true, else the problem. */
@@ -590,7 +625,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static boolean exists(Connection c, String name) throws SQLException {
+  static boolean exists(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
@@ -599,7 +634,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static String comment(Connection c, String name) throws SQLException {
+  static String comment(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT shobj_description(oid, 'pg_database')"
         + " FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
@@ -632,7 +667,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
   // ---- shared --------------------------------------------------------------------------------
 
-  private static void validateServer(DatabaseTarget db) {
+  static void validateServer(DatabaseTarget db) {
     if (db.host() == null || db.host().isBlank() || db.name() == null || db.name().isBlank()
         || db.port() <= 0 || db.port() > 65535) {
       throw DrError.BAD_INPUT.failure("database host, port (1-65535) and name must be set"
@@ -656,7 +691,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static ApplicationFailure restoreSqlFailure(SQLException e,
+  static ApplicationFailure restoreSqlFailure(SQLException e,
       DatabaseTarget live, String what) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("42501")) {

@@ -3,12 +3,14 @@ package io.drorch.activities.storage;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -21,10 +23,20 @@ import software.amazon.awssdk.services.s3.S3Configuration;
  */
 public final class S3Clients implements AutoCloseable {
   private final AwsCredentialsProvider credentials;
+  private final List<ExecutionInterceptor> interceptors;
   private final Map<String, S3Client> clients = new ConcurrentHashMap<>();
 
   public S3Clients(AwsCredentialsProvider credentials) {
+    this(credentials, List.of());
+  }
+
+  /**
+   * Clients that run {@code interceptors} on every request (the fault-injection tests: an error
+   * or a truncated body at the Nth request).
+   */
+  public S3Clients(AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
     this.credentials = credentials;
+    this.interceptors = List.copyOf(interceptors);
   }
 
   public static S3Clients withDefaultCredentials() {
@@ -32,7 +44,8 @@ public final class S3Clients implements AutoCloseable {
   }
 
   public S3Client client(StorageTarget target) {
-    String key = target.endpoint() + "|" + target.region() + "|" + target.pathStyle();
+    String key = target.endpoint() + "|" + target.region() + "|" + target.pathStyle() + "|"
+        + (target.objectLock() != null);
     return clients.computeIfAbsent(key, k -> build(target));
   }
 
@@ -53,12 +66,18 @@ public final class S3Clients implements AutoCloseable {
                     .maxConnections(16)
                     .connectionTimeout(Duration.ofSeconds(10))
                     .socketTimeout(Duration.ofMinutes(2)));
+    if (!interceptors.isEmpty()) {
+      builder.overrideConfiguration(o -> interceptors.forEach(o::addExecutionInterceptor));
+    }
     if (target.endpoint() != null && !target.endpoint().isBlank()) {
       // S3-compatible servers vary in their support of the SDK's default trailing checksums;
-      // integrity is ours anyway (SHA-256 of every object, checked on every read).
+      // integrity is ours anyway (SHA-256 of every object, checked on every read). A bucket with
+      // Object Lock refuses uploads without a checksum (as AWS does), so with storage.object-lock
+      // the SDK sends them.
       builder
           .endpointOverride(URI.create(target.endpoint()))
-          .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .requestChecksumCalculation(target.objectLock() != null
+              ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
     return builder.build();

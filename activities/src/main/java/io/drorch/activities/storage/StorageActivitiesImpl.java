@@ -5,19 +5,32 @@ import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.AbortUploadsInput;
 import io.drorch.workflows.contracts.commands.DeleteObjectsInput;
+import io.drorch.workflows.contracts.commands.FindLockedInput;
+import io.drorch.workflows.contracts.commands.ReleaseLeaseInput;
 import io.drorch.workflows.contracts.commands.VerifyBackupInput;
+import io.drorch.workflows.contracts.commands.WriteLeaseInput;
 import io.drorch.workflows.contracts.commands.WriteManifestInput;
+import io.drorch.workflows.contracts.commands.WriteRestoreVerdictInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.BackupLease;
 import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.LeaseSet;
+import io.drorch.workflows.contracts.values.LockedObject;
+import io.drorch.workflows.contracts.values.RestoreVerdict;
+import io.drorch.workflows.contracts.values.RestoreVerification;
 import io.drorch.workflows.contracts.values.StoredBackup.DataState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.contracts.values.StoredObject;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
+import io.drorch.workflows.contracts.values.WriteRestoreVerdictResult;
 import io.drorch.workflows.storage.StorageActivities;
+import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -83,7 +96,14 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
   }
 
-  /** Reads every manifest and object under the prefix (used by the activity and the CLI). */
+  /**
+   * Reads every manifest and object under the prefix (used by the activity and the CLI), and the
+   * restore-verification marker of each backup that has one. Every manifest and marker is read
+   * whole; a read error throws (a retryable {@code STORAGE_UNAVAILABLE}), so a backup never looks
+   * absent or untested because of one. Only a manifest whose complete body, read twice alike, is
+   * not a manifest is listed as {@code UNREADABLE_MANIFEST}. A marker counts as part of its backup
+   * (not an orphan) while the backup's manifest exists.
+   */
   public static BackupCatalog catalog(BackupStore store) {
     Map<String, BackupStore.ObjectInfo> objects = new HashMap<>();
     for (BackupKind kind : BackupKind.values()) {
@@ -93,18 +113,25 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
     List<StoredBackup> backups = new ArrayList<>();
     Set<String> referenced = new HashSet<>();
+    Map<String, Optional<BackupManifest>> manifests = readManifests(store, objects);
     for (BackupStore.ObjectInfo o : objects.values()) {
       if (!o.key().endsWith(BackupKeys.MANIFEST_SUFFIX)) {
         continue;
       }
       referenced.add(o.key());
-      Optional<BackupManifest> manifest = parse(store, o.key());
+      Optional<BackupManifest> manifest = manifests.get(o.key());
       if (manifest.isEmpty()) {
         backups.add(new StoredBackup(null, o.key(), DataState.UNREADABLE_MANIFEST));
         continue;
       }
       BackupManifest m = manifest.get();
       referenced.add(m.dataKey());
+      String verifiedKey = BackupKeys.verifiedKey(store.target(), m.kind(), m.backupId());
+      RestoreVerification verification = null;
+      if (objects.containsKey(verifiedKey)) {
+        referenced.add(verifiedKey);
+        verification = verification(store, objects.get(verifiedKey));
+      }
       if (m.files() != null && m.files().listingKey() != null) {
         referenced.add(m.files().listingKey());
       }
@@ -116,7 +143,7 @@ public class StorageActivitiesImpl implements StorageActivities {
           && !objects.containsKey(m.files().listingKey())) {
         state = DataState.MISSING;
       }
-      backups.add(new StoredBackup(m, o.key(), state));
+      backups.add(new StoredBackup(m, o.key(), state, verification));
     }
     backups.sort(
         Comparator.comparing(
@@ -131,23 +158,218 @@ public class StorageActivitiesImpl implements StorageActivities {
     return new BackupCatalog(backups, orphans);
   }
 
-  private static Optional<BackupManifest> parse(BackupStore store, String key) {
-    try {
-      return store.readSmall(key).map(b -> {
-        try {
-          return Json.read(b, BackupManifest.class);
-        } catch (IOException e) {
-          log.warn("manifest {} is not readable JSON: {}", key, e.getMessage());
-          return null;
-        }
-      });
-    } catch (RuntimeException e) {
-      if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception) {
-        throw e;
-      }
-      log.warn("manifest {} could not be read: {}", key, e.toString());
-      return Optional.empty();
+  /** Manifests read at once on a few connections: one GET each, a catalog holds dozens. */
+  static final int MANIFEST_READERS = 4;
+
+  /**
+   * Every manifest among {@code objects}, read whole (see {@link #readJson}: a read error throws,
+   * a permanently malformed manifest is empty), on a few connections at once.
+   */
+  private static Map<String, Optional<BackupManifest>> readManifests(BackupStore store,
+      Map<String, BackupStore.ObjectInfo> objects) {
+    List<String> manifestKeys = objects.keySet().stream()
+        .filter(k -> k.endsWith(BackupKeys.MANIFEST_SUFFIX)).sorted().toList();
+    Map<String, Optional<BackupManifest>> out = new java.util.concurrent.ConcurrentHashMap<>();
+    if (manifestKeys.size() <= 1) {
+      manifestKeys.forEach(k -> out.put(k, manifest(store, objects.get(k))));
+      return out;
     }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(MANIFEST_READERS, manifestKeys.size()), r -> {
+          Thread t = new Thread(r, "manifest-reader");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (String k : manifestKeys) {
+        futures.add(pool.submit(() -> out.put(k, manifest(store, objects.get(k)))));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading manifests", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  private static Optional<BackupManifest> manifest(BackupStore store, BackupStore.ObjectInfo o) {
+    return readJson(store, o, BackupManifest.class, "manifest", StorageActivitiesImpl::isManifest);
+  }
+
+  /**
+   * A marker's summary. A read error throws (as for manifests: the retention sweep's keep-verified
+   * rule must never see a verified backup as untested); a permanently malformed marker is
+   * reported as such (outcome null), never hidden.
+   */
+  private static RestoreVerification verification(BackupStore store, BackupStore.ObjectInfo o) {
+    return readJson(store, o, RestoreVerdict.class, "restore-verification marker",
+            v -> v != null && v.outcome() != null)
+        .map(RestoreVerdict::summary)
+        .orElseGet(() -> new RestoreVerification(null, null, null,
+            "marker " + o.key() + " is malformed"));
+  }
+
+  @Override
+  public WriteRestoreVerdictResult writeRestoreVerdict(WriteRestoreVerdictInput input) {
+    if (input == null || input.storage() == null || input.verdict() == null
+        || input.verdict().backupId() == null || input.verdict().kind() == null
+        || input.verdict().outcome() == null) {
+      throw DrError.BAD_INPUT.failure("writeRestoreVerdict needs the storage section and a verdict"
+          + " with backup id, kind and outcome");
+    }
+    StorageTarget target = input.storage();
+    RestoreVerdict v = input.verdict();
+    BackupStore store = s3.store(target);
+    String key = BackupKeys.verifiedKey(target, v.kind(), v.backupId());
+    try {
+      String manifestKey = BackupKeys.manifestKey(target, v.kind(), v.backupId());
+      if (store.head(manifestKey).isEmpty()) {
+        throw DrError.BACKUP_NOT_FOUND.failure("Backup " + v.backupId() + " has no manifest ("
+            + manifestKey + "): a restore verdict is only recorded for a committed backup.");
+      }
+      if (store.putIfAbsent(key, Json.bytes(v), "application/json")) {
+        log.info("backup {}: {} recorded in {}", v.backupId(), v.outcome(), key);
+        return new WriteRestoreVerdictResult(key, true, v);
+      }
+      // write-once: whatever is there stands (our own verdict again after a lost response)
+      RestoreVerdict existing = Json.read(store.readSmall(key).orElseThrow(() ->
+          DrError.STORAGE_UNAVAILABLE.failure("marker " + key + " exists but cannot be read")),
+          RestoreVerdict.class);
+      if (!existing.equals(v)) {
+        log.warn("backup {}: a restore verdict is already recorded ({} by {}); {} not written",
+            v.backupId(), existing.outcome(), existing.workflowId(), v.outcome());
+      }
+      return new WriteRestoreVerdictResult(key, false, existing);
+    } catch (IOException | RuntimeException e) {
+      throw StorageErrors.translate(
+          e instanceof RuntimeException re ? re : new IllegalStateException(e),
+          target, "write restore verdict " + key);
+    }
+  }
+
+  private static boolean isManifest(BackupManifest m) {
+    return m != null && m.backupId() != null && m.kind() != null && m.dataKey() != null
+        && m.startedAt() != null;
+  }
+
+  private static boolean isLease(BackupLease l) {
+    return l != null && l.holder() != null && l.backupIds() != null && l.expiresAt() != null;
+  }
+
+  /**
+   * A small JSON object read whole, or empty when it is permanently malformed: its body has the
+   * size the listing gave, two reads are alike, and it is not a {@code type} ({@code valid}
+   * false). Anything else — the object gone since the listing, a short or long read, two reads
+   * that differ, an S3 or network error — throws: it is a read error, and the caller must not
+   * act as if the object were absent.
+   */
+  static <T> Optional<T> readJson(BackupStore store, BackupStore.ObjectInfo o, Class<T> type,
+      String what, java.util.function.Predicate<T> valid) {
+    byte[] body = readWhole(store, o, what);
+    try {
+      T value = Json.read(body, type);
+      if (valid.test(value)) {
+        return Optional.of(value);
+      }
+    } catch (IOException e) {
+      // malformed, or damaged in transit: read again to tell
+    }
+    byte[] again = readWhole(store, o, what);
+    if (!Arrays.equals(body, again)) {
+      throw readError(store, o.key(), what, "two reads of it returned different bytes");
+    }
+    log.error("{} {} is malformed: its complete body ({} bytes, read twice alike) is not a {}",
+        what, o.key(), body.length, what);
+    return Optional.empty();
+  }
+
+  private static byte[] readWhole(BackupStore store, BackupStore.ObjectInfo o, String what) {
+    byte[] body = store.readSmall(o.key()).orElseThrow(() ->
+        readError(store, o.key(), what, "it was listed a moment ago and is gone now"));
+    if (body.length != o.sizeBytes()) {
+      throw readError(store, o.key(), what, "the read returned " + body.length
+          + " bytes, the listing says it has " + o.sizeBytes());
+    }
+    return body;
+  }
+
+  private static ApplicationFailure readError(BackupStore store, String key, String what,
+      String why) {
+    return DrError.STORAGE_UNAVAILABLE.failure("Cannot read " + what + " "
+        + BackupKeys.url(store.target(), key) + ": " + why + ". This is a read error, not a"
+        + " malformed " + what + ": the listing fails (and is retried) rather than go on"
+        + " without it.");
+  }
+
+  @Override
+  public List<LockedObject> findLocked(FindLockedInput input) {
+    StorageTarget target = input.storage();
+    try {
+      return ObjectLocks.find(s3.client(target), target, input.keys(), Instant.now());
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "read the Object Lock state of "
+          + input.keys().size() + " objects");
+    }
+  }
+
+  @Override
+  public void writeLease(WriteLeaseInput input) {
+    StorageTarget target = input.storage();
+    String key = BackupKeys.leaseKey(target, input.lease().holder());
+    try {
+      s3.store(target).put(key, Json.bytes(input.lease()), "application/json");
+      log.info("lease {}: {} backups until {}", key, input.lease().backupIds().size(),
+          input.lease().expiresAt());
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "write lease " + key);
+    }
+  }
+
+  @Override
+  public void releaseLease(ReleaseLeaseInput input) {
+    StorageTarget target = input.storage();
+    String key = BackupKeys.leaseKey(target, input.holder());
+    try {
+      s3.client(target).deleteObject(b -> b.bucket(target.bucket()).key(key));
+      log.info("lease {} released", key);
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "delete lease " + key);
+    }
+  }
+
+  @Override
+  public LeaseSet listLeases(StorageTarget target) {
+    try {
+      return leases(s3.store(target));
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, target, "read the leases");
+    }
+  }
+
+  /** Every lease object under {@code PREFIX/leases/}; see {@link #readJson} for read errors. */
+  public static LeaseSet leases(BackupStore store) {
+    List<BackupLease> leases = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (BackupStore.ObjectInfo o : store.list(BackupKeys.leasesFolder(store.target()))) {
+      if (!o.key().endsWith(".json")) {
+        continue;
+      }
+      readJson(store, o, BackupLease.class, "lease", StorageActivitiesImpl::isLease)
+          .ifPresentOrElse(leases::add, () -> unreadable.add(o.key()));
+    }
+    return new LeaseSet(leases, unreadable);
   }
 
   @Override

@@ -49,8 +49,8 @@ public final class BackupRuns {
   }
 
   public static String retentionSummary(String requestedBy) {
-    return "Retention: delete backups past the worker's plan retention (never the newest valid"
-        + " one), requested by " + requestedBy;
+    return "Retention: delete backups past the worker's plan retention (never the newest valid or"
+        + " verified one, a leased or locked one), requested by " + requestedBy;
   }
 
   /** Workflow options for a run started now (schedules append their own time to the id). */

@@ -4,6 +4,7 @@ import io.drorch.activities.common.Json;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
+import io.drorch.workflows.contracts.values.RestoreVerification;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -22,21 +23,24 @@ public final class BackupTable {
   }
 
   public static void print(List<StoredBackup> backups, int orphans, PrintStream out) {
-    out.printf("%-30s %-8s %-20s %10s  %-19s %s%n",
-        "BACKUP", "KIND", "STARTED (UTC)", "SIZE", "STATE", "CONTENT");
+    out.printf("%-30s %-8s %-20s %10s  %-19s %-12s %s%n",
+        "BACKUP", "KIND", "STARTED (UTC)", "SIZE", "STATE", "VERIFIED", "CONTENT");
     for (StoredBackup b : backups) {
       BackupManifest m = b.manifest();
       if (m == null) {
-        out.printf("%-30s %-8s %-20s %10s  %-19s %s%n", b.manifestKey(), "?", "", "",
-            "INVALID (manifest)", "manifest is unreadable");
+        out.printf("%-30s %-8s %-20s %10s  %-19s %-12s %s%n", b.manifestKey(), "?", "", "",
+            "INVALID (manifest)", "", "manifest is unreadable");
         continue;
       }
-      out.printf("%-30s %-8s %-20s %10s  %-19s %s%n", m.backupId(), m.kind().folder(),
+      out.printf("%-30s %-8s %-20s %10s  %-19s %-12s %s%n", m.backupId(), m.kind().folder(),
           m.startedAt().toString().replace("T", " ").replaceAll("\\.\\d+Z$|Z$", ""),
-          human(m.sizeBytes()), state(b), content(m));
+          human(m.sizeBytes()), state(b), verified(b), content(m));
     }
     if (backups.isEmpty()) {
       out.println("(no backups)");
+    } else {
+      out.println("VERIFIED: restored = proven restorable by a restore test (row counts / every"
+          + " file matched), FAILED = its restore test failed (dr backups list --json says why).");
     }
     if (orphans > 0) {
       out.println(orphans + " object(s) belong to no committed backup (failed attempts);"
@@ -51,6 +55,22 @@ public final class BackupTable {
       case SIZE_MISMATCH -> "INVALID (size)";
       case UNREADABLE_MANIFEST -> "INVALID (manifest)";
     };
+  }
+
+  /**
+   * The restore test's verdict: {@code restored} (VERIFIED_BY_RESTORE), {@code FAILED} (the
+   * restore failed: see {@code --json} for why), {@code not tested}, or {@code ?} for an
+   * unreadable marker.
+   */
+  static String verified(StoredBackup b) {
+    RestoreVerification v = b.verification();
+    if (v == null) {
+      return "not tested";
+    }
+    if (v.outcome() == null) {
+      return "? (marker)";
+    }
+    return v.verified() ? "restored" : "FAILED";
   }
 
   static String content(BackupManifest m) {
@@ -74,6 +94,7 @@ public final class BackupTable {
       row.put("manifestKey", b.manifestKey());
       row.put("valid", b.valid());
       row.put("state", b.state().name());
+      row.put("verification", b.verification());
       row.put("manifest", b.manifest());
       rows.add(row);
     }

@@ -1,7 +1,7 @@
 package io.drorch.starter.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code dr}: the DR Orchestrator's command line. */
 @Command(
@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ReportCommand.class,
       WorkerCommand.class,
+      CodecServerCommand.class,
       TemporalCommand.class,
       BenchCommand.class
     },

@@ -13,8 +13,9 @@ import picocli.CommandLine.Mixin;
 class StorageCommand {
 
   @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Create the bucket if missing, enable versioning, add the lifecycle rule."
-          + " Steps the S3 server does not support are reported and skipped.")
+      description = "Create the bucket if missing (with Object Lock when the plan has"
+          + " storage.object-lock), enable versioning, set the Object Lock default retention, add"
+          + " the lifecycle rule. Steps the S3 server does not support are reported and skipped.")
   static class Init implements Callable<Integer> {
     @Mixin GlobalOptions global;
 

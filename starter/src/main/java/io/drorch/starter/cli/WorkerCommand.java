@@ -10,7 +10,9 @@ import picocli.CommandLine.Mixin;
     description = "Run the worker: hosts the workflows and activities, bound to its plan (--plan,"
         + " read again for each workflow: approvers, keys, commands, paths, hosts) and its task"
         + " queue. PGPASSWORD / ~/.pgpass and AWS credentials come from this process's"
-        + " environment. A plan with problems stops it (exit 3).")
+        + " environment; Temporal from TEMPORAL_ADDRESS, TEMPORAL_API_KEY, TEMPORAL_TLS_* or a"
+        + " temporal.toml profile; payload keys from DR_PAYLOAD_KEYS or DR_PAYLOAD_KEY. A plan"
+        + " with problems stops it (exit 3).")
 class WorkerCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 

@@ -15,7 +15,10 @@ import io.drorch.starter.backup.BackupTable;
 import io.drorch.activities.plan.PlanLoader;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.schedules.ScheduleSync;
+import io.drorch.worker.TemporalConnection;
 import io.drorch.worker.WorkerSecrets;
+import io.drorch.worker.codec.CodecServer;
+import io.drorch.worker.codec.PayloadKeys;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -28,6 +31,7 @@ import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -72,15 +76,23 @@ public final class LocalDrill {
     String incident = "DRILL-" + t0.toString().replaceAll("[^0-9]", "").substring(0, 14);
     step("starting the local stack in " + dir.toAbsolutePath());
     Path uploads = dir.resolve("uploads");
-    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
+    PayloadKeys keys = demoKeys();
+    try (CodecServer codec = CodecServer.start("127.0.0.1", 0, keys, List.of(), null);
+        LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
         LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
-        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"));
+        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"), codec.url());
         DemoApplication app = DemoApplication.start(pg, LocalPlan.DATABASE, uploads);
         S3Clients clients = new S3Clients(s3.credentials())) {
       out.printf("  PostgreSQL %s:%d, S3 %s, Temporal %s (%s)%n", pg.host(), pg.port(),
           s3.endpoint(), temporal.target(),
           temporal.realServer() ? "temporal server start-dev" : "Java test server, no Web UI");
-      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u));
+      temporal.uiUrl().ifPresent(codec::allowOrigin);
+      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u
+          + " (decodes payloads through the codec server " + codec.url() + ")"));
+      out.println("  " + keys.describe());
+      TemporalConnection connection = TemporalConnection.of(temporal.target(), temporal.namespace())
+          .withPayloadKeys(keys);
+      WorkflowClient client = connection.client(temporal.service());
 
       step("the sample application: database '" + LocalPlan.DATABASE + "', uploads, the app");
       resetSample(pg, uploads);
@@ -88,8 +100,9 @@ public final class LocalDrill {
       SampleApplication.createUploads(uploads, 200);
       step("the approvers' keys: ssh-keygen -t ed25519 for " + LocalPlan.approvers(example)
           + " in " + dir.resolve("keys"));
-      ApproverKeys keys = ApproverKeys.in(dir.resolve("keys"), LocalPlan.approvers(example));
-      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir, keys);
+      ApproverKeys approverKeys =
+          ApproverKeys.in(dir.resolve("keys"), LocalPlan.approvers(example));
+      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir, approverKeys);
 
       step("dr storage init");
       for (StorageSetup.Step s : StorageSetup.init(clients.client(plan.storage()), plan.storage())) {
@@ -104,13 +117,13 @@ public final class LocalDrill {
       WorkerSecrets secrets =
           new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
       Path planFile = dir.resolve("plan/dr-plan.yaml");
-      try (LocalWorker worker = LocalWorker.start(temporal.client(), secrets, plan, planFile,
+      try (LocalWorker worker = LocalWorker.start(client, secrets, plan, planFile,
           TaskQueues.DR)) {
         out.printf("  the worker reads its plan %s (sha256 %s) and %s%n", planFile,
             worker.planSha256(), planFile.resolveSibling("allowed_signers"));
         step("dr backup database --wait   and   dr backup files --wait");
-        WorkflowStub db = BackupRuns.startDatabase(temporal.client(), worker.taskQueue(), "drill");
-        WorkflowStub files = BackupRuns.startFiles(temporal.client(), worker.taskQueue(), "drill");
+        WorkflowStub db = BackupRuns.startDatabase(client, worker.taskQueue(), "drill");
+        WorkflowStub files = BackupRuns.startFiles(client, worker.taskQueue(), "drill");
         BackupResult dbResult = BackupRuns.await(db);
         BackupResult filesResult = BackupRuns.await(files);
         for (BackupResult r : List.of(dbResult, filesResult)) {
@@ -119,8 +132,8 @@ public final class LocalDrill {
         }
         if (temporal.realServer()) {
           step("dr schedules apply");
-          ScheduleSync.apply(io.temporal.client.schedules.ScheduleClient.newInstance(
-                  temporal.service()), plan, "schedule", worker.taskQueue())
+          ScheduleSync.apply(connection.scheduleClient(temporal.service()), plan, "schedule",
+                  worker.taskQueue())
               .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
         }
         step("dr backups list");
@@ -146,11 +159,11 @@ public final class LocalDrill {
 
         step("dr recover --incident " + incident + " --scope database,files,application"
             + (interactive ? "   (you approve)" : "   (the drill approves as level 1)"));
-        RecoveryRuns.start(temporal.client(), worker.taskQueue(), incident,
+        RecoveryRuns.start(client, worker.taskQueue(), incident,
             List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
             Tier.CRITICAL, null, null, "drill");
         RecoveryReport report =
-            RecoveryRuns.follow(temporal.client(), incident, out, approver(keys));
+            RecoveryRuns.follow(client, incident, out, approver(approverKeys));
 
         step("verification against the data as it was before the disaster");
         boolean ok = report.outcome() == Outcome.RECOVERED;
@@ -181,6 +194,16 @@ public final class LocalDrill {
         return ok;
       }
     }
+  }
+
+  /**
+   * The payload keys of the drill: the environment's (DR_PAYLOAD_KEYS / DR_PAYLOAD_KEY), else a
+   * key file in the drill's directory, made on the first run and kept (the dev server's history
+   * in temporal.db outlives a run, and stays readable in the Web UI with the same key).
+   */
+  private PayloadKeys demoKeys() throws java.io.IOException {
+    PayloadKeys env = PayloadKeys.fromEnvironment();
+    return env.enabled() ? env : PayloadKeys.createIfMissing(dir.resolve("payload-keys"), "demo");
   }
 
   /**

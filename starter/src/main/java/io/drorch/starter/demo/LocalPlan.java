@@ -53,7 +53,8 @@ public final class LocalPlan {
         new FilesTarget(uploads.toAbsolutePath().toString()), local, example.schedules(),
         example.escalation(),
         new NotificationSettings(example.notifications().progressInterval(), List.of(
-            new NotificationChannel("log", null), new NotificationChannel("webhook", app.url("/notify")))),
+            new NotificationChannel("log", null), new NotificationChannel("webhook", app.url("/notify"))),
+            example.contacts()),
         application, recovery,
         keys.approvals(example.approvals() != null && example.approvals().requesterMayApprove(),
             example.approvals() == null ? java.util.Map.of() : example.approvals().minApprovers()));

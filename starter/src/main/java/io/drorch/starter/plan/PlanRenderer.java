@@ -7,6 +7,8 @@ import io.drorch.workflows.approval.SshSignature;
 import io.drorch.workflows.contracts.plan.AllowedSigner;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.ApprovalSettings;
+import io.drorch.workflows.contracts.plan.Contact;
+import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -19,9 +21,9 @@ import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -115,7 +117,10 @@ public final class PlanRenderer {
     line(md, "## Backup Procedures");
     line(md, "Backups are write-once. Each one is followed by a manifest (`<id>.manifest.json`, written"
         + " last) holding its size and SHA-256; a backup without a manifest, or whose data does not"
-        + " match it, is not valid. Retention never deletes the newest valid backup of each kind.");
+        + " match it, is not valid. Retention never deletes the newest valid backup of each kind,"
+        + " nor the " + PlanDefaults.keepVerified(s) + " newest restore-verified backup(s) of each"
+        + " kind, nor a backup a running recovery has leased; a read error stops it before it"
+        + " deletes anything.");
     line(md, "");
     line(md, "### Database Backups");
     line(md, "- Automated backups using `pg_dump -Fc`" + ("zstd".equals(db.compression())
@@ -132,13 +137,19 @@ public final class PlanRenderer {
     line(md, "");
     line(md, "### File Backups");
     line(md, "- Automated backups of the uploads directory `" + plan.files().uploadsDir()
-        + "` as tar.gz with a per-file SHA-256 listing, " + schedule(sch, sch.fileBackup()));
+        + "` as " + ("zstd".equals(plan.files().compression()) ? "tar.zst" : "tar.gz")
+        + " with a per-file SHA-256 listing, " + schedule(sch, sch.fileBackup()));
     line(md, "- Backups stored in S3 at `" + root + "files/` with " + s.retentionDays()
         + "-day retention");
     line(md, s.versioning()
         ? "- Versioning enabled on S3 bucket `" + s.bucket() + "`; noncurrent versions expire after "
             + s.noncurrentVersionDays() + " days"
         : "- Versioning is NOT enabled on S3 bucket `" + s.bucket() + "`");
+    if (s.objectLock() != null) {
+      line(md, "- S3 Object Lock (" + s.objectLock().mode().name().toLowerCase(Locale.ROOT)
+          + " mode): every backup object is immutable for " + s.objectLock().days()
+          + " days after it is written (`dr storage init` sets the bucket's default retention)");
+    }
     line(md, "- Run one now: `" + CMD_BACKUP_FILES + "`");
     line(md, "");
     line(md, "### Schedules");
@@ -193,12 +204,16 @@ public final class PlanRenderer {
     line(md, "");
     line(md, "### File Recovery");
     line(md, "1. Download the backup from S3 and check it against its manifest:");
+    boolean filesZstd = "zstd".equals(plan.files().compression());
+    String archive = "<id>" + (filesZstd ? ".tar.zst" : ".tar.gz");
     code(md,
-        aws + " cp " + root + "files/<id>.tar.gz .",
+        aws + " cp " + root + "files/" + archive + " .",
         aws + " cp " + root + "files/<id>.manifest.json .",
-        "sha256sum <id>.tar.gz   # must equal \"sha256\" in <id>.manifest.json");
+        "sha256sum " + archive + "   # must equal \"sha256\" in <id>.manifest.json");
     line(md, "2. Extract the backup:");
-    code(md, "tar -xzf <id>.tar.gz -C " + plan.files().uploadsDir());
+    code(md, filesZstd
+        ? "zstd -dc " + archive + " | tar -x -C " + plan.files().uploadsDir()
+        : "tar -xzf " + archive + " -C " + plan.files().uploadsDir());
     line(md, "3. Verify file integrity (`<id>.listing.jsonl` holds every file's size and SHA-256)");
     line(md, "");
     line(md, "### Application Recovery");
@@ -215,11 +230,7 @@ public final class PlanRenderer {
     line(md, "4. Conduct a post-mortem analysis");
     line(md, "");
 
-    line(md, "## Contact Information");
-    for (EscalationLevel l : plan.escalation()) {
-      line(md, "- " + l.name() + ": " + (l.contacts().isEmpty() ? "(no contact listed)" : String.join(", ", l.contacts())));
-    }
-    line(md, "");
+    contactInformation(md, plan);
 
     line(md, "## Escalation Procedures");
     line(md, "| Level | Who | Approvers | Contacts | Escalates after |");
@@ -259,6 +270,33 @@ public final class PlanRenderer {
     line(md, "4. Update recovery procedures (`dr-plan.yaml`, then `" + CMD_RENDER + "`)");
     line(md, "5. Conduct team review");
     return md.toString();
+  }
+
+  /** The seed's "Contact Information": primary, secondary, the team's group; then per level. */
+  private static void contactInformation(StringBuilder md, DrPlan plan) {
+    line(md, "## Contact Information");
+    Contacts contacts = plan.contacts();
+    if (contacts == null) {
+      line(md, "(The plan has no contact list: add `contacts` with primary, secondary and team.)");
+    } else {
+      for (Contacts.Entry e : contacts.entries()) {
+        Contact c = e.contact();
+        String role = e.role().equals("Primary contact") ? "Primary Contact"
+            : e.role().equals("Secondary contact") ? "Secondary Contact" : e.role();
+        boolean group = c == contacts.team();
+        line(md, "- " + role + ": " + String.join(" - ", java.util.stream.Stream.of(
+                group ? null : c.name(), c.phone(), c.email())
+            .filter(x -> x != null && !x.isBlank()).toList()));
+      }
+    }
+    line(md, "");
+    line(md, "Notified at each escalation level (every approval request also names the contacts"
+        + " above, to call):");
+    for (EscalationLevel l : plan.escalation()) {
+      line(md, "- Level " + l.level() + " " + l.name() + ": " + (l.contacts().isEmpty()
+          ? "(no contact listed)" : String.join(", ", l.contacts())));
+    }
+    line(md, "");
   }
 
   private static void application(StringBuilder md, ApplicationTarget app, String root, String aws) {
@@ -333,19 +371,19 @@ public final class PlanRenderer {
   }
 
   private static String channels(List<NotificationChannel> channels) {
-    return String.join(", ", channels.stream().map(c -> c.url() == null ? c.type()
-        : c.type() + " to " + withoutQuery(c.url())).toList());
+    return String.join(", ", channels.stream().map(PlanRenderer::channel).toList());
   }
 
-  /** A webhook URL's query may carry a token; the document shows only scheme, host and path. */
-  private static String withoutQuery(String url) {
-    try {
-      URI u = new URI(url);
-      return "`" + u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
-          + (u.getPath() == null ? "" : u.getPath()) + "`";
-    } catch (java.net.URISyntaxException e) {
-      return "(webhook)";
+  private static String channel(NotificationChannel c) {
+    if ("email".equals(c.type()) && c.smtp() != null) {
+      return "e-mail to each level's contacts via `" + c.smtp().host() + ":" + c.smtp().port()
+          + "`" + (c.smtp().startTls() ? " (STARTTLS)" : " (unencrypted)") + " from "
+          + c.smtp().from();
     }
+    if ("slack".equals(c.type()) && c.url() != null) {
+      return "Slack incoming webhook at `" + PlanLoader.origin(c.url()) + "`";
+    }
+    return c.url() == null ? c.type() : c.type() + " to `" + PlanLoader.origin(c.url()) + "`";
   }
 
   private static void code(StringBuilder md, String... lines) {

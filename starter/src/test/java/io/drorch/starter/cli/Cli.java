@@ -40,6 +40,9 @@ final class Cli {
       root = root.getParent();
     }
     String yaml = Files.readString(root.resolve("dr-plan.yaml"));
+    values = new java.util.HashMap<>(values);
+    // allowed-signers is relative to the plan file: without the test stack's, the shipped one
+    values.putIfAbsent("DR_ALLOWED_SIGNERS", root.resolve("allowed_signers").toString());
     for (var e : values.entrySet()) {
       yaml = yaml.replaceAll("\\$\\{" + e.getKey() + ":-[^}]*}",
           java.util.regex.Matcher.quoteReplacement(e.getValue()));

@@ -182,6 +182,32 @@ class ComposeFileTest {
         "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")), env.keySet().toString());
   }
 
+  @Test
+  void theWorkerAndTheCodecServerShareAValidPayloadKeyAndTheUiCallsTheCodecServer() {
+    Map<String, String> worker = environment("worker");
+    Map<String, String> codec = environment("codec-server");
+
+    // the same key, and a valid one (32 bytes of base64)
+    var keys = io.drorch.worker.codec.PayloadKeys.from(worker);
+    assertTrue(keys.enabled(), worker.toString());
+    assertEquals(worker.get("DR_PAYLOAD_KEY"), codec.get("DR_PAYLOAD_KEY"));
+    assertEquals(io.drorch.worker.TemporalConnection.load(worker, null, null, null).address(),
+        "temporal:7233");
+    assertEquals("http://localhost:" + envExample.get("DR_CODEC_HOST_PORT"),
+        environment("temporal-ui").get("TEMPORAL_CODEC_ENDPOINT"));
+    String command = services().get("codec-server").get("command").toString();
+    assertTrue(command.contains("codec-server") && command.contains("http://localhost:8080"),
+        "the codec server lets the UI's origin in: " + command);
+  }
+
+  /** A service's environment, interpolated with .env.example. */
+  private static Map<String, String> environment(String service) {
+    Map<String, String> env = new HashMap<>();
+    services().get(service).get("environment").fields().forEachRemaining(
+        e -> env.put(e.getKey(), interpolate(e.getValue().asText())));
+    return env;
+  }
+
   private static void scalars(JsonNode node, List<String> out) {
     if (node.isContainerNode()) {
       node.fields().forEachRemaining(e -> scalars(e.getValue(), out));

@@ -52,9 +52,30 @@ class PlanRendererTest {
     assertContains(md, "2. Level 2: Development Team Lead");
     assertContains(md, "3. Level 3: CTO");
     assertContains(md, "4. Level 4: CEO");
-    assertContains(md, "| 1 | Infrastructure Team | alice, bob | infra-team@example.com | 30 minutes |");
+    assertContains(md, "| 1 | Infrastructure Team | alice, bob | infra-team@example.com,"
+        + " alice.martin@example.com, bob.chen@example.com | 30 minutes |");
     assertContains(md, PlanRenderer.CMD_RECOVER);
     assertContains(md, PlanRenderer.CMD_APPROVE);
+  }
+
+  @Test
+  void contactInformationIsTheSeedsListWithNamesPhonesAndTheTeamsGroup() {
+    String md = PlanRenderer.markdown(example(Map.of()));
+
+    assertContains(md, "## Contact Information\n"
+        + "- Primary Contact: Alice Martin - +1 555 0100 - alice.martin@example.com\n"
+        + "- Secondary Contact: Bob Chen - +1 555 0101 - bob.chen@example.com\n"
+        + "- Infrastructure Team: infra-team@example.com\n");
+    assertContains(md, "- Level 2 Development Team Lead: dev-lead@example.com");
+  }
+
+  @Test
+  void channelsAreShownWithoutTheSecretPathOfAWebhook() {
+    String md = PlanRenderer.markdown(example(Map.of(
+        "DR_WEBHOOK_URL", "https://hooks.slack.com/services/T000/B000/XXSECRETXX")));
+
+    assertContains(md, "webhook to `https://hooks.slack.com/…`");
+    assertTrue(!md.contains("XXSECRETXX"), md);
   }
 
   @Test

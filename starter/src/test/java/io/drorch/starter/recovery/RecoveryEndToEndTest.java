@@ -88,6 +88,13 @@ class RecoveryEndToEndTest {
     // restored and verified, not yet approved: the live data is untouched
     assertEquals(dbDamaged, db(stack, "e2e_full"));
     assertEquals(filesDamaged, DataFingerprint.tree(uploads));
+    // while it runs, its candidate backups are leased: no retention sweep deletes them
+    var store = stack.clients.store(plan.storage());
+    String leaseKey = io.drorch.workflows.backup.BackupKeys.leaseKey(plan.storage(), "recovery-E2E-1");
+    var leases = io.drorch.activities.storage.StorageActivitiesImpl.leases(store).leases();
+    assertEquals(1, leases.size(), leases.toString());
+    assertEquals("recovery-E2E-1", leases.get(0).holder());
+    assertEquals(2, leases.get(0).backupIds().size(), leases.toString());
 
     RecoveryRuns.decide(stack.temporal.client(), "E2E-1", "alice", Verdict.APPROVE,
         "database-swap", "verified", stack.signer("alice"));
@@ -96,6 +103,7 @@ class RecoveryEndToEndTest {
     RecoveryReport report = RecoveryRuns.result(stack.temporal.client(), "E2E-1");
 
     assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
+    assertTrue(store.head(leaseKey).isEmpty(), "the lease is released at the end");
     try (Connection c = stack.pg.connect("e2e_full")) {
       assertEquals(dbAtBackup, DataFingerprint.databaseLike(c, dbAtBackup));
       assertTrue(c.getMetaData().getTables(null, "public", "message_feedback", null).next(),

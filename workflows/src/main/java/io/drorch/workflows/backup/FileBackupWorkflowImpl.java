@@ -36,13 +36,15 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
     Workflow.getLogger(FileBackupWorkflowImpl.class)
         .info("file backup {} of {} starting (requested by {})", backupId,
             plan.files().uploadsDir(), input == null ? null : input.requestedBy());
+    // the summaries only (Web UI): the activity itself reads files.compression
+    String ext = "zstd".equalsIgnoreCase(plan.files().compression()) ? ".tar.zst" : ".tar.gz";
     Workflow.setCurrentDetails("**File backup** " + backupId + ": " + plan.files().uploadsDir()
-        + " as tar.gz → " + BackupKeys.url(plan.storage(),
+        + " as " + ext.substring(1) + " → " + BackupKeys.url(plan.storage(),
             BackupKeys.folder(plan.storage(), BackupKind.FILES)));
-
     ArchiveFilesResult archive = ActivityStubs.longRunning(FileActivities.class,
-            "tar.gz " + plan.files().uploadsDir() + " to " + BackupKeys.url(plan.storage(),
-                BackupKeys.dataKey(plan.storage(), BackupKind.FILES, backupId, ".tar.gz", 1)))
+            ext.substring(1) + " " + plan.files().uploadsDir() + " to " + BackupKeys.url(
+                plan.storage(), BackupKeys.dataKey(plan.storage(), BackupKind.FILES, backupId,
+                    ext, 1)))
         .archiveToStorage(new ArchiveFilesInput(backupId, plan.files(), plan.storage()));
 
     BackupManifest manifest =

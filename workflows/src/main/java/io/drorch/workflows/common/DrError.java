@@ -43,7 +43,18 @@ public enum DrError {
    * A file archive entry would land or point outside the staging directory, or is a device or
    * fifo: the archive is refused (staging deleted), never retried.
    */
-  UNSAFE_ARCHIVE(false);
+  UNSAFE_ARCHIVE(false),
+  /**
+   * A scratch target (restore test, drill) would be, hold or sit inside a live database or
+   * directory, or one of that name exists and is not a scratch target of ours: refused, never
+   * retried, nothing touched.
+   */
+  SCRATCH_REFUSED(false),
+  /**
+   * A retention sweep stopped on an error (a manifest or listing that could not be read after
+   * retries, S3 unreachable): nothing more was deleted. The next scheduled sweep tries again.
+   */
+  RETENTION_ABORTED(false);
 
   private final boolean retryable;
 

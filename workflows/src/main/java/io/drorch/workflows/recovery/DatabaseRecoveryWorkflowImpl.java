@@ -128,7 +128,7 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
                 + ", Flyway validate, " + checks.size() + " SQL checks")
                 .verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
                     backup.database() == null ? Map.of() : backup.database().rowCounts(),
-                    live.migrations(), recovery.integrityChecks())));
+                    live.migrations(), recovery.integrityChecks(), recovery.restoreJobs())));
         madeCopy(r.map(IntegrityResult::fingerprint).orElse(null));
         if (r.isEmpty() || r.get().ok()) {
           r.ifPresent(ir -> details.add("integrity verified: " + ir.rowCounts().size()

@@ -2,6 +2,7 @@ package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.approval.ApprovalGate;
 import io.drorch.workflows.backup.BackupKeys;
+import io.drorch.workflows.backup.BackupLeases;
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
@@ -126,6 +127,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
         .map(e -> e.getKey().folder() + ": " + (e.getValue().isEmpty() ? "none"
             : e.getValue().get(0).backupId()))
         .toList().toString());
+    // Lease the candidates: no retention sweep deletes them while this recovery runs (issue 8).
+    BackupLeases.hold(plan.storage(), "recovery of " + in.scope() + " for incident "
+        + in.incidentId(), candidates.values());
 
     begin("recover-data", "database and files in parallel");
     Map<RecoveryScope, Promise<PartResult>> data = new LinkedHashMap<>();
@@ -185,6 +189,8 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
             + (report.markdownKey() == null ? "" : " Report: " + report.markdownKey()));
     refreshDetails();
     notifier.awaitDelivered();
+    // The recovery no longer needs its backups: end the lease taken after select-backups.
+    BackupLeases.release(plan.storage());
     Workflow.await(Workflow::isEveryHandlerFinished);
     return report(parts, report.markdownKey(), report.jsonKey());
   }

@@ -48,9 +48,22 @@ public record DrPlan(
         notifications, d, recovery, approvals);
   }
 
+  public DrPlan withNotifications(NotificationSettings n) {
+    return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
+        n, deployment, recovery, approvals);
+  }
+
   public DrPlan withApprovals(ApprovalSettings a) {
     return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
         notifications, deployment, recovery, a);
+  }
+
+  /**
+   * The plan's contact list (its {@code contacts:} section), or null when it has none. Carried in
+   * {@link NotificationSettings#contacts()}; see there why.
+   */
+  public Contacts contacts() {
+    return notifications == null ? null : notifications.contacts();
   }
 
   public DrPlan withRecovery(RecoverySettings r) {

@@ -24,6 +24,14 @@ public final class PlanDefaults {
   public static final Duration HEALTH_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration HEALTH_INTERVAL = Duration.ofSeconds(2);
   public static final Duration MONITOR_WINDOW = Duration.ofMinutes(15);
+  /** What the contact list calls the team's e-mail group when the plan gives it no name. */
+  public static final String TEAM_NAME = "Infrastructure Team";
+  /** SMTP submission port (STARTTLS). */
+  public static final int SMTP_PORT = 587;
+  /** E-mail is sent over STARTTLS unless the plan says {@code starttls: false}. */
+  public static final boolean SMTP_STARTTLS = true;
+  /** {@code storage.keep-verified}: the newest restore-verified backups kept per kind. */
+  public static final int KEEP_VERIFIED = 1;
 
   public static final SignatureMode SIGNATURES = SignatureMode.REQUIRED;
   public static final boolean REQUESTER_MAY_APPROVE = false;
@@ -52,6 +60,12 @@ public final class PlanDefaults {
   /** The recovery section of a plan that has none. */
   public static final RecoverySettings RECOVERY = new RecoverySettings(
       WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL);
+
+  /** The plan's {@code storage.keep-verified}, or its default. */
+  public static int keepVerified(StorageTarget storage) {
+    return storage == null || storage.keepVerified() == null ? KEEP_VERIFIED
+        : Math.max(0, storage.keepVerified());
+  }
 
   /** {@code settings} with every missing value replaced by its default (null: all defaults). */
   public static RecoverySettings recovery(RecoverySettings r) {

@@ -6,6 +6,8 @@ import java.util.List;
  * The backups found in storage.
  *
  * @param backups one entry per manifest, newest first
- * @param orphans objects under the backup folders that no manifest names
+ * @param orphans objects under the backup folders that no manifest names. The retention sweep
+ *     deletes only those with a backup key ({@code BackupKeys.parse}) whose backup id has no
+ *     manifest at all; any other object is never deleted
  */
 public record BackupCatalog(List<StoredBackup> backups, List<StoredObject> orphans) {}

@@ -7,7 +7,15 @@ import java.util.Map;
  * @param problems empty when every check passed; each says what differs
  * @param fingerprint SHA-256 over the sorted {@code schema.table=rows} lines of every table and
  *     the Flyway schema version, taken in one snapshot: what an approval of the swap names
+ * @param stepMillis where the check's time went, by step ({@code counts}, {@code sql-checks},
+ *     {@code flyway-validate}); null from workers older than this field
  */
 public record IntegrityResult(
     boolean ok, List<String> problems, Map<String, Long> rowCounts, int checksRun,
-    String fingerprint) {}
+    String fingerprint, Map<String, Long> stepMillis) {
+
+  public IntegrityResult(boolean ok, List<String> problems, Map<String, Long> rowCounts,
+      int checksRun, String fingerprint) {
+    this(ok, problems, rowCounts, checksRun, fingerprint, null);
+  }
+}
