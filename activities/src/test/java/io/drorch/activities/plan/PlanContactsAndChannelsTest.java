@@ -12,7 +12,6 @@ import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
 import io.drorch.workflows.contracts.plan.SmtpSettings;
 import io.drorch.workflows.notify.Notifier;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class PlanContactsAndChannelsTest {
       + "      url: https://hooks.slack.com/services/T000/B000/XXSECRETXX\n";
 
   private static ValidatedPlan parse(String yaml) {
-    return PlanLoader.parse(yaml, Path.of("dr-plan.yaml"), Map.of());
+    return PlanLoader.parse(yaml, PlanFixtures.examplePlan(), Map.of());
   }
 
   private static PlanProblem problemAt(PlanException e, String path) {
