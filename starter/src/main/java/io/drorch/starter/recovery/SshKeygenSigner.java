@@ -29,7 +29,8 @@ public final class SshKeygenSigner {
   private final String agent;
 
   private SshKeygenSigner(Path key, String agent) {
-    this.key = key;
+    // absolute: ssh-keygen runs in the signature's temporary directory
+    this.key = key.toAbsolutePath();
     this.agent = agent;
   }
 
