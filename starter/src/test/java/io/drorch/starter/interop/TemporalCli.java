@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TemporalCli {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final int BUSY_ATTEMPTS = 5;
 
   private final Path cli;
   private final String address;
@@ -61,8 +62,22 @@ public final class TemporalCli {
         + " run scripts/ensure-tools.sh");
   }
 
-  /** {@code temporal workflow <args…> --address <address>}. */
+  /**
+   * {@code temporal workflow <args…> --address <address>}. A command the server turned away with
+   * "Workflow is busy" (RESOURCE_EXHAUSTED: the workflow's lock held by its own task, seen on a
+   * loaded machine; nothing was applied) is run again, as an operator would, a few times.
+   */
   public Run workflow(String... args) throws IOException, InterruptedException {
+    Run run = once(args);
+    for (int attempt = 1; attempt < BUSY_ATTEMPTS && run.exit() != 0
+        && run.output().contains("Workflow is busy"); attempt++) {
+      Thread.sleep(250L * attempt); // back-off before a retry, not a wait for a condition
+      run = once(args);
+    }
+    return run;
+  }
+
+  private Run once(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(cli.toString());
     cmd.add("workflow");
