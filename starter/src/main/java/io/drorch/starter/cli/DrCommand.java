@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       EscalateCommand.class,
       StatusCommand.class,
       ReportCommand.class,
+      ReportsCommand.class,
       WorkerCommand.class,
       TemporalCommand.class,
       BenchCommand.class

@@ -15,9 +15,13 @@ import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintStream;
@@ -27,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -113,6 +118,24 @@ public final class RecoveryRuns {
   public static DecisionRecord decide(WorkflowClient client, String incident, String approver,
       Verdict verdict, String step, String comment) {
     return existing(client, incident).decide(new ApprovalDecision(approver, verdict, step, comment));
+  }
+
+  /**
+   * What Temporal knows of a recovery's run without asking a worker, or empty when it has no run
+   * of that id (never started, or removed by the namespace's retention).
+   */
+  public static Optional<WorkflowExecutionDescription> describe(WorkflowClient client,
+      String incident) {
+    try {
+      return Optional.of(WorkflowStub.fromTyped(existing(client, incident)).describe());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
   }
 
   public static RecoveryReport result(WorkflowClient client, String incident) {
