@@ -103,5 +103,33 @@ public final class TestStack {
     temporal.close();
     s3.close();
     pg.close();
+    deleteTree(pgHolder(pg.dataDir()));
+    deleteTree(dir);
+  }
+
+  /** The /tmp/drorch-pgdata-* directory holding the cluster when LocalPostgres needed one. */
+  static Path pgHolder(Path dataDir) {
+    try {
+      Path real = dataDir.toRealPath();
+      Path holder = real.getParent();
+      return holder != null && holder.getFileName().toString().startsWith("drorch-pgdata-")
+          && real.getFileName().toString().equals("data") ? holder : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** Deletes a test's directory tree (a stack leaves hundreds of MB behind otherwise). */
+  public static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      System.err.println("TestStack: could not delete " + root + ": " + e);
+    }
   }
 }

@@ -2,9 +2,12 @@ package io.drorch.starter.cli;
 
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
+import io.drorch.starter.console.Terminal;
+import io.drorch.starter.console.Waiting;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowStub;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,6 +29,8 @@ class BackupCommand {
 
     abstract WorkflowStub start(Temporal temporal, DrPlan plan);
 
+    abstract String kind();
+
     @Override
     public Integer call() {
       DrPlan plan = global.loadPlan();
@@ -37,7 +42,8 @@ class BackupCommand {
           System.out.println("follow it in the Temporal Web UI, or: temporal workflow show -w " + id);
           return ExitCodes.OK;
         }
-        BackupResult r = BackupRuns.await(run);
+        BackupResult r = Waiting.results(temporal.client(), Terminal.stdout(),
+            Map.of(kind(), run), BackupResult.class).get(0);
         System.out.printf("backup %s committed: %s (%s, sha256 %s)%n", r.backupId(), r.dataKey(),
             BackupTable.human(r.sizeBytes()), r.sha256());
         return ExitCodes.OK;
@@ -52,6 +58,11 @@ class BackupCommand {
     WorkflowStub start(Temporal temporal, DrPlan plan) {
       return BackupRuns.startDatabase(temporal.client(), plan, requestedBy);
     }
+
+    @Override
+    String kind() {
+      return "database";
+    }
   }
 
   @Command(name = "files", mixinStandardHelpOptions = true,
@@ -60,6 +71,11 @@ class BackupCommand {
     @Override
     WorkflowStub start(Temporal temporal, DrPlan plan) {
       return BackupRuns.startFiles(temporal.client(), plan, requestedBy);
+    }
+
+    @Override
+    String kind() {
+      return "files";
     }
   }
 }

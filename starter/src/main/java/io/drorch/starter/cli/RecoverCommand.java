@@ -2,8 +2,6 @@ package io.drorch.starter.cli;
 
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.workflows.contracts.plan.DrPlan;
-import io.drorch.workflows.contracts.values.Outcome;
-import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
 import java.time.Instant;
@@ -55,12 +53,10 @@ class RecoverCommand implements Callable<Integer> {
       System.out.println("started recovery-" + incident + " (" + scope + ", " + tier + ")");
       System.out.println("approve with: dr approve " + incident + " --as NAME");
       if (!follow) {
-        System.out.println("follow with:  dr status " + incident);
+        System.out.println("follow with:  dr status " + incident + " --follow");
         return ExitCodes.OK;
       }
-      RecoveryReport r = RecoveryRuns.follow(temporal.client(), incident, System.out, null);
-      System.out.println(ReportCommand.summary(r));
-      return r.outcome() == Outcome.RECOVERED ? ExitCodes.OK : ExitCodes.FAILED;
+      return StatusCommand.followToTheEnd(temporal, incident);
     }
   }
 

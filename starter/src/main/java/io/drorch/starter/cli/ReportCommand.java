@@ -71,10 +71,4 @@ class ReportCommand implements Callable<Integer> {
       return ExitCodes.OK;
     }
   }
-
-  static String summary(RecoveryReport r) {
-    return String.format("%s %s in %d min (RTO objective %d h); RPO %s; report %s",
-        r.incidentId(), r.outcome(), r.rtoAchieved().toMinutes(), r.rtoObjective().toHours(),
-        r.rpoAchieved(), r.markdownKey());
-  }
 }

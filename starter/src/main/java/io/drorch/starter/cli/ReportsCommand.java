@@ -1,16 +1,14 @@
 package io.drorch.starter.cli;
 
 import io.drorch.activities.common.Json;
+import io.drorch.activities.report.ReportMarkdown;
 import io.drorch.activities.report.StoredReports;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,36 +60,10 @@ class ReportsCommand {
         continue;
       }
       out.printf(format, s.incident(), stored, r.outcome(),
-          human(r.rtoAchieved()) + " (" + human(r.rtoObjective()) + ")", rpo(r));
+          ReportMarkdown.withObjective(r.rtoAchieved(), r.rtoObjective()), ReportMarkdown.rpo(r));
     }
     if (reports.isEmpty()) {
       out.println("(no reports)");
     }
-  }
-
-  private static String rpo(RecoveryReport r) {
-    Map<String, Duration> achieved = r.rpoAchieved() == null ? Map.of() : new TreeMap<>(r.rpoAchieved());
-    StringBuilder sb = new StringBuilder();
-    achieved.forEach((kind, d) -> {
-      Duration objective = r.rpoObjective() == null ? null : r.rpoObjective().get(kind);
-      sb.append(sb.length() == 0 ? "" : ", ").append(kind).append(' ').append(human(d))
-          .append(objective == null ? "" : " (" + human(objective) + ")");
-    });
-    return sb.toString();
-  }
-
-  /** 1 h 05 min, 12 min, 40 s. */
-  static String human(Duration d) {
-    if (d == null) {
-      return "-";
-    }
-    long s = d.toSeconds();
-    if (s < 60) {
-      return s + " s";
-    }
-    if (s < 3600) {
-      return (s / 60) + " min";
-    }
-    return (s / 3600) + " h" + (s % 3600 / 60 == 0 ? "" : String.format(" %02d min", s % 3600 / 60));
   }
 }

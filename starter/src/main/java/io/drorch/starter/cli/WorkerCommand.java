@@ -1,9 +1,12 @@
 package io.drorch.starter.cli;
 
+import io.drorch.worker.WorkerLogs;
 import io.drorch.worker.WorkerMain;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run the worker: hosts the workflows and activities (PGPASSWORD / ~/.pgpass and"
@@ -11,8 +14,16 @@ import picocli.CommandLine.Mixin;
 class WorkerCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Append the log to FILE instead of stderr.")
+  Path logFile;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (logFile != null) {
+      WorkerLogs.toFile(logFile);
+      System.err.println("worker log: " + logFile.toAbsolutePath());
+    }
     try {
       WorkerMain.run(global.temporal());
     } catch (IllegalStateException e) {

@@ -5,10 +5,7 @@ import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
-import io.drorch.workflows.contracts.queries.PendingDecision;
-import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
-import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
@@ -24,18 +21,16 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.io.PrintStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
-/** Starting, following and answering recoveries: used by the CLI and the local drill. */
+/**
+ * Starting, finding and answering recoveries: used by the CLI and the local drill ({@link
+ * RecoveryFollower} follows one).
+ */
 public final class RecoveryRuns {
   private RecoveryRuns() {}
 
@@ -140,49 +135,5 @@ public final class RecoveryRuns {
 
   public static RecoveryReport result(WorkflowClient client, String incident) {
     return WorkflowStub.fromTyped(existing(client, incident)).getResult(RecoveryReport.class);
-  }
-
-  /**
-   * Follows a recovery until it ends, printing every new step state and pending decision. When
-   * {@code answer} is given, it is asked for each new pending decision and its answer is sent.
-   */
-  public static RecoveryReport follow(WorkflowClient client, String incident, PrintStream out,
-      Function<PendingDecision, ApprovalDecision> answer) throws InterruptedException {
-    RecoveryWorkflow wf = existing(client, incident);
-    WorkflowStub stub = WorkflowStub.fromTyped(wf);
-    Set<String> seen = new HashSet<>();
-    while (true) {
-      RecoveryStatus s;
-      try {
-        s = wf.status();
-      } catch (RuntimeException e) {
-        s = null; // e.g. not started yet
-      }
-      if (s != null) {
-        for (PhaseRecord p : s.steps()) {
-          if (seen.add(p.name() + "|" + p.state())) {
-            out.printf("  %-22s %-8s %s%n", p.name(), p.state(), p.detail() == null ? "" : p.detail());
-          }
-        }
-        for (PendingDecision p : s.pending()) {
-          if (seen.add("pending|" + p.step() + "|" + p.level())) {
-            out.printf("  ? %s waits for %s (%s): %s%n", p.step(), p.levelName(),
-                String.join(", ", p.approvers()), p.description());
-            if (answer != null) {
-              ApprovalDecision d = answer.apply(p);
-              if (d != null) {
-                DecisionRecord r = wf.decide(d);
-                out.printf("  ✓ %s: %s by %s (level %d)%n", r.step(), r.verdict(), r.approver(),
-                    r.level());
-              }
-            }
-          }
-        }
-        if (s.outcome() != null) {
-          return stub.getResult(RecoveryReport.class);
-        }
-      }
-      Thread.sleep(Duration.ofMillis(500).toMillis());
-    }
   }
 }

@@ -126,7 +126,7 @@ class RecoveryCliTest {
     String row = list.out().lines().filter(l -> l.startsWith("CLI-1 ")).findFirst().orElseThrow(
         () -> new AssertionError("no CLI-1 row in\n" + list.out()));
     assertTrue(row.contains("RECOVERED")
-        && row.contains("(24 h)") && row.contains("database ") && row.contains("(1 h)"), row);
+        && row.contains("(1d)") && row.contains("database ") && row.contains("(1h)"), row);
 
     Cli.Result never = Cli.run(with(planFile, "report", "NEVER-1"));
     assertEquals(1, never.exitCode(), never.out());
