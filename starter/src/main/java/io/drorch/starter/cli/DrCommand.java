@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       ReportsCommand.class,
       WorkerCommand.class,
       TemporalCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      SampleCommand.class
     },
     footer = {
       "",
