@@ -40,7 +40,7 @@ COPY sample/ /app/sample/
 COPY --chmod=755 deploy/app/deploy.sh /opt/ai-docs/deploy.sh
 USER dr
 ENV DR_PLAN=/app/dr-plan.yaml
-# the worker's Prometheus metrics (DR_METRICS_PORT, default 9464)
-EXPOSE 9464
+# the worker's Prometheus metrics (DR_METRICS_PORT, default 9464); `dr codec-server` (8888)
+EXPOSE 9464 8888
 ENTRYPOINT ["java", "-jar", "/app/dr.jar"]
 CMD ["worker"]

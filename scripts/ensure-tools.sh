@@ -4,22 +4,25 @@
 #   scripts/ensure-tools.sh build   a JDK 17 and Maven (building `dr`)
 #   scripts/ensure-tools.sh demo    build + PostgreSQL 15 server and client binaries, zstd, the
 #                                   Temporal CLI (real dev server with Web UI): `./dr demo`
-#   scripts/ensure-tools.sh tests   demo + what only the tests use (the default; ./run-tests, CI):
+#   scripts/ensure-tools.sh bench   demo + pigz (`./dr bench` compares file backups with tar | pigz)
+#   scripts/ensure-tools.sh tests   bench + what only the tests use (the default; ./run-tests, CI):
 #                                   Debian's Chromium with Node.js and ui-test/'s playwright-core
 #                                   (the Web UI test; no downloaded browser), Mailpit (the SMTP
 #                                   server of the e-mail channel's tests), moto[server] from PyPI
 #                                   in a virtualenv under ~/.cache (an S3 server with versioning,
-#                                   lifecycle and Object Lock), curl (the compose smoke script)
+#                                   lifecycle and Object Lock), nginx and openssl (the TLS tests put
+#                                   nginx in front of the dev server; never started as a service),
+#                                   curl (the compose smoke script)
 #
 # The Temporal CLI and Mailpit are built with `go install` and cached in $(go env GOPATH)/bin.
-# Prints the path of the temporal CLI on its last line (demo, tests).
+# Prints the path of the temporal CLI on its last line (demo, bench, tests).
 # DR_TOOLS_DRY_RUN=1 only says what it would install (EnsureToolsTest).
 set -euo pipefail
 
 profile="${1:-tests}"
 case "$profile" in
-  build|demo|tests) ;;
-  *) echo "usage: $0 [build|demo|tests]" >&2; exit 2 ;;
+  build|demo|bench|tests) ;;
+  *) echo "usage: $0 [build|demo|bench|tests]" >&2; exit 2 ;;
 esac
 
 log() { echo "[ensure-tools] $*" >&2; }
@@ -79,6 +82,26 @@ ensure_demo() {
     apt_install postgresql-15 postgresql-client-15
   fi
   command -v zstd >/dev/null || apt_install zstd
+}
+
+# The TLS tests (starter's TlsConnectionTest) run their own nginx as a gRPC TLS terminator, with
+# their own config, pid and logs in a temp dir (DR_NGINX, else /usr/sbin/nginx, else PATH).
+# Installing Debian's nginx must not start it as a system service: a policy-rc.d that denies every
+# start is in place during the install.
+ensure_nginx() {
+  if [ -x "${DR_NGINX:-/usr/sbin/nginx}" ] || command -v nginx >/dev/null; then
+    return
+  fi
+  local policy=/usr/sbin/policy-rc.d
+  if ! dry_run && [ "$(id -u)" = 0 ] && [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+    apt_install nginx
+    rm -f "$policy"
+    trap - EXIT
+  else
+    apt_install nginx
+  fi
 }
 
 # The Web UI test (starter's WebUiTest runs ui-test/check-recovery-page.mjs): Debian's Chromium,
@@ -154,10 +177,15 @@ if [ "$profile" = build ]; then
   exit 0
 fi
 ensure_demo
+if [ "$profile" = bench ] || [ "$profile" = tests ]; then
+  command -v pigz >/dev/null || apt_install pigz
+fi
 if [ "$profile" = tests ]; then
   ensure_ui_test
   ensure_mailpit
   ensure_moto
+  ensure_nginx
+  command -v openssl >/dev/null || apt_install openssl
   command -v curl >/dev/null || apt_install curl
 fi
 ensure_temporal_cli

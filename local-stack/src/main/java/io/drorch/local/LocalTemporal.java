@@ -53,7 +53,7 @@ public final class LocalTemporal implements AutoCloseable {
   /** How the real server was started, for {@link #restart()}; null for the Java test server. */
   private RealStart realStart;
 
-  private record RealStart(Path dir, Path cli, boolean ui) {}
+  private record RealStart(Path dir, Path cli, boolean ui, String codecEndpoint) {}
 
   private LocalTemporal(int port, boolean real, Integer uiPort, Process process,
       TestServer.PortBoundTestServer testServer, WorkflowServiceStubs service) {
@@ -73,11 +73,28 @@ public final class LocalTemporal implements AutoCloseable {
     return start(dir, !headlessFromEnv());
   }
 
+  /**
+   * Like {@link #start(Path)}; the real server's Web UI decodes payloads through the codec server
+   * at {@code uiCodecEndpoint} ({@code --ui-codec-endpoint}; null: none).
+   */
+  public static LocalTemporal start(Path dir, String uiCodecEndpoint) throws IOException {
+    return start(dir, !headlessFromEnv(), uiCodecEndpoint);
+  }
+
   /** Like {@link #start(Path)}, choosing whether the real server serves the Web UI. */
   public static LocalTemporal start(Path dir, boolean ui) throws IOException {
+    return start(dir, ui, null);
+  }
+
+  /**
+   * Like {@link #start(Path, boolean)}; the real server's Web UI decodes payloads through the
+   * codec server at {@code uiCodecEndpoint} ({@code --ui-codec-endpoint}; null: none).
+   */
+  public static LocalTemporal start(Path dir, boolean ui, String uiCodecEndpoint)
+      throws IOException {
     Optional<Path> cli = findCli();
     if (cli.isPresent()) {
-      return startReal(dir, cli.get(), ui, 0);
+      return startReal(dir, cli.get(), ui, 0, uiCodecEndpoint);
     }
     return startTestServer();
   }
@@ -87,7 +104,7 @@ public final class LocalTemporal implements AutoCloseable {
     Path cli = findCli().orElseThrow(() -> new IOException("no `temporal` CLI found (looked at env"
         + " DR_TEMPORAL_CLI, PATH, ~/go/bin/temporal). Install it: go install"
         + " github.com/temporalio/cli/cmd/temporal@v1.5.1"));
-    return startReal(dir, cli, false, 0);
+    return startReal(dir, cli, false, 0, null);
   }
 
   /** The Java test server in-process (no time skipping), even when a CLI exists. */
@@ -142,7 +159,8 @@ public final class LocalTemporal implements AutoCloseable {
     if (!closed) {
       throw new IllegalStateException("close() it first: " + this);
     }
-    return startReal(realStart.dir(), realStart.cli(), realStart.ui(), port);
+    return startReal(realStart.dir(), realStart.cli(), realStart.ui(), port,
+        realStart.codecEndpoint());
   }
 
   /** False for the Java test server (no Schedules, no visibility). */
@@ -232,8 +250,8 @@ public final class LocalTemporal implements AutoCloseable {
   }
 
   /** {@code preferredPort} > 0: the first attempt uses it (a restart keeps its address). */
-  private static LocalTemporal startReal(Path dir, Path cli, boolean ui, int preferredPort)
-      throws IOException {
+  private static LocalTemporal startReal(Path dir, Path cli, boolean ui, int preferredPort,
+      String codecEndpoint) throws IOException {
     Path base = dir.toAbsolutePath().normalize();
     Files.createDirectories(base);
     Path log = base.resolve("temporal.log");
@@ -254,6 +272,9 @@ public final class LocalTemporal implements AutoCloseable {
           "--log-level", "warn"));
       if (ui) {
         cmd.addAll(List.of("--ui-ip", "127.0.0.1", "--ui-port", Integer.toString(uiPort)));
+        if (codecEndpoint != null) {
+          cmd.addAll(List.of("--ui-codec-endpoint", codecEndpoint));
+        }
       } else {
         cmd.add("--headless");
       }
@@ -267,7 +288,7 @@ public final class LocalTemporal implements AutoCloseable {
       try {
         stubs = connect(port, Instant.now().plus(START_TIMEOUT), proc, log);
         LocalTemporal t = new LocalTemporal(port, true, uiPort, proc, null, stubs);
-        t.realStart = new RealStart(base, cli, ui);
+        t.realStart = new RealStart(base, cli, ui, codecEndpoint);
         Runtime.getRuntime().addShutdownHook(t.shutdownHook);
         return t;
       } catch (IOException e) {

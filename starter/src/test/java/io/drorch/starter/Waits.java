@@ -31,12 +31,10 @@ public final class Waits {
   public static PendingDecision pending(RecoveryWorkflow wf, String step, int level,
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    Object last = null;
+    RuntimeException lastError = null;
     while (System.nanoTime() < deadline) {
       try {
-        var status = wf.status();
-        last = status;
-        for (PendingDecision p : status.pending()) {
+        for (PendingDecision p : wf.status().pending()) {
           if ((step == null || p.step().equals(step)) && (level == 0 || p.level() == level)) {
             return p;
           }
@@ -46,13 +44,13 @@ public final class Waits {
         // a query needs a worker that has replayed the history: right after a worker restart
         // none may poll yet ("no poller seen for task queue recently"), or its first replay may
         // still be warming up; keep asking until the deadline (a lasting failure is reported)
-        last = notYet;
+        lastError = notYet;
       }
       Thread.sleep(100);
     }
     throw new AssertionError("no decision became pending at " + (step == null ? "any step" : step)
         + (level == 0 ? "" : " at level " + level) + " within " + timeout.toSeconds() + " s: "
-        + last);
+        + (lastError != null ? "last query failed: " + lastError : wf.status()), lastError);
   }
 
   /** True while a process whose command line holds both strings runs (read from /proc). */

@@ -1,6 +1,7 @@
 package io.drorch.activities.files;
 
 import io.drorch.activities.common.Heartbeats;
+import io.drorch.activities.postgres.PgTools;
 import io.drorch.activities.storage.BackupStore;
 import io.drorch.activities.storage.HashingUpload;
 import io.drorch.activities.storage.S3Clients;
@@ -30,13 +31,15 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The uploads directory to S3: {@link TarArchiver} → {@link ParallelGzipOutputStream} → {@link
- * HashingUpload}, all streaming, then the listing (spooled to a temp file meanwhile) beside it.
+ * The uploads directory to S3: {@link TarArchiver} → {@link ParallelGzipOutputStream} (or, with
+ * {@code files.compression: zstd}, {@link ZstdOutputStream}) → {@link HashingUpload}, all
+ * streaming, then the listing (spooled to a temp file meanwhile) beside it.
  * Idempotent in effect: each attempt writes under its own keys ({@code .attemptN}), and an
  * attempt that fails aborts its multipart uploads, so nothing partial ever becomes an object.
  */
 public class FileActivitiesImpl implements FileActivities {
-  public static final String FORMAT = "tar+gzip";
+  /** The format of gzip archives (see {@link FileCompression} for every format). */
+  public static final String FORMAT = FileCompression.GZIP.format;
   private static final Logger log = LoggerFactory.getLogger(FileActivitiesImpl.class);
 
   private final S3Clients s3;
@@ -58,12 +61,15 @@ public class FileActivitiesImpl implements FileActivities {
       throw DrError.BAD_INPUT.failure(
           "archiveToStorage needs a backup id, the files section and the storage section");
     }
+    FileCompression compression = FileCompression.of(input.files().compression());
     Path root = uploadsRoot(input.files().uploadsDir());
     ActivityExecutionContext ctx = Activity.getExecutionContext();
     int attempt = ctx.getInfo().getAttempt();
     StorageTarget storage = input.storage();
-    String dataKey =
-        BackupKeys.dataKey(storage, BackupKind.FILES, input.backupId(), ".tar.gz", attempt);
+    java.nio.file.Path zstd = compression == FileCompression.ZSTD
+        ? PgTools.fromEnvironment().systemBinary("zstd", FileCompression.ZSTD_HINT) : null;
+    String dataKey = BackupKeys.dataKey(storage, BackupKind.FILES, input.backupId(),
+        compression.extension, attempt);
     String listingKey = BackupKeys.listingKey(storage, input.backupId(), attempt);
     Instant startedAt = Instant.now();
     BackupStore store = s3.store(storage);
@@ -80,15 +86,36 @@ public class FileActivitiesImpl implements FileActivities {
       UploadedObject archive;
       try (OutputStream listingOut = Files.newOutputStream(listingFile);
           ListingEntry.Writer listing = new ListingEntry.Writer(listingOut);
-          HashingUpload upload = store.openUpload(dataKey, "application/gzip")) {
-        ParallelGzipOutputStream gzip =
-            new ParallelGzipOutputStream(upload, compressionThreads,
-                ParallelGzipOutputStream.DEFAULT_BLOCK_SIZE, Deflater.DEFAULT_COMPRESSION);
-        try {
-          summary = TarArchiver.write(root, gzip, listing, heartbeats());
-          gzip.finish();
-        } finally {
-          gzip.abort(); // no-op after finish; on failure it stops the threads, writes nothing
+          HashingUpload upload = store.openUpload(dataKey, compression.contentType)) {
+        if (zstd == null) {
+          // the S3 parts are sent from another thread, so tar and compression never wait for a
+          // part upload unless 16 MiB of compressed data are already queued
+          AsyncOutputStream toS3 = new AsyncOutputStream(upload, 16, "upload-" + dataKey);
+          ParallelGzipOutputStream gzip =
+              new ParallelGzipOutputStream(toS3, compressionThreads,
+                  ParallelGzipOutputStream.DEFAULT_BLOCK_SIZE, Deflater.DEFAULT_COMPRESSION);
+          try {
+            summary = TarArchiver.write(root, gzip, listing, heartbeats());
+            gzip.finish();
+            toS3.finish();
+          } finally {
+            gzip.abort(); // no-op after finish; on failure it stops the threads, writes nothing
+            toS3.abort();
+          }
+        } else {
+          ZstdOutputStream z;
+          try {
+            z = new ZstdOutputStream(zstd, upload, compressionThreads, 3);
+          } catch (IOException e) {
+            throw DrError.TOOL_MISSING.failure("cannot run " + zstd + ": " + e.getMessage()
+                + ". " + FileCompression.ZSTD_HINT, e);
+          }
+          try {
+            summary = TarArchiver.write(root, z, listing, heartbeats());
+            z.finish();
+          } finally {
+            z.abort(); // after finish: nothing left to stop; on failure: nothing more is written
+          }
         }
         archive = upload.complete();
       } // closing an upload that did not complete aborts it
@@ -100,12 +127,13 @@ public class FileActivitiesImpl implements FileActivities {
       }
       Instant finishedAt = Instant.now();
       log.info("archived {}: {} files, {} dirs, {} symlinks, {} skipped, {} bytes -> {} ({} bytes"
-              + " gzip) in {} ms", root, summary.files(), summary.directories(),
+              + " {}) in {} ms", root, summary.files(), summary.directories(),
           summary.symlinks(), summary.skipped(), summary.totalBytes(), dataKey,
-          archive.sizeBytes(), finishedAt.toEpochMilli() - startedAt.toEpochMilli());
+          archive.sizeBytes(), compression.format, finishedAt.toEpochMilli()
+              - startedAt.toEpochMilli());
       return new ArchiveFilesResult(
           archive.key(),
-          FORMAT,
+          compression.format,
           archive.sizeBytes(),
           archive.sha256(),
           startedAt,

@@ -60,7 +60,11 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
     Path staging = absolute(input.stagingDir(), "the staging directory");
     checkStagingPlace(target, staging);
     Path work = absolute(input.workDir(), "recovery.workDir").resolve(safeName(input.incidentId()));
-    Path archive = work.resolve(safeName(m.backupId()) + ".tar.gz");
+    FileCompression compression = FileCompression.ofFormat(m.format());
+    Path zstd = compression == FileCompression.ZSTD
+        ? io.drorch.activities.postgres.PgTools.fromEnvironment()
+            .systemBinary("zstd", FileCompression.ZSTD_HINT) : null;
+    Path archive = work.resolve(safeName(m.backupId()) + compression.extension);
     Path listing = work.resolve(safeName(m.backupId()) + ".listing.jsonl");
     Beat beat = new Beat();
     long started = System.nanoTime();
@@ -95,7 +99,9 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
     SafeExtractor.Summary extracted;
     try {
       LongConsumer p = beat.phase("extract", m.files().totalBytes());
-      extracted = SafeExtractor.extractTarGz(archive, staging, (bytes, entries) -> p.accept(bytes));
+      extracted = zstd == null
+          ? SafeExtractor.extractTarGz(archive, staging, (bytes, entries) -> p.accept(bytes))
+          : SafeExtractor.extractTarZst(archive, zstd, staging, (bytes, entries) -> p.accept(bytes));
     } catch (UnsafeArchiveException e) {
       log.warn("refused backup {}: {}", m.backupId(), e.getMessage());
       throw DrError.UNSAFE_ARCHIVE.failure("Backup " + m.backupId() + " (" + m.dataKey()
@@ -105,7 +111,8 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
           + archive + " on host " + host() + " for inspection.", e);
     } catch (SafeExtractor.CorruptArchiveException e) {
       throw DrError.CHECKSUM_MISMATCH.failure("Backup " + m.backupId() + " (" + m.dataKey()
-          + ") matches its manifest's checksum but is not a readable tar.gz: " + e.getMessage()
+          + ") matches its manifest's checksum but is not a readable " + compression.extension
+          + ": " + e.getMessage()
           + ". The backup was broken when it was made; pick another backup.", e);
     } catch (IOException e) {
       throw restoreFailed("extract backup " + m.backupId() + " into " + staging, e);
@@ -229,10 +236,7 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
       throw DrError.BAD_INPUT.failure("Backup " + m.backupId() + " is not a file backup with an"
           + " archive, a listing and their checksums (kind " + m.kind() + ").");
     }
-    if (!FileActivitiesImpl.FORMAT.equals(m.format())) {
-      throw DrError.BAD_INPUT.failure("Backup " + m.backupId() + " has format '" + m.format()
-          + "'; this worker restores '" + FileActivitiesImpl.FORMAT + "' only.");
-    }
+    FileCompression.ofFormat(m.format()); // BAD_INPUT for a format this worker cannot read
     return m;
   }
 

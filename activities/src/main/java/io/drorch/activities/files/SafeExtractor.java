@@ -117,6 +117,63 @@ public final class SafeExtractor {
   }
 
   /**
+   * Extracts a zstd-compressed tar file into staging, decompressed by {@code zstd -dc} (the system
+   * binary, as for the database's zstd dumps).
+   *
+   * @throws CorruptArchiveException zstd cannot read the file, or the tar inside is unreadable
+   */
+  public static Summary extractTarZst(Path archive, Path zstdBinary, Path staging,
+      Progress progress) throws IOException {
+    Process zstd = new ProcessBuilder(zstdBinary.toString(), "-dc", "-q", archive.toString())
+        .redirectError(ProcessBuilder.Redirect.PIPE).start();
+    zstd.getOutputStream().close();
+    java.util.concurrent.CompletableFuture<String> err = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> {
+          try (InputStream e = zstd.getErrorStream()) {
+            return new String(e.readNBytes(8192), StandardCharsets.UTF_8).strip();
+          } catch (IOException e) {
+            return "";
+          }
+        });
+    Summary s;
+    try (InputStream tar = new BufferedInputStream(zstd.getInputStream(), BUFFER)) {
+      try {
+        s = extract(tar, staging, progress);
+      } catch (CorruptArchiveException e) {
+        zstd.destroyForcibly();
+        String why = waitForError(zstd, err);
+        throw new CorruptArchiveException(archive + " is not a readable tar.zst"
+            + (why.isEmpty() ? "" : " (zstd: " + why + ")") + ": " + e.getMessage(), e);
+      }
+      tar.transferTo(OutputStream.nullOutputStream()); // zstd's end, so it can exit
+    } catch (IOException e) {
+      zstd.destroyForcibly();
+      throw e;
+    }
+    String why = waitForError(zstd, err);
+    if (zstd.exitValue() != 0) {
+      deleteTree(staging);
+      throw new CorruptArchiveException(archive + " is not a readable zstd file (zstd exit code "
+          + zstd.exitValue() + (why.isEmpty() ? "" : ": " + why) + ")", null);
+    }
+    return s;
+  }
+
+  private static String waitForError(Process p, java.util.concurrent.CompletableFuture<String> err)
+      throws IOException {
+    try {
+      p.waitFor();
+      return err.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for zstd");
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return "";
+    }
+  }
+
+  /**
    * Extracts an uncompressed tar stream into {@code staging}, which must not exist yet (its parent
    * must). The stream is read to the end of the archive but not closed.
    *

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   JDBC: BEGIN REPEATABLE READ READ ONLY; pg_export_snapshot()  ──────────── held until the end
- *           └─ counter thread: count(*) of every table, same snapshot
+ *           └─ counter thread: count(*) of every table, same snapshot, serial (one core)
  *   pg_dump -Fc [-Z0] --snapshot=S ──(OS pipe)──▶ [zstd -q -T2 -3 -c] ──stdout──▶ this thread
  *           stderr ─▶ capture thread              stderr ─▶ capture thread        │ 1 MiB reads
  *                                                                                 ▼
@@ -224,6 +224,11 @@ final class DumpToStorage {
     FutureTask<SortedMap<String, Long>> task = new FutureTask<>(() -> {
       SortedMap<String, Long> counts = new TreeMap<>();
       try (Statement st = conn.createStatement()) {
+        // one process per count, no JIT compilation: the counts share the machine with pg_dump
+        // (whose compression takes a core) and only have to finish before it does; parallel
+        // workers would take CPU from pg_dump and make the whole backup slower
+        st.execute("SET LOCAL max_parallel_workers_per_gather = 0");
+        st.execute("SET LOCAL jit = off");
         for (String[] t : tables) {
           try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Jdbc.quoteIdent(t[0])
               + "." + Jdbc.quoteIdent(t[1]))) {

@@ -116,8 +116,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path dir = Path.of(input.workDir()).resolve(input.incidentId());
     Path file = dir.resolve(m.backupId() + compression.extension);
     log.info("restore {}: downloading {} to {}", input.restoreName(), m.dataKey(), file);
+    StepClock clock = new StepClock();
     BackupDownload.Downloaded d = BackupDownload.toFile(s3.store(input.storage()), m.dataKey(),
         m.sizeBytes(), m.sha256(), file, Heartbeats.bytesProgress());
+    clock.lap("download");
 
     long t0 = System.nanoTime();
     Path dump = file;
@@ -127,6 +129,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
         Path out = dump;
         run(List.of(zstd.toString(), "-d", "-q", "-f", file.toString(), "-o", dump.toString()),
             Optional.empty(), ctx, () -> sizeOf(out), "zstd -d of " + file);
+        clock.lap("decompress");
       }
       boolean superuser;
       String liveOwner;
@@ -147,6 +150,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       } catch (SQLException e) {
         throw restoreSqlFailure(e, live, "preparing database " + input.restoreName());
       }
+      clock.lap("create-database");
 
       List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(),
           "-j", String.valueOf(Math.max(1, input.jobs())), "--exit-on-error", "--no-password"));
@@ -163,11 +167,12 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       try (SizeProbe probe = new SizeProbe(live, password, input.restoreName())) {
         run(cmd, password, ctx, probe::size, "pg_restore into " + input.restoreName());
       }
+      clock.lap("pg_restore");
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {})",
-          restored.name(), ms, d.sizeBytes(), d.reused());
+      log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {}; steps {})",
+          restored.name(), ms, d.sizeBytes(), d.reused(), clock.millis());
       return new RestoreDatabaseResult(input.restoreName(), m.backupId(),
-          d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms);
+          d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms, clock.millis());
     } finally {
       if (dump != file) {
         try {
@@ -378,9 +383,14 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
   /**
    * Read-only; never throws for a failed check (it is a problem in the result). Row counts are
-   * exact {@code count(*)} in one REPEATABLE READ snapshot (Flyway's {@code flyway_schema_history}
-   * may hold more rows than the manifest: the migrations applied since add theirs); each SQL check runs in its own
-   * read-only transaction so one failing check cannot hide the others.
+   * exact {@code count(*)} in one REPEATABLE READ snapshot, counted on up to {@code jobs}
+   * connections at once, largest tables first: the first connection exports its snapshot and the
+   * others import it ({@code SET TRANSACTION SNAPSHOT}), so every count sees exactly the same data
+   * as one serial pass would. Flyway's {@code flyway_schema_history} may hold more rows than the
+   * manifest (the migrations applied since add theirs). Each SQL check runs in its own read-only
+   * transaction so one failing check cannot hide the others. Flyway validate runs on its own
+   * connection meanwhile (it reads the migration files and the history table, nothing the counts
+   * depend on).
    */
   @Override
   public IntegrityResult verifyIntegrity(VerifyIntegrityInput input) {
@@ -393,80 +403,65 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     LongConsumer progress = Heartbeats.bytesProgress();
     List<String> problems = new ArrayList<>();
     Map<String, Long> found = new TreeMap<>();
+    StepClock clock = new StepClock();
     int checks = 0;
-    try (Connection c = Jdbc.connect(db, password)) {
-      Map<String, Long> expected = input.expectedRowCounts() == null ? Map.of()
-          : new TreeMap<>(input.expectedRowCounts());
-      if (!expected.isEmpty()) {
+    boolean validate = input.migrations() != null && !input.migrations().isBlank();
+    java.util.concurrent.FutureTask<String> flyway = new java.util.concurrent.FutureTask<>(() -> {
+      long t = System.nanoTime();
+      try {
+        return flywayValidate(db, password, input.migrations());
+      } finally {
+        clock.put("flyway-validate", (System.nanoTime() - t) / 1_000_000);
+      }
+    });
+    if (validate) {
+      Thread t = new Thread(flyway, "flyway-validate-" + db.name());
+      t.setDaemon(true);
+      t.start();
+    }
+    try {
+      try (Connection c = Jdbc.connect(db, password)) {
+        Map<String, Long> expected = input.expectedRowCounts() == null ? Map.of()
+            : new TreeMap<>(input.expectedRowCounts());
+        if (!expected.isEmpty()) {
+          int jobs = input.jobs() == null ? 1 : Math.max(1, input.jobs());
+          RowCounter.count(c, db, password, expected, jobs, progress, found, problems);
+        }
+        clock.lap("counts");
         c.setAutoCommit(false);
         c.setReadOnly(true);
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (Statement st = c.createStatement()) {
-          Map<String, String[]> tables = tablesByName(st);
-          long done = 0;
-          for (Map.Entry<String, Long> e : expected.entrySet()) {
-            String[] t = tables.get(e.getKey());
-            if (t == null) {
-              problems.add(e.getKey() + ": table missing (manifest expects " + e.getValue()
-                  + " rows)");
-              continue;
-            }
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Jdbc.quoteIdent(t[0])
-                + "." + Jdbc.quoteIdent(t[1]))) {
-              rs.next();
-              long n = rs.getLong(1);
-              found.put(e.getKey(), n);
-              // Flyway's history only grows: the pending migrations add their rows to it
-              boolean history = FLYWAY_HISTORY.equals(t[1]) && e.getValue() != null
-                  && n >= e.getValue();
-              if (e.getValue() == null || (n != e.getValue() && !history)) {
-                problems.add(e.getKey() + ": " + e.getValue() + " rows expected (manifest), " + n
-                    + " found");
-              }
-            }
-            progress.accept(++done);
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        for (String sql : input.sqlChecks() == null ? List.<String>of() : input.sqlChecks()) {
+          checks++;
+          String problem = runCheck(c, sql);
+          if (problem != null) {
+            problems.add(problem);
           }
-        } finally {
-          c.rollback();
         }
+        c.rollback();
+        clock.lap("sql-checks");
+      } catch (SQLException e) {
+        throw DrError.INTEGRITY_FAILED.failure("Checking database '" + db.name() + "' failed: "
+            + Jdbc.firstLine(e.getMessage()), e);
       }
-      c.setAutoCommit(false);
-      c.setReadOnly(true);
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      for (String sql : input.sqlChecks() == null ? List.<String>of() : input.sqlChecks()) {
+      if (validate) {
         checks++;
-        String problem = runCheck(c, sql);
+        String problem = flyway.get();
         if (problem != null) {
           problems.add(problem);
         }
       }
-      c.rollback();
-    } catch (SQLException e) {
-      throw DrError.INTEGRITY_FAILED.failure("Checking database '" + db.name() + "' failed: "
-          + Jdbc.firstLine(e.getMessage()), e);
-    }
-    if (input.migrations() != null && !input.migrations().isBlank()) {
-      checks++;
-      String problem = flywayValidate(db, password, input.migrations());
-      if (problem != null) {
-        problems.add(problem);
-      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw DrError.INTEGRITY_FAILED.failure("interrupted while checking " + db.name(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw DrError.INTEGRITY_FAILED.failure("Flyway validate of '" + db.name() + "' failed: "
+          + e.getCause(), e.getCause());
+    } finally {
+      flyway.cancel(false);
     }
     return new IntegrityResult(problems.isEmpty(), List.copyOf(problems),
-        new LinkedHashMap<>(found), checks);
-  }
-
-  /** Ordinary and partitioned tables by "schema.table", the manifest's key. */
-  static Map<String, String[]> tablesByName(Statement st) throws SQLException {
-    Map<String, String[]> out = new TreeMap<>();
-    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname FROM pg_class c"
-        + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')")) {
-      while (rs.next()) {
-        out.put(rs.getString(1) + "." + rs.getString(2),
-            new String[] {rs.getString(1), rs.getString(2)});
-      }
-    }
-    return out;
+        new LinkedHashMap<>(found), checks, clock.millis());
   }
 
   /** Null when the check returned exactly one row holding a single true, else the problem. */

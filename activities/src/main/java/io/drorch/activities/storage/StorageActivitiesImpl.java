@@ -113,13 +113,13 @@ public class StorageActivitiesImpl implements StorageActivities {
     }
     List<StoredBackup> backups = new ArrayList<>();
     Set<String> referenced = new HashSet<>();
+    Map<String, Optional<BackupManifest>> manifests = readManifests(store, objects);
     for (BackupStore.ObjectInfo o : objects.values()) {
       if (!o.key().endsWith(BackupKeys.MANIFEST_SUFFIX)) {
         continue;
       }
       referenced.add(o.key());
-      Optional<BackupManifest> manifest = readJson(store, o, BackupManifest.class, "manifest",
-          StorageActivitiesImpl::isManifest);
+      Optional<BackupManifest> manifest = manifests.get(o.key());
       if (manifest.isEmpty()) {
         backups.add(new StoredBackup(null, o.key(), DataState.UNREADABLE_MANIFEST));
         continue;
@@ -156,6 +156,56 @@ public class StorageActivitiesImpl implements StorageActivities {
         .sorted(Comparator.comparing(BackupStore.ObjectInfo::key))
         .forEach(o -> orphans.add(new StoredObject(o.key(), o.sizeBytes(), o.lastModified())));
     return new BackupCatalog(backups, orphans);
+  }
+
+  /** Manifests read at once on a few connections: one GET each, a catalog holds dozens. */
+  static final int MANIFEST_READERS = 4;
+
+  /**
+   * Every manifest among {@code objects}, read whole (see {@link #readJson}: a read error throws,
+   * a permanently malformed manifest is empty), on a few connections at once.
+   */
+  private static Map<String, Optional<BackupManifest>> readManifests(BackupStore store,
+      Map<String, BackupStore.ObjectInfo> objects) {
+    List<String> manifestKeys = objects.keySet().stream()
+        .filter(k -> k.endsWith(BackupKeys.MANIFEST_SUFFIX)).sorted().toList();
+    Map<String, Optional<BackupManifest>> out = new java.util.concurrent.ConcurrentHashMap<>();
+    if (manifestKeys.size() <= 1) {
+      manifestKeys.forEach(k -> out.put(k, manifest(store, objects.get(k))));
+      return out;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.min(MANIFEST_READERS, manifestKeys.size()), r -> {
+          Thread t = new Thread(r, "manifest-reader");
+          t.setDaemon(true);
+          return t;
+        });
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      for (String k : manifestKeys) {
+        futures.add(pool.submit(() -> out.put(k, manifest(store, objects.get(k)))));
+      }
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) {
+            throw re;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while reading manifests", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return out;
+  }
+
+  private static Optional<BackupManifest> manifest(BackupStore store, BackupStore.ObjectInfo o) {
+    return readJson(store, o, BackupManifest.class, "manifest", StorageActivitiesImpl::isManifest);
   }
 
   /**

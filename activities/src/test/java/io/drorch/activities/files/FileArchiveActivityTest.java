@@ -98,6 +98,47 @@ class FileArchiveActivityTest extends ActivityTestBase {
   }
 
   @Test
+  void zstdArchivesRestoreByHandWithZstdAndTarAndKeepTheSameListing() throws Exception {
+    Path src = buildTree(Files.createDirectory(tmp.resolve("uploads")));
+    StorageTarget storage = storage(BUCKET, "prod/zst");
+
+    ArchiveFilesResult gz = activities.archiveToStorage(
+        new ArchiveFilesInput(BACKUP_ID, new FilesTarget(src.toString(), "gzip"), storage));
+    ArchiveFilesResult zst = activities.archiveToStorage(new ArchiveFilesInput(
+        BACKUP_ID + "z", new FilesTarget(src.toString(), "zstd"), storage));
+
+    assertEquals("prod/zst/files/" + BACKUP_ID + "z.tar.zst", zst.dataKey());
+    assertEquals("tar+zstd", zst.format());
+    assertEquals("tar+gzip", gz.format());
+    Path archive = tmp.resolve("download.tar.zst");
+    assertEquals(zst.sha256(), download(zst.dataKey(), archive));
+    assertEquals(zst.sizeBytes(), Files.size(archive));
+    // the listing is the same whatever the compression: same paths, sizes, modes and SHA-256s
+    Path l1 = tmp.resolve("gz.listing.jsonl");
+    Path l2 = tmp.resolve("zst.listing.jsonl");
+    download(gz.details().listingKey(), l1);
+    download(zst.details().listingKey(), l2);
+    assertEquals(Files.readString(l1), Files.readString(l2));
+    assertEquals(gz.details().fileCount(), zst.details().fileCount());
+    assertEquals(gz.details().totalBytes(), zst.details().totalBytes());
+
+    Path out = Files.createDirectory(tmp.resolve("restored"));
+    run(out, "sh", "-c", "zstd -dc \"$1\" | tar -x", "sh", archive.toString());
+    assertEquals(TreeSnapshot.of(src), TreeSnapshot.of(out));
+  }
+
+  @Test
+  void anUnknownCompressionIsBadInput() {
+    Path src = tmp.resolve("uploads-x");
+    io.temporal.failure.ActivityFailure f = org.junit.jupiter.api.Assertions.assertThrows(
+        io.temporal.failure.ActivityFailure.class, () -> activities.archiveToStorage(
+            new ArchiveFilesInput(BACKUP_ID, new FilesTarget(src.toString(), "lz4"),
+                storage(BUCKET, "prod/x"))));
+    assertTrue(f.getCause().getMessage().contains("files.compression 'lz4'"),
+        f.getCause().getMessage());
+  }
+
+  @Test
   void aMissingBucketIsBucketMissingAndWritesNothing() throws Exception {
     Path src = buildTree(Files.createDirectory(tmp.resolve("uploads")));
     ActivityFailure f = assertThrows(ActivityFailure.class, () -> activities.archiveToStorage(

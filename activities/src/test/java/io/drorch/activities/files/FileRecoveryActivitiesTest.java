@@ -122,6 +122,38 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   }
 
   @Test
+  void restoresAZstdBackupIntoStagingExactly() throws Exception {
+    Path uploads = sampleUploads();
+    Map<String, String> original = TreeSnapshot.of(uploads);
+    BackupManifest m = backUp(uploads, "zstd");
+    assertEquals("tar+zstd", m.format());
+    assertTrue(m.dataKey().endsWith(".tar.zst"), m.dataKey());
+    Files.writeString(uploads.resolve("users/u0/ransom.txt"), "pay up");
+
+    RestoreFilesResult r = recovery.restoreToStaging(restoreInput(uploads, m));
+    assertEquals(m.files().fileCount(), r.files());
+    assertEquals(original.size(), r.verifiedEntries());
+    assertEquals(original, TreeSnapshot.of(staging(uploads)));
+  }
+
+  @Test
+  void aCorruptZstdArchiveIsChecksumMismatchAndLeavesNoStaging() throws Exception {
+    Path uploads = sampleUploads();
+    BackupManifest m = backUp(uploads, "zstd");
+    // a file that matches its manifest but is not zstd: stored broken at backup time
+    byte[] junk = "not zstd at all".repeat(100).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String key = m.dataKey() + ".broken";
+    s3.client().putObject(b -> b.bucket(BUCKET).key(key),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(junk));
+    BackupManifest broken = new BackupManifest(m.formatVersion(), m.backupId(), m.kind(),
+        m.application(), key, m.format(), junk.length,
+        io.drorch.activities.storage.Sha256.hex(junk), m.startedAt(), m.finishedAt(), m.workflowId(), m.database(), m.files());
+    ApplicationFailure f = failure(() -> recovery.restoreToStaging(restoreInput(uploads, broken)));
+    assertEquals("CHECKSUM_MISMATCH", f.getType());
+    assertFalse(Files.exists(staging(uploads)));
+  }
+
+  @Test
   void swapsIntoADeletedTargetAndARetryOfARestoreReplacesItsPartialStaging() throws Exception {
     Path uploads = sampleUploads();
     Map<String, String> original = TreeSnapshot.of(uploads);
@@ -272,10 +304,14 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   }
 
   private BackupManifest backUp(Path uploads) {
+    return backUp(uploads, null);
+  }
+
+  private BackupManifest backUp(Path uploads, String compression) {
     String id = String.format("files-20261126T0230%02dZ-a1b2c3", BACKUPS.incrementAndGet());
     StorageTarget storage = storage();
     ArchiveFilesResult r = backup.archiveToStorage(
-        new ArchiveFilesInput(id, new FilesTarget(uploads.toString()), storage));
+        new ArchiveFilesInput(id, new FilesTarget(uploads.toString(), compression), storage));
     return new BackupManifest(BackupManifest.FORMAT_VERSION, id, BackupKind.FILES, "app",
         r.dataKey(), r.format(), r.sizeBytes(), r.sha256(), r.startedAt(), r.finishedAt(),
         "backup-files-" + id, null, r.details());

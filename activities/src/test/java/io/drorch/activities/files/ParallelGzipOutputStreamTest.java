@@ -109,6 +109,47 @@ class ParallelGzipOutputStreamTest {
   }
 
   @Test
+  void randomBlocksAreStoredTextBlocksCompressedAndBothReadBack() throws Exception {
+    byte[] random = new byte[8 * BLOCK];
+    new Random(7).nextBytes(random);
+    byte[] text = new byte[8 * BLOCK];
+    byte[] words = "backup restore incident upload quarter report \n".getBytes(StandardCharsets.US_ASCII);
+    Random r = new Random(8);
+    for (int i = 0; i < text.length; i++) {
+      text[i] = words[(i + r.nextInt(3)) % words.length];
+    }
+    assertTrue(ParallelGzipOutputStream.incompressible(random, random.length));
+    assertTrue(!ParallelGzipOutputStream.incompressible(text, text.length));
+    // random data with a compressible stretch in the middle: that stretch is still compressed
+    byte[] mixed = random.clone();
+    System.arraycopy(text, 0, mixed, 3 * BLOCK, 2 * BLOCK);
+    ParallelGzipOutputStream.Member m = ParallelGzipOutputStream.compress(mixed, mixed.length,
+        Deflater.DEFAULT_COMPRESSION);
+    assertTrue(m.length() < mixed.length - BLOCK, m.length() + "");
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(
+        java.util.Arrays.copyOf(m.data(), m.length())))) {
+      assertArrayEquals(mixed, in.readAllBytes());
+    }
+
+    ParallelGzipOutputStream.Member stored = ParallelGzipOutputStream.compress(random, random.length,
+        Deflater.DEFAULT_COMPRESSION);
+    // stored deflate: 5 bytes per 64 KiB block of overhead, never more than the input + framing
+    assertTrue(stored.length() <= random.length + random.length / 1000 + 64, stored.length() + "");
+    ParallelGzipOutputStream.Member packed = ParallelGzipOutputStream.compress(text, text.length,
+        Deflater.DEFAULT_COMPRESSION);
+    assertTrue(packed.length() < text.length / 2, packed.length() + "");
+    for (var member : java.util.List.of(stored, packed)) {
+      Path f = tmp.resolve("m.gz");
+      Files.write(f, java.util.Arrays.copyOf(member.data(), member.length()));
+      TestTrees.run(tmp, "gzip", "-t", f.toString());
+    }
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(
+        java.util.Arrays.copyOf(stored.data(), stored.length())))) {
+      assertArrayEquals(random, in.readAllBytes());
+    }
+  }
+
+  @Test
   void aFailingSinkSurfacesFromWriteOrFinishAndAbortWritesNothingMore() {
     class Failing extends OutputStream {
       int writes;

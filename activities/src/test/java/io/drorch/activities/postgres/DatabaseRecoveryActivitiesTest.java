@@ -314,6 +314,66 @@ class DatabaseRecoveryActivitiesTest {
   }
 
   @Test
+  void parallelCountsEqualSerialCountsAndAMismatchStillFails() throws Exception {
+    String db = "ai_docs_restore_inc_13";
+    recovery.restoreFromBackup(restoreInput("INC-13", "ai_docs_pc", db, gzipBackup));
+    Map<String, Long> manifest = gzipBackup.database().rowCounts();
+    IntegrityResult serial = recovery.verifyIntegrity(
+        new VerifyIntegrityInput(target(db), manifest, null, List.of(), 1));
+    IntegrityResult parallel = recovery.verifyIntegrity(
+        new VerifyIntegrityInput(target(db), manifest, null, List.of(), 4));
+    assertTrue(serial.ok(), serial.problems().toString());
+    assertTrue(parallel.ok(), parallel.problems().toString());
+    assertEquals(serial.rowCounts(), parallel.rowCounts());
+    assertEquals(manifest.keySet(), parallel.rowCounts().keySet());
+    assertTrue(parallel.stepMillis().containsKey("counts"), parallel.stepMillis().toString());
+
+    // one row fewer in one table, one more in another: both found on 3 connections
+    sql(db, "DELETE FROM api_tokens WHERE id = (SELECT min(id) FROM api_tokens)",
+        "INSERT INTO users (email, display_name) VALUES ('parallel-counts@example.com', 'x')");
+    IntegrityResult bad = recovery.verifyIntegrity(
+        new VerifyIntegrityInput(target(db), manifest, null, List.of(), 3));
+    assertFalse(bad.ok());
+    assertEquals(List.of(
+        "public.api_tokens: " + manifest.get("public.api_tokens") + " rows expected (manifest), "
+            + (manifest.get("public.api_tokens") - 1) + " found",
+        "public.users: " + manifest.get("public.users") + " rows expected (manifest), "
+            + (manifest.get("public.users") + 1) + " found"), bad.problems());
+  }
+
+  @Test
+  void parallelCountsShareOneSnapshot() throws Exception {
+    String db = "ai_docs_restore_inc_14";
+    recovery.restoreFromBackup(restoreInput("INC-14", "ai_docs_ps", db, gzipBackup));
+    sql(db, "CREATE TABLE big_a AS SELECT g FROM generate_series(1, 300000) g",
+        "CREATE TABLE big_b AS SELECT g FROM generate_series(1, 300000) g");
+    Map<String, Long> expected = Map.of("public.big_a", 300000L, "public.big_b", 300000L);
+    // rows moved from big_a to big_b in one transaction while the counts run: in one snapshot
+    // the sum is always 600000, whatever moment each connection counts its table
+    Thread mover = new Thread(() -> {
+      for (int i = 0; i < 40; i++) {
+        try {
+          sql(db, "WITH m AS (DELETE FROM big_a WHERE g IN (SELECT g FROM big_a LIMIT"
+              + " 1000) RETURNING g) INSERT INTO big_b SELECT g FROM m");
+        } catch (Exception e) {
+          return;
+        }
+      }
+    });
+    mover.start();
+    try {
+      for (int i = 0; i < 5; i++) {
+        IntegrityResult r = recovery.verifyIntegrity(
+            new VerifyIntegrityInput(target(db), expected, null, List.of(), 2));
+        assertEquals(600000L, r.rowCounts().get("public.big_a") + r.rowCounts().get("public.big_b"),
+            r.rowCounts().toString());
+      }
+    } finally {
+      mover.join();
+    }
+  }
+
+  @Test
   void flywayValidateProblemIsReportedWhenMigrationsDiffer() throws Exception {
     String db = "ai_docs_restore_inc_12";
     recovery.restoreFromBackup(restoreInput("INC-12", "ai_docs_fv", db, gzipBackup));

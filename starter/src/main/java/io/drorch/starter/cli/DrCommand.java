@@ -1,7 +1,7 @@
 package io.drorch.starter.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code dr}: the DR Orchestrator's command line. */
 @Command(
@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ReportsCommand.class,
       WorkerCommand.class,
+      CodecServerCommand.class,
       TemporalCommand.class,
       BenchCommand.class,
       SampleCommand.class

@@ -9,6 +9,11 @@ final class Errors {
   private Errors() {}
 
   static String describe(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof io.temporal.payload.codec.PayloadCodecException) {
+        return "cannot read a payload: " + c.getMessage(); // e.g. encrypted with a key we lack
+      }
+    }
     if (e instanceof WorkflowFailedException wfe) {
       Throwable c = wfe.getCause();
       while (c instanceof TemporalFailure && c.getCause() != null
@@ -23,6 +28,11 @@ final class Errors {
     }
     if (e instanceof ApplicationFailure af) {
       return af.getOriginalMessage() + " [" + af.getType() + "]";
+    }
+    if (e instanceof io.temporal.client.WorkflowServiceException wse && wse.getCause() != null) {
+      // its own message names only the workflow; the reason is the gRPC status of its cause
+      return "Temporal refused the call for workflow " + wse.getExecution().getWorkflowId() + ": "
+          + wse.getCause().getMessage();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }

@@ -10,7 +10,7 @@ import io.temporal.failure.ApplicationFailure;
  * <pre>
  *   0  success
  *   1  the operation ran and failed (a backup failed, a backup is not valid)
- *   2  usage error (unknown command or option)
+ *   2  usage error (unknown command or option; invalid payload keys)
  *   3  the plan file is missing or invalid
  *   4  a service is unreachable or refused us (Temporal, S3, PostgreSQL)
  * </pre>
@@ -33,6 +33,9 @@ public final class ExitCodes {
     }
     if (e instanceof UnavailableException) {
       return UNAVAILABLE;
+    }
+    if (e instanceof io.drorch.worker.codec.PayloadKeys.InvalidKeysException) {
+      return USAGE;
     }
     return FAILED;
   }

@@ -16,13 +16,21 @@ public class GlobalOptions {
 
   @Option(
       names = "--address",
-      description = "Temporal frontend host:port (default: $TEMPORAL_ADDRESS, else 127.0.0.1:7233).")
+      description = "Temporal frontend host:port (default: $TEMPORAL_ADDRESS, else the profile's,"
+          + " else 127.0.0.1:7233). TLS and API keys: TEMPORAL_TLS*, TEMPORAL_API_KEY.")
   String address;
 
   @Option(
       names = "--namespace",
-      description = "Temporal namespace (default: $TEMPORAL_NAMESPACE, else default).")
+      description = "Temporal namespace (default: $TEMPORAL_NAMESPACE, else the profile's, else default).")
   String namespace;
+
+  @Option(
+      names = "--profile",
+      description = "Profile of the temporal.toml file ($TEMPORAL_CONFIG_FILE, else"
+          + " ~/.config/temporalio/temporal.toml), as the temporal CLI (default: $TEMPORAL_PROFILE,"
+          + " else default).")
+  String profile;
 
   public Path planPath() {
     if (plan != null) {
@@ -39,9 +47,12 @@ public class GlobalOptions {
     return loaded.plan();
   }
 
+  /**
+   * Where Temporal is and how to reach it: Temporal's environment configuration (TEMPORAL_*
+   * variables, temporal.toml profiles) with --address, --namespace and --profile on top; the
+   * payload keys (DR_PAYLOAD_KEYS / DR_PAYLOAD_KEY). See {@link TemporalConnection}.
+   */
   public TemporalConnection temporal() {
-    TemporalConnection env = TemporalConnection.fromEnvironment();
-    return TemporalConnection.of(
-        address != null ? address : env.address(), namespace != null ? namespace : env.namespace());
+    return TemporalConnection.load(System.getenv(), address, namespace, profile);
   }
 }

@@ -16,8 +16,8 @@ final class Temporal implements AutoCloseable {
   }
 
   static Temporal connect(GlobalOptions options) {
-    TemporalConnection c = options.temporal();
     try {
+      TemporalConnection c = options.temporal();
       return new Temporal(c, c.connect());
     } catch (IllegalStateException e) {
       throw new ExitCodes.UnavailableException(e.getMessage(), e);

@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run the worker: hosts the workflows and activities (PGPASSWORD / ~/.pgpass and"
-        + " AWS credentials come from this process's environment).")
+        + " AWS credentials come from this process's environment; Temporal from TEMPORAL_ADDRESS,"
+        + " TEMPORAL_API_KEY, TEMPORAL_TLS_* or a temporal.toml profile; payload keys from"
+        + " DR_PAYLOAD_KEYS or DR_PAYLOAD_KEY).")
 class WorkerCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 

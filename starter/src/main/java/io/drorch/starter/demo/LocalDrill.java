@@ -19,8 +19,11 @@ import io.drorch.starter.recovery.RecoveryFollower;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.schedules.ScheduleSync;
 import io.drorch.worker.DrWorker;
+import io.drorch.worker.TemporalConnection;
 import io.drorch.worker.WorkerLogs;
 import io.drorch.worker.WorkerSecrets;
+import io.drorch.worker.codec.CodecServer;
+import io.drorch.worker.codec.PayloadKeys;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -33,6 +36,7 @@ import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.contracts.values.VerifyBackupResult;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -91,17 +95,25 @@ public final class LocalDrill {
       WorkerLogs.toFile(workerLog);
     }
     Path uploads = dir.resolve("uploads");
-    try (LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
+    PayloadKeys keys = demoKeys();
+    try (CodecServer codec = CodecServer.start("127.0.0.1", 0, keys, List.of(), null);
+        LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
         LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
-        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"));
+        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"), codec.url());
         DemoApplication app = DemoApplication.start(pg, LocalPlan.DATABASE, uploads);
         S3Clients clients = new S3Clients(s3.credentials())) {
       out.printf("  PostgreSQL %s:%d, S3 %s, Temporal %s (%s)%n", pg.host(), pg.port(),
           s3.endpoint(), temporal.target(),
           temporal.realServer() ? "temporal server start-dev" : "Java test server, no Web UI");
-      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u));
+      temporal.uiUrl().ifPresent(codec::allowOrigin);
+      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u
+          + " (decodes payloads through the codec server " + codec.url() + ")"));
+      out.println("  " + keys.describe());
       out.println(verbose ? "  worker log: here, on stderr (--verbose)"
           : "  worker log: " + workerLog + "   (--verbose shows it here)");
+      TemporalConnection connection = TemporalConnection.of(temporal.target(), temporal.namespace())
+          .withPayloadKeys(keys);
+      WorkflowClient client = connection.client(temporal.service());
 
       step("the sample application: database '" + LocalPlan.DATABASE + "', uploads, the app");
       resetSample(pg, uploads);
@@ -121,15 +133,14 @@ public final class LocalDrill {
 
       WorkerSecrets secrets =
           new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
-      try (DrWorker worker = DrWorker.start(temporal.client(), secrets)) {
+      try (DrWorker worker = DrWorker.start(client, secrets)) {
         step("dr backup database --wait   and   dr backup files --wait");
-        WorkflowStub db = BackupRuns.startDatabase(temporal.client(), plan, "drill");
-        WorkflowStub files = BackupRuns.startFiles(temporal.client(), plan, "drill");
+        WorkflowStub db = BackupRuns.startDatabase(client, plan, "drill");
+        WorkflowStub files = BackupRuns.startFiles(client, plan, "drill");
         Map<String, WorkflowStub> runs = new LinkedHashMap<>();
         runs.put("database", db);
         runs.put("files", files);
-        List<BackupResult> results =
-            Waiting.results(temporal.client(), term, runs, BackupResult.class);
+        List<BackupResult> results = Waiting.results(client, term, runs, BackupResult.class);
         BackupResult dbResult = results.get(0);
         BackupResult filesResult = results.get(1);
         for (BackupResult r : results) {
@@ -138,8 +149,7 @@ public final class LocalDrill {
         }
         if (temporal.realServer()) {
           step("dr schedules apply");
-          ScheduleSync.apply(io.temporal.client.schedules.ScheduleClient.newInstance(
-                  temporal.service()), plan, "schedule")
+          ScheduleSync.apply(connection.scheduleClient(temporal.service()), plan, "schedule")
               .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
         }
         step("dr backups list");
@@ -165,11 +175,11 @@ public final class LocalDrill {
 
         step("dr recover --incident " + incident + " --scope database,files,application"
             + (interactive ? "   (you approve)" : "   (the drill approves as level 1)"));
-        RecoveryRuns.start(temporal.client(), plan, incident,
+        RecoveryRuns.start(client, plan, incident,
             List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
             Tier.CRITICAL, null, null, "drill");
         RecoveryReport report =
-            new RecoveryFollower(temporal.client(), incident, term).follow(approver(plan));
+            new RecoveryFollower(client, incident, term).follow(approver(plan));
 
         step("verification against the data as it was before the disaster");
         boolean ok = report.outcome() == Outcome.RECOVERED;
@@ -208,6 +218,16 @@ public final class LocalDrill {
         return ok;
       }
     }
+  }
+
+  /**
+   * The payload keys of the drill: the environment's (DR_PAYLOAD_KEYS / DR_PAYLOAD_KEY), else a
+   * key file in the drill's directory, made on the first run and kept (the dev server's history
+   * in temporal.db outlives a run, and stays readable in the Web UI with the same key).
+   */
+  private PayloadKeys demoKeys() throws java.io.IOException {
+    PayloadKeys env = PayloadKeys.fromEnvironment();
+    return env.enabled() ? env : PayloadKeys.createIfMissing(dir.resolve("payload-keys"), "demo");
   }
 
   /** The drill's approvers: the first approver of the pending level, or you (--interactive). */

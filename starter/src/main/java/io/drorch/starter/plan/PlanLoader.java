@@ -275,8 +275,15 @@ public final class PlanLoader {
           o.error("uploads", uploads, "must be a normalized path (no . or .. segments, no //)");
         }
       }
+      String compression = o.string("compression", false);
+      if (compression == null) {
+        compression = "gzip";
+      } else if (!COMPRESSIONS.contains(compression)) {
+        o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
+      }
       o.finish();
-      return new FilesTarget(uploads == null ? null : uploads.replaceAll("(?<=.)/+$", ""));
+      return new FilesTarget(uploads == null ? null : uploads.replaceAll("(?<=.)/+$", ""),
+          compression);
     }
 
     StorageTarget storage(Obj o) {

@@ -104,7 +104,8 @@ public final class PlanRenderer {
     line(md, "");
     line(md, "### File Backups");
     line(md, "- Automated backups of the uploads directory `" + plan.files().uploadsDir()
-        + "` as tar.gz with a per-file SHA-256 listing, " + schedule(sch, sch.fileBackup()));
+        + "` as " + ("zstd".equals(plan.files().compression()) ? "tar.zst" : "tar.gz")
+        + " with a per-file SHA-256 listing, " + schedule(sch, sch.fileBackup()));
     line(md, "- Backups stored in S3 at `" + root + "files/` with " + s.retentionDays()
         + "-day retention");
     line(md, s.versioning()
@@ -170,12 +171,16 @@ public final class PlanRenderer {
     line(md, "");
     line(md, "### File Recovery");
     line(md, "1. Download the backup from S3 and check it against its manifest:");
+    boolean filesZstd = "zstd".equals(plan.files().compression());
+    String archive = "<id>" + (filesZstd ? ".tar.zst" : ".tar.gz");
     code(md,
-        aws + " cp " + root + "files/<id>.tar.gz .",
+        aws + " cp " + root + "files/" + archive + " .",
         aws + " cp " + root + "files/<id>.manifest.json .",
-        "sha256sum <id>.tar.gz   # must equal \"sha256\" in <id>.manifest.json");
+        "sha256sum " + archive + "   # must equal \"sha256\" in <id>.manifest.json");
     line(md, "2. Extract the backup:");
-    code(md, "tar -xzf <id>.tar.gz -C " + plan.files().uploadsDir());
+    code(md, filesZstd
+        ? "zstd -dc " + archive + " | tar -x -C " + plan.files().uploadsDir()
+        : "tar -xzf " + archive + " -C " + plan.files().uploadsDir());
     line(md, "3. Verify file integrity (`<id>.listing.jsonl` holds every file's size and SHA-256)");
     line(md, "");
     line(md, "### Application Recovery");

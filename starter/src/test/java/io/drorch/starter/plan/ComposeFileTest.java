@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drorch.starter.compose.ComposeProject;
+import io.drorch.worker.TemporalConnection;
+import io.drorch.worker.codec.PayloadKeys;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -247,6 +249,23 @@ class ComposeFileTest {
     int i = command.indexOf(option);
     assertTrue(i >= 0 && i + 1 < command.size(), option + " not in " + command);
     return command.get(i + 1);
+  }
+
+  @Test
+  void theWorkerAndTheCodecServerShareAValidPayloadKeyAndTheUiCallsTheCodecServer() {
+    Map<String, String> worker = project.environment("worker");
+    Map<String, String> codec = project.environment("codec-server");
+
+    // the same key, and a valid one (32 bytes of base64)
+    PayloadKeys keys = PayloadKeys.from(worker);
+    assertTrue(keys.enabled(), worker.toString());
+    assertEquals(worker.get("DR_PAYLOAD_KEY"), codec.get("DR_PAYLOAD_KEY"));
+    assertEquals("temporal:7233", TemporalConnection.load(worker, null, null, null).address());
+    assertEquals("http://localhost:" + project.envExample.get("DR_CODEC_HOST_PORT"),
+        project.environment("temporal-ui").get("TEMPORAL_CODEC_ENDPOINT"));
+    String command = project.service("codec-server").get("command").toString();
+    assertTrue(command.contains("codec-server") && command.contains("http://localhost:8080"),
+        "the codec server lets the UI's origin in: " + command);
   }
 
   private static void scalars(JsonNode node, List<String> out) {

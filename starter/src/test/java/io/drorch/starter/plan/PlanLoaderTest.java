@@ -51,6 +51,7 @@ class PlanLoaderTest {
     assertEquals("filesystem:sample/db/migration", plan.database().migrations());
     assertEquals("gzip", plan.database().compression());
     assertEquals("/app/uploads", plan.files().uploadsDir());
+    assertEquals("gzip", plan.files().compression());
     assertEquals("ai-docs-dr-backups", plan.storage().bucket());
     assertNull(plan.storage().endpoint(), "empty ${DR_S3_ENDPOINT:-} means AWS S3");
     assertEquals(30, plan.storage().retentionDays());
@@ -129,7 +130,8 @@ class PlanLoaderTest {
         "retention-days: 30", "retention-days: 0",
         "port: ${DR_DB_PORT:-5432}", "port: 70000",
         "bucket: ${DR_S3_BUCKET:-ai-docs-dr-backups}", "bucket: AI_Docs",
-        "compression: gzip", "compression: lz4",
+        "compression: gzip          # gzip (pg_dump", "compression: lz4          # gzip (pg_dump",
+        "compression: gzip          # gzip (tar.gz)", "compression: zip          # gzip (tar.gz)",
         "uploads: ${DR_UPLOADS_DIR:-/app/uploads}", "uploads: app/uploads",
         "endpoint: ${DR_S3_ENDPOINT:-}", "endpoint: minio:9000",
         "url: ${DR_WEBHOOK_URL:-http://localhost:8099/dr-events}", "url: ftp://hooks.example.com/x",
@@ -143,10 +145,11 @@ class PlanLoaderTest {
     problemAt(e, "storage.bucket");
     problemAt(e, "database.compression");
     problemAt(e, "files.uploads");
+    problemAt(e, "files.compression");
     problemAt(e, "storage.endpoint");
     problemAt(e, "notifications.channels[1].url");
     problemAt(e, "escalation[1].approvers");
-    assertEquals(9, e.problems().size(), e.getMessage());
+    assertEquals(10, e.problems().size(), e.getMessage());
     // the message names every problem, one per line
     for (PlanProblem p : e.problems()) {
       assertTrue(e.getMessage().contains("\n  " + p), e.getMessage());

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code scripts/ensure-tools.sh} installs what is about to run: on a machine that has nothing
  * (a PATH with only the few commands the script itself uses), a dry run of each profile says what
- * it would install. The demo never gets the browser, Node.js, Mailpit or moto.
+ * it would install. The demo never gets the browser, Node.js, Mailpit, moto, nginx or pigz.
  */
 class EnsureToolsTest {
   private static final List<String> TEST_ONLY =
-      List.of("chromium", "nodejs npm", "npm ci", "mailpit", "moto[server]", "install curl");
+      List.of("chromium", "nodejs npm", "npm ci", "mailpit", "moto[server]", "install nginx",
+          "install openssl", "install curl");
 
   @TempDir Path tmp;
 
@@ -38,7 +39,7 @@ class EnsureToolsTest {
         .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(java.util.Map.of("PATH", bin.toString(), "HOME", tmp.toString(),
-        "DR_TOOLS_DRY_RUN", "1"));
+        "DR_TOOLS_DRY_RUN", "1", "DR_NGINX", tmp.resolve("no-nginx").toString()));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
@@ -50,6 +51,7 @@ class EnsureToolsTest {
   void theDemoGetsThePostgresBinariesZstdAndTheTemporalCliButNoBrowserNodeMailpitOrMoto()
       throws Exception {
     String out = dryRun("demo");
+    assertFalse(out.contains("pigz"), out);
     for (String needed : List.of("openjdk-17-jdk-headless", "maven", "postgresql-15",
         "postgresql-client-15", "zstd", "github.com/temporalio/cli/cmd/temporal@v1.5.1")) {
       assertTrue(out.contains(needed), needed + " missing in:\n" + out);
@@ -60,9 +62,20 @@ class EnsureToolsTest {
   }
 
   @Test
+  void theBenchGetsWhatTheDemoGetsAndPigz() throws Exception {
+    String out = dryRun("bench");
+    for (String needed : List.of("postgresql-15", "zstd", "temporal@v1.5.1", "install pigz")) {
+      assertTrue(out.contains(needed), needed + " missing in:\n" + out);
+    }
+    for (String testOnly : TEST_ONLY) {
+      assertFalse(out.contains(testOnly), "the bench would install " + testOnly + ":\n" + out);
+    }
+  }
+
+  @Test
   void theTestsGetEverythingTheDemoGetsAndTheirOwnTools() throws Exception {
     String out = dryRun("tests");
-    for (String needed : List.of("postgresql-15", "zstd", "temporal@v1.5.1")) {
+    for (String needed : List.of("postgresql-15", "zstd", "temporal@v1.5.1", "install pigz")) {
       assertTrue(out.contains(needed), needed + " missing in:\n" + out);
     }
     for (String testOnly : TEST_ONLY) {

@@ -82,7 +82,7 @@ class WebUiTest {
   }
 
   /** TestStack's plan for a fresh sample database, with level 1 answering within 3 seconds. */
-  private static DrPlan planWithQuickLevel1(TestStack stack, String name) throws Exception {
+  static DrPlan planWithQuickLevel1(TestStack stack, String name) throws Exception {
     DrPlan base = stack.samplePlan(name, name.replace('_', '-'));
     List<EscalationLevel> levels = new ArrayList<>();
     for (EscalationLevel l : base.escalation()) {
@@ -93,7 +93,7 @@ class WebUiTest {
   }
 
   /** Runs the page check; fails with everything it printed (what was missing, the page text). */
-  private static String checkPage(Path node, Path root, String uiUrl, String workflowId,
+  static String checkPage(Path node, Path root, String uiUrl, String workflowId,
       Path screenshot, String... expected) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(node.toString(),
         root.resolve("ui-test/check-recovery-page.mjs").toString(), uiUrl, workflowId,
@@ -116,7 +116,7 @@ class WebUiTest {
   }
 
   /** The repository root: the folder holding ui-test/package.json, from the working directory up. */
-  private static Path projectRoot() {
+  static Path projectRoot() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       if (Files.isRegularFile(d.resolve("ui-test/package.json"))) {
         return d;
@@ -126,7 +126,7 @@ class WebUiTest {
   }
 
   /** node on PATH, Chromium and ui-test's playwright-core, or a failure saying how to get them. */
-  private static Path browserTools(Path root) {
+  static Path browserTools(Path root) {
     List<String> missing = new ArrayList<>();
     Path node = null;
     String path = System.getenv("PATH");

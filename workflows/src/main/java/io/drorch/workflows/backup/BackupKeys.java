@@ -38,10 +38,10 @@ public final class BackupKeys {
   /** The restore-verification marker beside a backup (a {@code RestoreVerdict}), write-once. */
   public static final String VERIFIED_SUFFIX = ".verified.json";
   public static final String LISTING_SUFFIX = ".listing.jsonl";
-  /** Suffixes of data objects per kind ({@code .dump.zst}: {@code compression: zstd}). */
+  /** Suffixes of data objects per kind ({@code .dump.zst}, {@code .tar.zst}: {@code compression: zstd}). */
   private static final Map<BackupKind, List<String>> DATA_SUFFIXES = Map.of(
       BackupKind.DATABASE, List.of(".dump", ".dump.zst"),
-      BackupKind.FILES, List.of(".tar.gz"));
+      BackupKind.FILES, List.of(".tar.gz", ".tar.zst"));
   private static final Pattern ID_TAIL = Pattern.compile("-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{1,12}");
   private static final Pattern ATTEMPT = Pattern.compile("\\.attempt([2-9]|[1-9][0-9]{1,3})");
   private static final DateTimeFormatter ID_TIME =

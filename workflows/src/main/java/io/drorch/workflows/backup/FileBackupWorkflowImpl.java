@@ -32,9 +32,12 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
     Workflow.getLogger(FileBackupWorkflowImpl.class)
         .info("file backup {} of {} starting", backupId, input.files().uploadsDir());
 
+    // the activity summary only (Web UI): the activity itself reads files.compression
+    String ext = "zstd".equalsIgnoreCase(input.files().compression()) ? ".tar.zst" : ".tar.gz";
     ArchiveFilesResult archive = ActivityStubs.longRunning(FileActivities.class,
-            "tar.gz " + input.files().uploadsDir() + " to " + BackupKeys.url(input.storage(),
-                BackupKeys.dataKey(input.storage(), BackupKind.FILES, backupId, ".tar.gz", 1)))
+            ext.substring(1) + " " + input.files().uploadsDir() + " to " + BackupKeys.url(
+                input.storage(), BackupKeys.dataKey(input.storage(), BackupKind.FILES, backupId,
+                    ext, 1)))
         .archiveToStorage(new ArchiveFilesInput(backupId, input.files(), input.storage()));
 
     BackupManifest manifest =

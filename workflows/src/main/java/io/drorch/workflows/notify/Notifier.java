@@ -108,10 +108,14 @@ public final class Notifier {
     return out;
   }
 
-  /** What the Web UI shows for the call, e.g. "notify level 2 (escalated): Escalated to …". */
+  /**
+   * What the Web UI shows for the call, e.g. "notify level 2 (escalated)". Summaries stay
+   * readable when payloads are encrypted, so the text is not in it: it can carry an approver's
+   * comment or a failure's output (pg_restore stderr, deploy output); it travels in the
+   * (encrypted) activity input.
+   */
   static String summary(String event, int level, String text) {
-    String head = "notify " + (level == 0 ? "everyone" : "level " + level) + " (" + event + "): ";
-    return head + (text.length() > 120 ? text.substring(0, 119) + "…" : text);
+    return "notify " + (level == 0 ? "everyone" : "level " + level) + " (" + event + ")";
   }
 
   public List<NotificationRecord> sent() {

@@ -19,6 +19,22 @@ public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implement
   /** Consecutive failed health checks that end the monitor window as unhealthy. */
   static final int MONITOR_MAX_FAILURES = 3;
 
+  /**
+   * The deploy hook as the Web UI's summary shows it, readable without the codec server: the
+   * program, or the method and the URL's scheme and host — never arguments or a URL's path and
+   * query, where a token may sit.
+   */
+  static String deployShown(ApplicationTarget a) {
+    if (a.deploy().command() != null && !a.deploy().command().isEmpty()) {
+      List<String> c = a.deploy().command();
+      return c.get(0) + (c.size() > 1 ? " …" : "");
+    }
+    String url = String.valueOf(a.deploy().url());
+    int scheme = url.indexOf("://");
+    int path = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+    return a.deploy().method() + " " + (path < 0 ? url : url.substring(0, path) + "/…");
+  }
+
   /** A stub for one call, shown in the Web UI as {@code summary}. */
   private static ApplicationActivities app(String summary) {
     return ActivityStubs.longRunning(ApplicationActivities.class, summary);
@@ -35,8 +51,7 @@ public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implement
     List<String> details = new ArrayList<>();
     try {
       if (a.deploy() != null) {
-        String deploy = "deploy the latest version: " + (a.deploy().command() != null
-            ? String.join(" ", a.deploy().command()) : a.deploy().method() + " " + a.deploy().url());
+        String deploy = "deploy the latest version: " + deployShown(a);
         s.run("app-deploy", deploy, () -> app(deploy).deploy(new DeployInput(in.incidentId(), a.deploy())))
             .ifPresent(r -> details.add("deployed (outcome " + r.outcome() + ")"));
       }

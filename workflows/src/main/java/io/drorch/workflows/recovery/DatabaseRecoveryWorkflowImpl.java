@@ -116,7 +116,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
                 + ", Flyway validate, " + checks.size() + " SQL checks")
                 .verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
                     backup.database() == null ? Map.of() : backup.database().rowCounts(),
-                    live.migrations(), in.recovery().integrityChecks())));
+                    live.migrations(), in.recovery().integrityChecks(),
+                    in.recovery().restoreJobs())));
         if (r.isEmpty() || r.get().ok()) {
           r.ifPresent(ir -> details.add("integrity verified: " + ir.rowCounts().size()
               + " tables, " + ir.checksRun() + " SQL checks"));

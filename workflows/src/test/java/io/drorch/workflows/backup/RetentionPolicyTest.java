@@ -150,6 +150,7 @@ class RetentionPolicyTest {
         object("ai-docs/database/" + failed + ".dump", Duration.ofDays(3)),
         object("ai-docs/database/" + failed + ".attempt2.dump", Duration.ofDays(3)),
         object("ai-docs/files/" + failedFiles + ".attempt3.listing.jsonl", Duration.ofDays(3)),
+        object("ai-docs/files/" + failedFiles + ".attempt2.tar.zst", Duration.ofDays(3)),
         object("ai-docs/database/" + fresh + ".attempt2.dump", Duration.ofHours(5)),
         // a leftover attempt of a committed backup lives as long as that backup
         object("ai-docs/database/" + committed + ".dump.zst", Duration.ofDays(3)),
@@ -164,6 +165,7 @@ class RetentionPolicyTest {
 
     assertEquals(List.of("ai-docs/database/" + failed + ".attempt2.dump",
         "ai-docs/database/" + failed + ".dump",
+        "ai-docs/files/" + failedFiles + ".attempt2.tar.zst",
         "ai-docs/files/" + failedFiles + ".attempt3.listing.jsonl"), d.orphanKeysToDelete());
     assertEquals(7, d.notBackupKeys());
     assertEquals(List.of(), d.expiredBackupIds());
