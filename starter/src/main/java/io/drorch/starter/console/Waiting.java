@@ -6,8 +6,11 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -18,28 +21,42 @@ import java.util.concurrent.TimeoutException;
 public final class Waiting {
   private Waiting() {}
 
-  /** The results of {@code runs} (label → run), in their order; a failed run throws. */
+  /**
+   * The results of {@code runs} (label → run), in their order; a failed run throws. One
+   * long-polling {@code getResultAsync} per run (the SDK retries what the server refuses for a
+   * moment, e.g. RESOURCE_EXHAUSTED "Workflow is busy" on a loaded host), waited on a second at a
+   * time to refresh the progress line: a blocking {@code getResult(1 s)} instead gives up with
+   * that refusal when its deadline falls inside the retry's back-off.
+   */
   public static <T> List<T> results(WorkflowClient client, Terminal term,
       Map<String, WorkflowStub> runs, Class<T> type) {
     RunProgress progress = new RunProgress(client);
     Instant t0 = Instant.now();
-    List<Map.Entry<String, WorkflowStub>> pending = new ArrayList<>(runs.entrySet());
+    Map<String, CompletableFuture<T>> futures = new LinkedHashMap<>();
+    runs.forEach((label, run) -> futures.put(label, run.getResultAsync(type)));
     List<T> out = new ArrayList<>();
     try {
-      for (Map.Entry<String, WorkflowStub> run : runs.entrySet()) {
+      for (Map.Entry<String, CompletableFuture<T>> f : futures.entrySet()) {
         while (true) {
           try {
-            out.add(run.getValue().getResult(1, TimeUnit.SECONDS, type));
-            pending.remove(run);
+            out.add(f.getValue().get(1, TimeUnit.SECONDS));
             break;
           } catch (TimeoutException stillRunning) {
             List<String> parts = new ArrayList<>();
-            for (Map.Entry<String, WorkflowStub> p : pending) {
-              List<String> of = progress.of(p.getKey(), p.getValue().getExecution().getWorkflowId());
-              parts.addAll(of.isEmpty() ? List.of(p.getKey() + " running") : of);
-            }
+            futures.forEach((label, pending) -> {
+              if (!pending.isDone()) {
+                List<String> of = progress.of(label, runs.get(label).getExecution().getWorkflowId());
+                parts.addAll(of.isEmpty() ? List.of(label + " running") : of);
+              }
+            });
             term.progress(String.join(" · ", parts),
                 "elapsed " + ReportMarkdown.duration(Duration.between(t0, Instant.now())));
+          } catch (ExecutionException failed) {
+            throw failed.getCause() instanceof RuntimeException r ? r
+                : new IllegalStateException(failed.getCause());
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + f.getKey(), e);
           }
         }
       }
