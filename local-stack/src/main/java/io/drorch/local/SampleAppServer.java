@@ -168,8 +168,8 @@ public final class SampleAppServer implements AutoCloseable {
     return "installed: " + did.toString().replaceAll("; $", "");
   }
 
-  /** KEY=VALUE lines; comments and blank lines skipped. */
-  static Map<String, String> readEnv(Path file) throws IOException {
+  /** KEY=VALUE lines (an environment file, docker compose's .env); comments and blank lines skipped. */
+  public static Map<String, String> readEnv(Path file) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       String l = line.strip();

@@ -3,6 +3,7 @@ package io.drorch.starter.compose;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.drorch.local.SampleAppServer;
 import io.drorch.local.SampleApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,14 +56,7 @@ public final class ComposeProject {
 
   /** KEY=VALUE lines (docker compose's .env format, also the app's environment file). */
   public static Map<String, String> readEnvFile(Path file) throws IOException {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file)) {
-      String l = line.trim();
-      if (!l.isEmpty() && !l.startsWith("#") && l.contains("=")) {
-        env.put(l.substring(0, l.indexOf('=')).trim(), l.substring(l.indexOf('=') + 1).trim());
-      }
-    }
-    return env;
+    return SampleAppServer.readEnv(file);
   }
 
   public Map<String, JsonNode> services() {
