@@ -109,8 +109,8 @@ ensure_nginx() {
 ensure_ui_test() {
   command -v chromium >/dev/null || apt_install chromium
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
-  local ui_test
-  ui_test="$(cd "$(dirname "$0")/.." && pwd)/ui-test"
+  local ui_test="${DR_UI_TEST_DIR:-}"   # EnsureToolsTest: a fresh copy, as on a new machine
+  [ -n "$ui_test" ] || ui_test="$(cd "$(dirname "$0")/.." && pwd)/ui-test"
   if [ ! -f "$ui_test/node_modules/playwright-core/package.json" ] \
      || [ "$ui_test/package-lock.json" -nt "$ui_test/node_modules/.package-lock.json" ]; then
     if dry_run; then

@@ -38,8 +38,14 @@ class EnsureToolsTest {
     ProcessBuilder pb = new ProcessBuilder(bash, script.toString(), profile)
         .redirectErrorStream(true);
     pb.environment().clear();
+    // a fresh machine: nothing under HOME, no nginx, ui-test/ without node_modules (./run-tests
+    // installs them into the repository's ui-test/)
+    Path uiTest = Files.createDirectories(tmp.resolve("ui-test"));
+    Files.copy(SampleApplication.repoRoot().resolve("ui-test/package-lock.json"),
+        uiTest.resolve("package-lock.json"));
     pb.environment().putAll(java.util.Map.of("PATH", bin.toString(), "HOME", tmp.toString(),
-        "DR_TOOLS_DRY_RUN", "1", "DR_NGINX", tmp.resolve("no-nginx").toString()));
+        "DR_TOOLS_DRY_RUN", "1", "DR_NGINX", tmp.resolve("no-nginx").toString(),
+        "DR_UI_TEST_DIR", uiTest.toString()));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
