@@ -57,16 +57,24 @@ public final class SampleApplication {
    * 1,000; api_tokens, documents, conversations 2,000; chunks, messages 10,000).
    */
   public static void createDatabase(LocalPostgres pg, String dbName, int scale) {
+    pg.createDatabase(dbName);
+    populate(pg.jdbcUrl(dbName), pg.superuser(), pg.password(), scale);
+  }
+
+  /**
+   * Migrates an existing database to the newest version in sample/db/migration and fills it
+   * unless it already holds users (as {@link #createDatabase}); any PostgreSQL server.
+   */
+  public static void populate(String jdbcUrl, String user, String password, int scale) {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be >= 1, was " + scale);
     }
-    pg.createDatabase(dbName);
     Flyway.configure()
-        .dataSource(pg.jdbcUrl(dbName), pg.superuser(), pg.password())
+        .dataSource(jdbcUrl, user, password)
         .locations("filesystem:" + migrationsDir())
         .load()
         .migrate();
-    try (Connection c = pg.connect(dbName)) {
+    try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, user, password)) {
       try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM users")) {
         rs.next();
         if (rs.getLong(1) > 0) {
@@ -84,7 +92,7 @@ public final class SampleApplication {
         st.execute("ANALYZE");
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot fill sample database " + dbName + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot fill sample database " + jdbcUrl + ": " + e.getMessage(), e);
     }
   }
 

@@ -162,11 +162,34 @@ public final class TestStack {
     s3.close();
     pg.close();
     if (System.getenv("DR_KEEP_TEST_DIR") == null) {
-      try (var all = Files.walk(dir)) {
-        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (java.io.IOException | RuntimeException e) {
-        System.err.println("could not delete " + dir + ": " + e);
+      deleteTree(pgHolder(pg.dataDir()));
+      deleteTree(dir);
+    }
+  }
+
+  /** The /tmp/drorch-pgdata-* directory holding the cluster when LocalPostgres needed one. */
+  static Path pgHolder(Path dataDir) {
+    try {
+      Path real = dataDir.toRealPath();
+      Path holder = real.getParent();
+      return holder != null && holder.getFileName().toString().startsWith("drorch-pgdata-")
+          && real.getFileName().toString().equals("data") ? holder : null;
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** Deletes a test's directory tree (a stack leaves hundreds of MB behind otherwise). */
+  public static void deleteTree(Path root) {
+    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
       }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      System.err.println("TestStack: could not delete " + root + ": " + e);
     }
   }
 }

@@ -196,8 +196,34 @@ public final class ReportMarkdown {
     return sha == null ? null : sha.length() > 16 ? sha.substring(0, 16) + "…" : sha;
   }
 
+  /**
+   * The report in one line, for a terminal: "INC-42 RECOVERED in 3m 05s (RTO 4h); RPO database
+   * 6s (1h), files 2s (1d)".
+   */
+  public static String summary(RecoveryReport r) {
+    return r.incidentId() + " " + r.outcome() + " in " + duration(r.rtoAchieved())
+        + (r.rtoObjective() == null ? "" : " (RTO " + duration(r.rtoObjective()) + ")") + "; RPO "
+        + rpo(r);
+  }
+
+  /** "database 6s (1h), files 2s (1d)": the achieved RPO of each kind, its objective in brackets. */
+  public static String rpo(RecoveryReport r) {
+    StringBuilder sb = new StringBuilder();
+    if (r.rpoAchieved() != null) {
+      new java.util.TreeMap<>(r.rpoAchieved()).forEach((kind, d) ->
+          sb.append(sb.length() == 0 ? "" : ", ").append(kind).append(' ').append(withObjective(d,
+              r.rpoObjective() == null ? null : r.rpoObjective().get(kind))));
+    }
+    return sb.length() == 0 ? "—" : sb.toString();
+  }
+
+  /** "17s (1d)": achieved, then the objective in brackets. */
+  public static String withObjective(Duration achieved, Duration objective) {
+    return duration(achieved) + (objective == null ? "" : " (" + duration(objective) + ")");
+  }
+
   /** {@code 4h}, {@code 1h 05m}, {@code 2d 3h}, {@code 45s}, {@code 1m 30s}. */
-  static String duration(Duration d) {
+  public static String duration(Duration d) {
     if (d == null) {
       return "—";
     }

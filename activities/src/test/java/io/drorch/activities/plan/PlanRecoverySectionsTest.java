@@ -81,7 +81,7 @@ class PlanRecoverySectionsTest {
         "    timeout: 10m\n", "",
         "    expect-status: 200\n", "",
         "    interval: 2s\n", "",
-        "  monitor-window: 15m", "  # monitor-window: 15m",
+        "  monitor-window: ${DR_APP_MONITOR_WINDOW:-15m}", "  # monitor-window: 15m",
         "  on-unanswered: remind", "  on-unanswered: ABORT"));
 
     assertEquals("https://ci.example.com/hooks/deploy", plan.deployment().deploy().url());

@@ -2,8 +2,11 @@ package io.drorch.starter.cli;
 
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.backup.BackupTable;
+import io.drorch.starter.console.Terminal;
+import io.drorch.starter.console.Waiting;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.temporal.client.WorkflowStub;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,6 +28,8 @@ class BackupCommand {
 
     abstract WorkflowStub start(Temporal temporal);
 
+    abstract String kind();
+
     @Override
     public Integer call() {
       try (Temporal temporal = Temporal.connect(global)) {
@@ -35,7 +40,8 @@ class BackupCommand {
           System.out.println("follow it in the Temporal Web UI, or: temporal workflow show -w " + id);
           return ExitCodes.OK;
         }
-        BackupResult r = BackupRuns.await(run);
+        BackupResult r = Waiting.results(temporal.client(), Terminal.stdout(),
+            Map.of(kind(), run), BackupResult.class).get(0);
         System.out.printf("backup %s committed: %s (%s, sha256 %s)%n", r.backupId(), r.dataKey(),
             BackupTable.human(r.sizeBytes()), r.sha256());
         return ExitCodes.OK;
@@ -50,6 +56,11 @@ class BackupCommand {
     WorkflowStub start(Temporal temporal) {
       return BackupRuns.startDatabase(temporal.client(), global.taskQueue(), requestedBy);
     }
+
+    @Override
+    String kind() {
+      return "database";
+    }
   }
 
   @Command(name = "files", mixinStandardHelpOptions = true,
@@ -59,6 +70,11 @@ class BackupCommand {
     @Override
     WorkflowStub start(Temporal temporal) {
       return BackupRuns.startFiles(temporal.client(), global.taskQueue(), requestedBy);
+    }
+
+    @Override
+    String kind() {
+      return "files";
     }
   }
 }

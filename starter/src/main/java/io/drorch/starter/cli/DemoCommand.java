@@ -26,9 +26,14 @@ class DemoCommand implements Callable<Integer> {
   @Option(names = "--keep-running", description = "Keep the stack up after the demo (Ctrl-C stops it).")
   boolean keepRunning;
 
+  @Option(names = "--verbose", description = "The worker's log on stderr, between the drill's"
+      + " lines (default: in DIR/logs/worker.log).")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
-    boolean ok = new LocalDrill(dir, global.planPath(), scale, interactive, System.out).run(keepRunning);
+    boolean ok = new LocalDrill(dir, global.planPath(), scale, interactive, System.out)
+        .verbose(verbose).run(keepRunning);
     return ok ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

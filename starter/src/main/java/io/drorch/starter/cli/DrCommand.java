@@ -24,10 +24,12 @@ import picocli.CommandLine;
       EscalateCommand.class,
       StatusCommand.class,
       ReportCommand.class,
+      ReportsCommand.class,
       WorkerCommand.class,
       CodecServerCommand.class,
       TemporalCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      SampleCommand.class
     },
     footer = {
       "",

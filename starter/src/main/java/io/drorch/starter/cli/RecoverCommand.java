@@ -55,12 +55,10 @@ class RecoverCommand implements Callable<Integer> {
           + " task queue " + global.taskQueue() + ": the worker there recovers with its own plan");
       System.out.println("approve with: dr approve " + incident + " --as NAME");
       if (!follow) {
-        System.out.println("follow with:  dr status " + incident);
+        System.out.println("follow with:  dr status " + incident + " --follow");
         return ExitCodes.OK;
       }
-      RecoveryReport r = RecoveryRuns.follow(temporal.client(), incident, System.out, null);
-      System.out.println(ReportCommand.summary(r));
-      return r.outcome() == Outcome.RECOVERED ? ExitCodes.OK : ExitCodes.FAILED;
+      return StatusCommand.followToTheEnd(temporal, incident);
     }
   }
 

@@ -1,13 +1,18 @@
 package io.drorch.starter.cli;
 
 import io.drorch.activities.common.Json;
+import io.drorch.activities.report.ReportMarkdown;
+import io.drorch.starter.console.Terminal;
+import io.drorch.starter.recovery.RecoveryFollower;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
+import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RefusedDecision;
 import io.drorch.workflows.contracts.values.SignedBy;
+import io.drorch.workflows.contracts.values.RecoveryReport;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -18,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
     description = "Phase, steps, pending decision and its level, time left to the RTO, the plan"
-        + " the worker runs it on, refused decisions.")
+        + " the worker runs it on, refused decisions; with --follow, live until the recovery ends.")
 class StatusCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
@@ -28,9 +33,18 @@ class StatusCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(names = "--follow", description = "Follow the recovery until it ends: finished steps"
+      + " and decisions as lines, what runs now with the time elapsed and left to the RTO as a"
+      + " progress line (in place on a terminal, plain lines when piped). Exit code 0 when it"
+      + " ends RECOVERED, 1 otherwise. Ctrl-C stops following, never the recovery.")
+  boolean follow;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     try (Temporal temporal = Temporal.connect(global)) {
+      if (follow && !json) {
+        return followToTheEnd(temporal, incident);
+      }
       RecoveryStatus s = RecoveryRuns.existing(temporal.client(), incident).status();
       planWarning(s);
       if (json) {
@@ -101,5 +115,18 @@ class StatusCommand implements Callable<Integer> {
       b.append(by.approver()).append(by.key() == null ? " unsigned" : " " + by.key());
     }
     return b.append(']').toString();
+  }
+
+  /** Follows on stdout until the end; prints the outcome; 0 when RECOVERED, else 1. */
+  static int followToTheEnd(Temporal temporal, String incident) throws InterruptedException {
+    Terminal term = Terminal.stdout();
+    term.line("following recovery-" + incident + " until it ends (Ctrl-C stops following, not"
+        + " the recovery)");
+    RecoveryReport r = new RecoveryFollower(temporal.client(), incident, term).follow(null);
+    boolean ok = r.outcome() == Outcome.RECOVERED;
+    String summary = ReportMarkdown.summary(r)
+        + (r.markdownKey() == null ? "" : "; report " + r.markdownKey());
+    term.line(ok ? term.green(summary) : term.red(summary));
+    return ok ? ExitCodes.OK : ExitCodes.FAILED;
   }
 }

@@ -1,10 +1,13 @@
 package io.drorch.starter.cli;
 
 import io.drorch.activities.plan.PlanSource;
+import io.drorch.worker.WorkerLogs;
 import io.drorch.worker.WorkerMain;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run the worker: hosts the workflows and activities, bound to its plan (--plan,"
@@ -16,8 +19,16 @@ import picocli.CommandLine.Mixin;
 class WorkerCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
+  @Option(names = "--log-file", paramLabel = "FILE",
+      description = "Append the log to FILE instead of stderr.")
+  Path logFile;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (logFile != null) {
+      WorkerLogs.toFile(logFile);
+      System.err.println("worker log: " + logFile.toAbsolutePath());
+    }
     try {
       WorkerMain.run(global.temporal(), PlanSource.file(global.planPath()), global.taskQueue());
     } catch (IllegalStateException e) {

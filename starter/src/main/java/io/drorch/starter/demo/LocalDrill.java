@@ -11,11 +11,15 @@ import io.drorch.local.LocalS3;
 import io.drorch.local.LocalTemporal;
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.console.Terminal;
+import io.drorch.starter.console.Waiting;
 import io.drorch.starter.backup.BackupTable;
 import io.drorch.activities.plan.PlanLoader;
+import io.drorch.starter.recovery.RecoveryFollower;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.starter.schedules.ScheduleSync;
 import io.drorch.worker.TemporalConnection;
+import io.drorch.worker.WorkerLogs;
 import io.drorch.worker.WorkerSecrets;
 import io.drorch.worker.codec.CodecServer;
 import io.drorch.worker.codec.PayloadKeys;
@@ -43,6 +47,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +65,8 @@ public final class LocalDrill {
   private final int scale;
   private final boolean interactive;
   private final PrintStream out;
+  private final Terminal term;
+  private boolean verbose;
 
   public LocalDrill(Path dir, Path planFile, int scale, boolean interactive, PrintStream out) {
     this.dir = dir;
@@ -67,6 +74,13 @@ public final class LocalDrill {
     this.scale = scale;
     this.interactive = interactive;
     this.out = out;
+    this.term = Terminal.of(out);
+  }
+
+  /** With true, the worker's log stays on stderr; else it goes to DIR/logs/worker.log. */
+  public LocalDrill verbose(boolean verbose) {
+    this.verbose = verbose;
+    return this;
   }
 
   /** Runs the drill; with {@code keepRunning} waits (Ctrl-C) so the Web UI can be explored. */
@@ -75,6 +89,10 @@ public final class LocalDrill {
     Instant t0 = Instant.now();
     String incident = "DRILL-" + t0.toString().replaceAll("[^0-9]", "").substring(0, 14);
     step("starting the local stack in " + dir.toAbsolutePath());
+    Path workerLog = dir.resolve("logs/worker.log");
+    if (!verbose) {
+      WorkerLogs.toFile(workerLog);
+    }
     Path uploads = dir.resolve("uploads");
     PayloadKeys keys = demoKeys();
     try (CodecServer codec = CodecServer.start("127.0.0.1", 0, keys, List.of(), null);
@@ -90,6 +108,8 @@ public final class LocalDrill {
       temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u
           + " (decodes payloads through the codec server " + codec.url() + ")"));
       out.println("  " + keys.describe());
+      out.println(verbose ? "  worker log: here, on stderr (--verbose)"
+          : "  worker log: " + workerLog + "   (--verbose shows it here)");
       TemporalConnection connection = TemporalConnection.of(temporal.target(), temporal.namespace())
           .withPayloadKeys(keys);
       WorkflowClient client = connection.client(temporal.service());
@@ -124,9 +144,13 @@ public final class LocalDrill {
         step("dr backup database --wait   and   dr backup files --wait");
         WorkflowStub db = BackupRuns.startDatabase(client, worker.taskQueue(), "drill");
         WorkflowStub files = BackupRuns.startFiles(client, worker.taskQueue(), "drill");
-        BackupResult dbResult = BackupRuns.await(db);
-        BackupResult filesResult = BackupRuns.await(files);
-        for (BackupResult r : List.of(dbResult, filesResult)) {
+        Map<String, WorkflowStub> runs = new LinkedHashMap<>();
+        runs.put("database", db);
+        runs.put("files", files);
+        List<BackupResult> results = Waiting.results(client, term, runs, BackupResult.class);
+        BackupResult dbResult = results.get(0);
+        BackupResult filesResult = results.get(1);
+        for (BackupResult r : results) {
           out.printf("  %s committed: %s (%s)%n", r.backupId(), r.dataKey(),
               BackupTable.human(r.sizeBytes()));
         }
@@ -163,7 +187,7 @@ public final class LocalDrill {
             List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION),
             Tier.CRITICAL, null, null, "drill");
         RecoveryReport report =
-            RecoveryRuns.follow(client, incident, out, approver(approverKeys));
+            new RecoveryFollower(client, incident, term).follow(approver(approverKeys));
 
         step("verification against the data as it was before the disaster");
         boolean ok = report.outcome() == Outcome.RECOVERED;
@@ -171,22 +195,30 @@ public final class LocalDrill {
           Map<String, DataFingerprint.Table> after = DataFingerprint.databaseLike(c, dbBefore);
           boolean same = after.equals(dbBefore);
           out.printf("  database: %d tables, row counts and ordered md5 %s%n", after.size(),
-              same ? "IDENTICAL" : "DIFFERENT");
+              same ? term.green("IDENTICAL") : term.red("DIFFERENT"));
           boolean v3 = c.getMetaData().getTables(null, "public", "message_feedback", null).next();
-          out.printf("  pending migration V3 (message_feedback) %s%n", v3 ? "applied" : "MISSING");
+          out.printf("  pending migration V3 (message_feedback) %s%n",
+              v3 ? term.green("applied") : term.red("MISSING"));
           ok &= same && v3;
         }
         boolean sameFiles = Files.isDirectory(uploads) && DataFingerprint.tree(uploads).equals(filesBefore);
         out.printf("  uploads: %d entries %s%n", filesBefore.size(),
-            sameFiles ? "IDENTICAL byte for byte" : "DIFFERENT");
+            sameFiles ? term.green("IDENTICAL byte for byte") : term.red("DIFFERENT"));
         out.printf("  stakeholder notifications received by the webhook: %d%n",
             app.notifications().size());
         ok &= sameFiles;
 
-        step("the incident report (" + report.markdownKey() + ")");
-        out.println(ReportMarkdown.render(report));
-        out.printf("%ndrill done in %d s: %s%n", Duration.between(t0, Instant.now()).toSeconds(),
+        step("the incident report");
+        Path reportFile = dir.resolve("reports").resolve(incident + ".md");
+        Files.createDirectories(reportFile.getParent());
+        Files.writeString(reportFile, ReportMarkdown.render(report));
+        out.println("  " + ReportMarkdown.summary(report));
+        out.println("  " + reportFile + "   (also in S3: " + report.markdownKey() + ")");
+        String verdict = String.format("drill done in %d s: %s",
+            Duration.between(t0, Instant.now()).toSeconds(),
             ok ? "RECOVERED, data verified" : "THE DRILL FAILED");
+        out.println();
+        out.println(ok ? term.green(verdict) : term.red(verdict));
         if (keepRunning) {
           out.println("the stack keeps running; press Ctrl-C to stop");
           Thread.currentThread().join();
@@ -280,6 +312,6 @@ public final class LocalDrill {
 
   private void step(String what) {
     out.println();
-    out.println("== " + what);
+    out.println(term.bold("== " + what));
   }
 }

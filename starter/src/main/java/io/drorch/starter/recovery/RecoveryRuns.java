@@ -8,29 +8,32 @@ import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.queries.PendingDecision;
 import io.drorch.workflows.contracts.queries.RecoveryStatus;
 import io.drorch.workflows.contracts.values.DecisionRecord;
-import io.drorch.workflows.contracts.values.PhaseRecord;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionDescription;
 import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
+import java.util.Optional;
 
-/** Starting, following and answering recoveries: used by the CLI and the local drill. */
+/**
+ * Starting, finding and answering recoveries: used by the CLI and the local drill ({@link
+ * RecoveryFollower} follows one).
+ */
 public final class RecoveryRuns {
   private RecoveryRuns() {}
 
@@ -172,58 +175,28 @@ public final class RecoveryRuns {
         signer == null ? null : signer.sign(text));
   }
 
+  /**
+   * What Temporal knows of a recovery's run without asking a worker, or empty when it has no run
+   * of that id (never started, or removed by the namespace's retention).
+   */
+  public static Optional<WorkflowExecutionDescription> describe(WorkflowClient client,
+      String incident) {
+    try {
+      return Optional.of(WorkflowStub.fromTyped(existing(client, incident)).describe());
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
   public static RecoveryReport result(WorkflowClient client, String incident) {
     return WorkflowStub.fromTyped(existing(client, incident)).getResult(RecoveryReport.class);
   }
 
   /** How {@link #follow} answers a pending decision: who, what, and the key that signs it. */
   public record Answer(String approver, Verdict verdict, String comment, SshKeygenSigner signer) {}
-
-  /**
-   * Follows a recovery until it ends, printing every new step state and pending decision. When
-   * {@code answer} is given, it is asked for each new pending decision and its answer is signed
-   * and sent.
-   */
-  public static RecoveryReport follow(WorkflowClient client, String incident, PrintStream out,
-      Function<PendingDecision, Answer> answer) throws InterruptedException {
-    RecoveryWorkflow wf = existing(client, incident);
-    WorkflowStub stub = WorkflowStub.fromTyped(wf);
-    Set<String> seen = new HashSet<>();
-    while (true) {
-      RecoveryStatus s;
-      try {
-        s = wf.status();
-      } catch (RuntimeException e) {
-        s = null; // e.g. not started yet
-      }
-      if (s != null) {
-        for (PhaseRecord p : s.steps()) {
-          if (seen.add(p.name() + "|" + p.state())) {
-            out.printf("  %-22s %-8s %s%n", p.name(), p.state(), p.detail() == null ? "" : p.detail());
-          }
-        }
-        for (PendingDecision p : s.pending()) {
-          if (seen.add("pending|" + p.step() + "|" + p.level() + "|" + p.approvedBy().size())) {
-            out.printf("  ? %s waits for %s (%s): %s%n", p.step(), p.levelName(),
-                String.join(", ", p.approvers()), p.description());
-            if (answer != null) {
-              Answer a = answer.apply(p);
-              if (a != null) {
-                DecisionRecord r = wf.decide(decision(s, a.approver(), a.verdict(), p.step(),
-                    a.comment(), a.signer(), PlanDefaults.SIGNATURE_VALIDITY, Instant.now()));
-                out.printf("  ✓ %s: %s by %s (level %d%s)%n", r.step(), r.verdict(),
-                    r.approver(), r.level(), r.signedBy().isEmpty() || r.signedBy().get(
-                        r.signedBy().size() - 1).key() == null ? ""
-                        : ", signed with " + r.signedBy().get(r.signedBy().size() - 1).key());
-              }
-            }
-          }
-        }
-        if (s.outcome() != null) {
-          return stub.getResult(RecoveryReport.class);
-        }
-      }
-      Thread.sleep(Duration.ofMillis(500).toMillis());
-    }
-  }
 }

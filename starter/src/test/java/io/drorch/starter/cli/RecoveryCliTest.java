@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.worker.DrWorker;
 import java.nio.file.Files;
+import io.drorch.activities.plan.PlanLoader;
+import io.drorch.starter.recovery.RecoveryRuns;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -123,6 +129,39 @@ class RecoveryCliTest {
     assertTrue(report.out().contains("# Recovery report CLI-1"), report.out());
     assertTrue(report.out().contains("RECOVERED"), report.out());
     assertTrue(report.out().contains("checked the restored copy"), report.out());
+
+    // Temporal's retention removes the run (here: deleted at once); the report stays in S3
+    stack.temporal.service().blockingStub().deleteWorkflowExecution(
+        DeleteWorkflowExecutionRequest.newBuilder().setNamespace(stack.temporal.namespace())
+            .setWorkflowExecution(WorkflowExecution.newBuilder().setWorkflowId("recovery-CLI-1"))
+            .build());
+    Waits.await("recovery-CLI-1 deleted", Duration.ofMinutes(1),
+        () -> RecoveryRuns.describe(stack.temporal.client(), "CLI-1").isEmpty());
+    Cli.Result fromS3 = Cli.run(with(planFile, "report", "CLI-1"));
+    assertEquals(0, fromS3.exitCode(), fromS3.err());
+    assertTrue(fromS3.err().contains("Temporal has no run recovery-CLI-1")
+        && fromS3.err().contains("s3://cli-rec/ai-docs-assistant/reports/CLI-1/"), fromS3.err());
+    // the same report, stored just before the run's last steps (its end time and its last
+    // notification differ from the run's result by those seconds)
+    for (String line : report.out().lines().filter(l -> l.startsWith("# Recovery report")
+        || l.startsWith("> ") || l.startsWith("| **") && !l.contains("Finished")
+        || l.startsWith("| database-swap | alice")).toList()) {
+      assertTrue(fromS3.out().contains(line), line + " not in\n" + fromS3.out());
+    }
+    assertTrue(fromS3.out().contains("Stored as `ai-docs-assistant/reports/CLI-1/recovery-report.md`"),
+        fromS3.out());
+
+    Cli.Result list = Cli.run(with(planFile, "reports", "list"));
+    assertEquals(0, list.exitCode(), list.err());
+    String row = list.out().lines().filter(l -> l.startsWith("CLI-1 ")).findFirst().orElseThrow(
+        () -> new AssertionError("no CLI-1 row in\n" + list.out()));
+    assertTrue(row.contains("RECOVERED")
+        && row.contains("(1d)") && row.contains("database ") && row.contains("(1h)"), row);
+
+    Cli.Result never = Cli.run(with(planFile, "report", "NEVER-1"));
+    assertEquals(1, never.exitCode(), never.out());
+    assertTrue(never.err().contains("no report in s3://cli-rec/ai-docs-assistant/reports/NEVER-1/"),
+        never.err());
   }
 
   private Cli.Result awaitStatus(Path plan, String text) throws InterruptedException {
