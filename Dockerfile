@@ -14,10 +14,11 @@ RUN --mount=type=cache,target=/root/.m2 \
 
 FROM eclipse-temurin:17-jre-noble
 # pg_dump/pg_restore must match the application's PostgreSQL 15 (PGDG repository: Ubuntu has
-# only 16), zstd for database.compression: zstd, curl for the deploy hook and the health checks.
+# only 16), zstd for database.compression: zstd, curl for the deploy hook and the health checks,
+# ssh-keygen (openssh-client) for `dr approve`, which signs decisions.
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends ca-certificates curl zstd; \
+    apt-get install -y --no-install-recommends ca-certificates curl zstd openssh-client; \
     install -d /usr/share/postgresql-common/pgdg; \
     curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
       https://www.postgresql.org/media/keys/ACCC4CF8.asc; \
