@@ -307,8 +307,8 @@ class ComposeSmokeTest {
         "UPLOADS_DIR", local("/app/data/uploads"),
         "APP_ENV_FILE", local("/etc/ai-docs/app.env"),
         "INCIDENT", "SMOKE-LOCAL",
-        "APPROVER_KEY", approverKey.toString(),
         "SMOKE_MONITOR_WINDOW", MONITOR_WINDOW));
+    scriptEnv.put("APPROVER_KEY", approverKey.toString());
     scriptEnv.put("APP_DB_NAME", dotEnv.get("APP_DB_NAME"));
     scriptEnv.put("APP_DB_USER", dotEnv.get("APP_DB_USER"));
     Path out = root.resolve("smoke.out");
