@@ -106,19 +106,20 @@ class StatusFollowTest {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith(
           "  ✓ database-swap: APPROVE by alice (level 1, signed with SHA256:")
           && l.endsWith("): looks right")), p);
-      assertTrue(lines.stream().anyMatch(l -> l.startsWith("database-swap waits for level 1 (alice)")
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith(
+          "database-swap waits for level 1 (alice, bob)")
           && l.contains(" · elapsed ") && l.contains(" · RTO left ")), p);
       assertTrue(lines.stream().noneMatch(l -> l.indexOf("elapsed") != l.lastIndexOf("elapsed")),
           "one progress update per line:\n" + p);
       assertTrue(lines.get(lines.size() - 1).startsWith("FOLLOW-1 RECOVERED in "), p);
 
       String t = tty.text();
-      assertTrue(t.contains("\r\u001b[Kdatabase-swap waits for level 1 (alice)"), t);
+      assertTrue(t.contains("\r\u001b[Kdatabase-swap waits for level 1 (alice, bob)"), t);
       assertTrue(t.contains("\u001b[32mDONE    \u001b[0m"), t);
       assertTrue(t.contains("FOLLOW-1 RECOVERED in "), t);
 
       String n = noColor.text();
-      assertTrue(n.contains("\r\u001b[Kdatabase-swap waits for level 1 (alice)"), n);
+      assertTrue(n.contains("\r\u001b[Kdatabase-swap waits for level 1 (alice, bob)"), n);
       assertFalse(SGR.matcher(n).find(), "colours despite NO_COLOR:\n" + n);
       assertTrue(n.contains("FOLLOW-1 RECOVERED in "), n);
     } finally {

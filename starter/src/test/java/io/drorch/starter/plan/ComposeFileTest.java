@@ -60,7 +60,7 @@ class ComposeFileTest {
 
   /** The plan the worker loads: dr-plan.yaml with the worker's environment from the compose file. */
   private static DrPlan workerPlan() {
-    return PlanLoader.parse(PlanFixtures.exampleText(), Path.of("dr-plan.yaml"),
+    return PlanLoader.parse(PlanFixtures.exampleText(), PlanFixtures.examplePlan(),
         project.environment("worker")).plan();
   }
 
