@@ -138,6 +138,30 @@ public final class LocalPostgres implements AutoCloseable {
     return dataDir;
   }
 
+  /** The directory of the server's Unix socket (owned by the cluster's OS user). */
+  public Path socketDirectory() {
+    return sockDir;
+  }
+
+  /** The OS user the server runs as ({@code postgres} as root, else the current user). */
+  public String osUser() {
+    return asRoot ? SUPERUSER : System.getProperty("user.name");
+  }
+
+  /**
+   * {@code pg_ctl restart -m fast} on the same port and socket (e.g. after {@code ALTER SYSTEM SET
+   * archive_mode}, which needs a restart).
+   */
+  public void restart() throws IOException {
+    Procs.Result r = Procs.runUnchecked(asPostgres(List.of(bindir.resolve("pg_ctl").toString(),
+        "-D", dataDir.toString(), "-m", "fast", "-l", dataDir.resolve("server.log").toString(),
+        "-w", "-t", "60", "restart"), asRoot), sock(), null, 120);
+    if (r.exitCode() != 0) {
+      throw new IOException("pg_ctl restart failed (exit " + r.exitCode() + ") for " + dataDir
+          + "\n" + Procs.tail(r.output(), 20) + "\n" + Procs.fileTail(dataDir.resolve("server.log"), 30));
+    }
+  }
+
   /** The JDBC URL of a database on this cluster. */
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://" + HOST + ":" + port + "/" + database;

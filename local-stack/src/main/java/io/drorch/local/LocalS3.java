@@ -38,6 +38,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *       versioning.</li>
  * </ul>
  * The child's output goes to {@code dir/s3proxy.log}.
+ *
+ * <p>{@link #startWithTls} also serves HTTPS on a second port ({@code s3proxy.secure-endpoint}) with
+ * a self-signed certificate for 127.0.0.1 made once by the JDK's keytool ({@code dir/tls/}); its
+ * PEM is {@link #caCertificate()}. pgBackRest's S3 driver speaks only HTTPS: it uses this endpoint
+ * and verifies the certificate against that PEM.
  */
 public final class LocalS3 implements AutoCloseable {
   public static final String REGION = "us-east-1";
@@ -83,11 +88,16 @@ public final class LocalS3 implements AutoCloseable {
   private final String accessKey;
   private final String secretKey;
   private final Process process;
+  private final int securePort;
+  private final Path caCertificate;
   private final Thread shutdownHook;
   private volatile S3Client client;
   private volatile boolean closed;
 
-  private LocalS3(Path dir, Backend backend, int port, String accessKey, String secretKey, Process process) {
+  private LocalS3(Path dir, Backend backend, int port, String accessKey, String secretKey, Process process,
+      int securePort, Path caCertificate) {
+    this.securePort = securePort;
+    this.caCertificate = caCertificate;
     this.dir = dir;
     this.backend = backend;
     this.port = port;
@@ -104,6 +114,18 @@ public final class LocalS3 implements AutoCloseable {
 
   /** Starts S3Proxy in a child JVM with the given backend on a free port of 127.0.0.1. */
   public static LocalS3 start(Path dir, Backend backend) throws IOException {
+    return start(dir, backend, false);
+  }
+
+  /**
+   * Starts S3Proxy (backend from DR_S3_BACKEND) serving HTTP and HTTPS ({@link
+   * #secureEndpoint()}, certificate {@link #caCertificate()}).
+   */
+  public static LocalS3 startWithTls(Path dir) throws IOException {
+    return start(dir, Backend.fromConfig(), true);
+  }
+
+  private static LocalS3 start(Path dir, Backend backend, boolean tls) throws IOException {
     Path base = dir.toAbsolutePath().normalize();
     Files.createDirectories(base);
     Properties keys = loadOrCreateKeys(base.resolve("credentials.properties"));
@@ -113,9 +135,11 @@ public final class LocalS3 implements AutoCloseable {
     Files.createDirectories(data);
     Path log = base.resolve("s3proxy.log");
 
+    Path keystore = tls ? keystore(base.resolve("tls")) : null;
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Procs.freePort();
+      int securePort = tls ? Procs.freePort() : -1;
       Path propsFile = base.resolve("s3proxy.properties");
       Properties p = new Properties();
       p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
@@ -129,6 +153,11 @@ public final class LocalS3 implements AutoCloseable {
       p.setProperty("jclouds.credential", sk);
       p.setProperty("jclouds.filesystem.basedir", data.toString());
       p.setProperty("jclouds.region", REGION);
+      if (tls) {
+        p.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:" + securePort);
+        p.setProperty("s3proxy.keystore-path", keystore.toString());
+        p.setProperty("s3proxy.keystore-password", KEYSTORE_PASSWORD);
+      }
       try (OutputStream out = Files.newOutputStream(propsFile)) {
         p.store(out, "written by io.drorch.local.LocalS3");
       }
@@ -150,12 +179,13 @@ public final class LocalS3 implements AutoCloseable {
       cmd.add(propsFile.toString());
       Process proc = Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
           + " port " + port + " backend " + backend.provider());
-      LocalS3 s3 = new LocalS3(base, backend, port, ak, sk, proc);
+      LocalS3 s3 = new LocalS3(base, backend, port, ak, sk, proc, securePort,
+          tls ? keystore.resolveSibling("ca.pem") : null);
       Runtime.getRuntime().addShutdownHook(s3.shutdownHook);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       boolean up = false;
       while (System.nanoTime() < deadline && proc.isAlive()) {
-        if (Procs.portAnswers(port)) {
+        if (Procs.portAnswers(port) && (!tls || Procs.portAnswers(securePort))) {
           up = true;
           break;
         }
@@ -182,6 +212,22 @@ public final class LocalS3 implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The HTTPS endpoint, e.g. {@code https://127.0.0.1:PORT}; only after {@link #startWithTls}. */
+  public String secureEndpoint() {
+    if (securePort < 0) {
+      throw new IllegalStateException("this LocalS3 was started without TLS (use startWithTls)");
+    }
+    return "https://127.0.0.1:" + securePort;
+  }
+
+  /** The self-signed certificate of {@link #secureEndpoint()} as PEM (trust it as the CA). */
+  public Path caCertificate() {
+    if (caCertificate == null) {
+      throw new IllegalStateException("this LocalS3 was started without TLS (use startWithTls)");
+    }
+    return caCertificate;
   }
 
   public String accessKey() {
@@ -290,6 +336,31 @@ public final class LocalS3 implements AutoCloseable {
       c.close();
     }
     Procs.stop(process, 5);
+  }
+
+  private static final String KEYSTORE_PASSWORD = "local-s3-tls";
+
+  /**
+   * A keystore with a self-signed RSA certificate for 127.0.0.1 (made once per dir with the JDK's
+   * keytool), and its certificate as {@code ca.pem} beside it. 127.0.0.1 is also a DNS name in
+   * the certificate: pgBackRest 2.45 matches the endpoint against DNS names only (not IP SANs).
+   */
+  private static Path keystore(Path tlsDir) throws IOException {
+    Files.createDirectories(tlsDir);
+    Path ks = tlsDir.resolve("keystore.jks");
+    Path pem = tlsDir.resolve("ca.pem");
+    if (Files.exists(ks) && Files.exists(pem)) {
+      return ks;
+    }
+    Files.deleteIfExists(ks);
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Procs.run(List.of(keytool, "-genkeypair", "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048",
+        "-validity", "3650", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1,DNS:localhost,DNS:127.0.0.1",
+        "-keystore", ks.toString(), "-storetype", "JKS", "-storepass", KEYSTORE_PASSWORD,
+        "-keypass", KEYSTORE_PASSWORD), tlsDir, null, 120);
+    Procs.run(List.of(keytool, "-exportcert", "-rfc", "-alias", "s3", "-keystore", ks.toString(),
+        "-storepass", KEYSTORE_PASSWORD, "-file", pem.toString()), tlsDir, null, 60);
+    return ks;
   }
 
   private static Properties loadOrCreateKeys(Path file) throws IOException {

@@ -28,6 +28,7 @@ import io.drorch.workflows.contracts.plan.ObjectLockMode;
 import io.drorch.workflows.contracts.plan.ObjectLockSettings;
 import io.drorch.workflows.contracts.plan.Objectives;
 import io.drorch.workflows.contracts.plan.OnUnanswered;
+import io.drorch.workflows.contracts.plan.PitrSettings;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
 import io.drorch.workflows.contracts.plan.ScheduleSettings;
@@ -70,6 +71,12 @@ public final class PlanLoader {
   public static final String DEFAULT_FILE = "dr-plan.yaml";
 
   static final Set<String> COMPRESSIONS = Set.of("gzip", "zstd");
+  private static final Pattern STANZA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,62}");
+  private static final Pattern REPO_OPTION = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  /** repo1-* options the plan sets from its own keys. */
+  private static final Set<String> PITR_OWN_OPTIONS = Set.of("type", "path", "s3-bucket",
+      "s3-region", "s3-endpoint", "s3-key", "s3-key-secret", "storage-port", "retention-full",
+      "retention-full-type");
   static final Set<String> CHANNEL_TYPES = Set.of("log", "webhook", "slack", "email");
   static final int ESCALATION_LEVELS = 4;
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
@@ -207,7 +214,7 @@ public final class PlanLoader {
       Obj top = new Obj("", (ObjectNode) root);
       String application = top.string("application", true);
       Objectives objectives = objectives(top.obj("objectives"));
-      DatabaseTarget database = database(top.obj("database"));
+      DatabaseTarget database = database(top.obj("database"), application);
       FilesTarget files = files(top.obj("files"));
       StorageTarget storage = storage(top.obj("storage"));
       ScheduleSettings schedules = schedules(top.obj("schedules"));
@@ -222,7 +229,7 @@ public final class PlanLoader {
       ApprovalSettings approvals = approvals(top.optionalObj("approvals"), escalation);
       top.finish();
 
-      warnings(objectives, schedules, escalation, storage);
+      warnings(objectives, schedules, escalation, storage, database);
       notificationWarnings(contacts, escalation, notifications);
       if (!errors.isEmpty()) {
         return null;
@@ -344,7 +351,7 @@ public final class PlanLoader {
       return new Objectives(critical, nonCritical, database, files);
     }
 
-    DatabaseTarget database(Obj o) {
+    DatabaseTarget database(Obj o, String application) {
       if (o == null) {
         return null;
       }
@@ -377,8 +384,98 @@ public final class PlanLoader {
       } else if (!COMPRESSIONS.contains(compression)) {
         o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
       }
+      PitrSettings pitr = pitr(o.optionalObj("pitr"), application);
       o.finish();
-      return new DatabaseTarget(host, port == null ? 0 : port, name, user, migrations, compression);
+      return new DatabaseTarget(host, port == null ? 0 : port, name, user, migrations, compression,
+          pitr);
+    }
+
+    /** {@code database.pitr}: point-in-time recovery with pgBackRest; null when absent. */
+    PitrSettings pitr(Obj o, String application) {
+      if (o == null) {
+        return null;
+      }
+      String stanza = o.string("stanza", false);
+      if (stanza == null && application != null) {
+        stanza = application.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-");
+      }
+      if (stanza != null && !STANZA.matcher(stanza).matches()) {
+        o.error("stanza", stanza, "must be letters, digits, - and _ (pgBackRest's stanza name)");
+      }
+      String dataDirectory = o.string("data-directory", true);
+      if (dataDirectory != null && !dataDirectory.startsWith("/")) {
+        o.error("data-directory", dataDirectory, "must be the cluster's absolute data directory"
+            + " (SHOW data_directory in psql)");
+      }
+      String socket = o.string("socket-directory", false);
+      if (socket == null) {
+        socket = PlanDefaults.PITR_SOCKET_DIRECTORY;
+      } else if (!socket.startsWith("/")) {
+        o.error("socket-directory", socket, "must be an absolute path (SHOW"
+            + " unix_socket_directories in psql)");
+      }
+      String osUser = o.string("os-user", false);
+      if (osUser == null) {
+        osUser = PlanDefaults.PITR_OS_USER;
+      } else if (!USER_NAME.matcher(osUser).matches()) {
+        o.error("os-user", osUser, "must be the OS user that owns the cluster, e.g. postgres");
+      }
+      String endpoint = o.string("repo-endpoint", false);
+      if (endpoint != null) {
+        String problem = httpUrlProblem(endpoint);
+        if (problem != null) {
+          o.error("repo-endpoint", masked(endpoint), problem);
+        } else if (!endpoint.startsWith("https://")) {
+          o.error("repo-endpoint", masked(endpoint), "must be an https:// URL: pgBackRest's S3"
+              + " driver speaks only HTTPS (serve the S3 server over TLS, see README)");
+        }
+      }
+      Map<String, String> repoOptions = new java.util.TreeMap<>();
+      Obj options = o.optionalObj("repo-options");
+      if (options != null) {
+        for (Iterator<String> it = options.node.fieldNames(); it.hasNext(); ) {
+          String key = it.next();
+          String value = options.string(key, true);
+          if (!REPO_OPTION.matcher(key).matches()) {
+            options.error(key, value, "must be a pgBackRest repo1-* option without the repo1-"
+                + " prefix, e.g. storage-ca-file, s3-uri-style, storage-verify-tls");
+          } else if (PITR_OWN_OPTIONS.contains(key)) {
+            options.error(key, value, "is set by the plan itself (storage.bucket, storage.region,"
+                + " storage.prefix, database.pitr.repo-endpoint, full-retention-days)");
+          } else if (value != null) {
+            repoOptions.put(key, value);
+          }
+        }
+        options.finish();
+      }
+      Integer retention = o.integer("full-retention-days", PlanDefaults.PITR_FULL_RETENTION_DAYS);
+      if (retention != null && (retention < 1 || retention > 9999)) {
+        o.error("full-retention-days", String.valueOf(retention), "must be between 1 and 9999"
+            + " (days full backups are kept)");
+      }
+      String full = o.has("full-backup") ? o.cron("full-backup") : PlanDefaults.PITR_FULL_BACKUP;
+      if (!o.has("full-backup")) {
+        o.known.add("full-backup");
+      }
+      String diff = o.has("diff-backup") ? o.cron("diff-backup") : PlanDefaults.PITR_DIFF_BACKUP;
+      if (!o.has("diff-backup")) {
+        o.known.add("diff-backup");
+      }
+      Duration archiveMax = o.duration("archive-timeout-max", PlanDefaults.PITR_ARCHIVE_TIMEOUT_MAX);
+      if (archiveMax != null && (archiveMax.isNegative() || archiveMax.isZero())) {
+        o.error("archive-timeout-max", Durations.compact(archiveMax), "must be positive");
+      }
+      String configFile = o.string("config-file", false);
+      if (configFile != null && !configFile.startsWith("/")) {
+        o.error("config-file", configFile, "must be an absolute path");
+      }
+      if (configFile == null && stanza != null) {
+        configFile = PlanDefaults.pitrConfigFile(stanza);
+      }
+      o.finish();
+      return new PitrSettings(stanza, dataDirectory, socket, osUser, endpoint,
+          Map.copyOf(repoOptions), retention == null ? PlanDefaults.PITR_FULL_RETENTION_DAYS
+              : retention, full, diff, archiveMax, configFile);
     }
 
     FilesTarget files(Obj o) {
@@ -502,8 +599,18 @@ public final class PlanLoader {
       String files = o.cron("file-backup");
       String retention = o.cron("retention");
       Duration catchup = o.duration("catchup-window", PlanDefaults.CATCHUP_WINDOW);
+      Duration rpoWatch = null;
+      if (o.has("rpo-watch")) {
+        rpoWatch = o.duration("rpo-watch", null);
+        if (rpoWatch != null && rpoWatch.compareTo(Duration.ofSeconds(1)) < 0) {
+          o.error("rpo-watch", Durations.compact(rpoWatch), "must be at least 1s (how often the"
+              + " RPO watch runs, e.g. 5m)");
+        }
+      } else {
+        o.known.add("rpo-watch");
+      }
       o.finish();
-      return new ScheduleSettings(timezone, database, files, retention, catchup);
+      return new ScheduleSettings(timezone, database, files, retention, catchup, rpoWatch);
     }
 
     /**
@@ -894,13 +1001,24 @@ public final class PlanLoader {
     // --- warnings -------------------------------------------------------------------------------
 
     void warnings(Objectives objectives, ScheduleSettings schedules, List<EscalationLevel> escalation,
-        StorageTarget storage) {
-      if (objectives != null && schedules != null) {
+        StorageTarget storage, DatabaseTarget database) {
+      if (objectives != null && database != null && database.pitr() != null
+          && database.pitr().archiveTimeoutMax() != null && objectives.rpoDatabase() != null
+          && database.pitr().archiveTimeoutMax().compareTo(objectives.rpoDatabase()) > 0) {
+        warnings.add(new PlanProblem("database.pitr.archive-timeout-max",
+            Durations.compact(database.pitr().archiveTimeoutMax()), "is longer than the database"
+                + " RPO (" + Durations.human(objectives.rpoDatabase()) + "): an idle server's"
+                + " last changes may reach the archive too late"));
+      }
+      boolean pitr = database != null && database.pitr() != null;
+      if (objectives != null && schedules != null && !pitr) {
         rpoWarning("schedules.database-backup", schedules.databaseBackup(),
             objectives.rpoDatabase(), "database",
             "a scheduled pg_dump alone cannot meet it: enable point-in-time recovery (WAL archiving,"
                 + " e.g. pgBackRest or WAL-G) or schedule database backups at least every "
                 + Durations.human(objectives.rpoDatabase() == null ? Duration.ZERO : objectives.rpoDatabase()));
+      }
+      if (objectives != null && schedules != null) {
         rpoWarning("schedules.file-backup", schedules.fileBackup(), objectives.rpoFiles(), "files",
             "schedule file backups at least every "
                 + Durations.human(objectives.rpoFiles() == null ? Duration.ZERO : objectives.rpoFiles()));

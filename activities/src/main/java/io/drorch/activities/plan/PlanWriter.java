@@ -10,6 +10,7 @@ import io.drorch.workflows.contracts.plan.ApprovalSettings;
 import io.drorch.workflows.contracts.plan.Contact;
 import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
+import io.drorch.workflows.contracts.plan.PitrSettings;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
@@ -75,7 +76,7 @@ public final class PlanWriter {
     if (db != null) {
       root.put("database", map("host", s(db.host()), "port", db.port(), "name", s(db.name()),
           "user", s(db.user()), "migrations", s(db.migrations()),
-          "compression", s(db.compression())));
+          "compression", s(db.compression()), "pitr", pitr(db.pitr())));
     }
     if (plan.files() != null) {
       root.put("files", map("uploads", s(plan.files().uploadsDir()),
@@ -96,7 +97,8 @@ public final class PlanWriter {
     if (sch != null) {
       root.put("schedules", map("timezone", s(sch.timezone()),
           "database-backup", s(sch.databaseBackup()), "file-backup", s(sch.fileBackup()),
-          "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow())));
+          "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow()),
+          "rpo-watch", d(sch.rpoWatch())));
     }
     Contacts contacts = plan.contacts();
     if (contacts != null) {
@@ -180,6 +182,20 @@ public final class PlanWriter {
   }
 
   /** Keys in order; null values are left out (the loader then uses its default). */
+  private static Map<String, Object> pitr(PitrSettings p) {
+    if (p == null) {
+      return null;
+    }
+    return map("stanza", s(p.stanza()), "data-directory", s(p.dataDirectory()),
+        "socket-directory", s(p.socketDirectory()), "os-user", s(p.osUser()),
+        "repo-endpoint", s(p.repoEndpoint()),
+        "repo-options", p.repoOptions() == null || p.repoOptions().isEmpty() ? null
+            : new LinkedHashMap<>(new java.util.TreeMap<>(p.repoOptions())),
+        "full-retention-days", p.fullRetentionDays(), "full-backup", s(p.fullBackup()),
+        "diff-backup", s(p.diffBackup()), "archive-timeout-max", d(p.archiveTimeoutMax()),
+        "config-file", s(p.configFile()));
+  }
+
   private static Map<String, Object> map(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {

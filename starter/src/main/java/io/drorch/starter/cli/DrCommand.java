@@ -13,6 +13,7 @@ import picocli.CommandLine;
       DemoCommand.class,
       PlanCommand.class,
       StorageCommand.class,
+      PitrCommand.class,
       BackupCommand.class,
       BackupsCommand.class,
       SchedulesCommand.class,

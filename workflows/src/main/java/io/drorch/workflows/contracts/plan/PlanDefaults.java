@@ -33,6 +33,26 @@ public final class PlanDefaults {
   /** {@code storage.keep-verified}: the newest restore-verified backups kept per kind. */
   public static final int KEEP_VERIFIED = 1;
 
+  /** {@code database.pitr}: the cluster's OS user, pgBackRest runs as it. */
+  public static final String PITR_OS_USER = "postgres";
+  /** {@code database.pitr.socket-directory}: Debian's. */
+  public static final String PITR_SOCKET_DIRECTORY = "/var/run/postgresql";
+  /** {@code database.pitr.full-retention-days}: full backups kept (pgBackRest time retention). */
+  public static final int PITR_FULL_RETENTION_DAYS = 14;
+  /** {@code database.pitr.full-backup}: weekly, Sunday 01:00. */
+  public static final String PITR_FULL_BACKUP = "0 1 * * 0";
+  /** {@code database.pitr.diff-backup}: daily except Sunday, 01:00. */
+  public static final String PITR_DIFF_BACKUP = "0 1 * * 1-6";
+  /** {@code database.pitr.archive-timeout-max}: an idle server's WAL reaches S3 within this. */
+  public static final Duration PITR_ARCHIVE_TIMEOUT_MAX = Duration.ofSeconds(60);
+  /** The folder of the pgBackRest repository under the storage prefix. */
+  public static final String PITR_REPO_FOLDER = "pgbackrest";
+
+  /** {@code database.pitr.config-file} when the plan gives none. */
+  public static String pitrConfigFile(String stanza) {
+    return WORK_DIR + "/pgbackrest/" + stanza + ".conf";
+  }
+
   public static final SignatureMode SIGNATURES = SignatureMode.REQUIRED;
   public static final boolean REQUESTER_MAY_APPROVE = false;
   /** How long a decision signed by {@code dr approve} stays valid ({@code --expires}). */

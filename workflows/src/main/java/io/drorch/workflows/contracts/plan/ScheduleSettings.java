@@ -5,10 +5,21 @@ import java.time.Duration;
 /**
  * Cron expressions (5 fields, in {@code timezone}) for the recurring jobs, applied as Temporal
  * Schedules by {@code dr schedules apply}.
+ *
+ * @param rpoWatch how often the RPO watch runs ({@code schedules.rpo-watch}, an interval); null:
+ *     no watch
  */
 public record ScheduleSettings(
     String timezone,
     String databaseBackup,
     String fileBackup,
     String retention,
-    Duration catchupWindow) {}
+    Duration catchupWindow,
+    Duration rpoWatch) {
+
+  /** Schedules without an RPO watch. */
+  public ScheduleSettings(String timezone, String databaseBackup, String fileBackup,
+      String retention, Duration catchupWindow) {
+    this(timezone, databaseBackup, fileBackup, retention, catchupWindow, null);
+  }
+}
