@@ -13,7 +13,9 @@
 #                                   in a virtualenv under ~/.cache (an S3 server with versioning,
 #                                   lifecycle and Object Lock), nginx and openssl (the TLS tests put
 #                                   nginx in front of the dev server; never started as a service),
-#                                   curl (the compose smoke script)
+#                                   curl (the compose smoke script), pgBackRest (Debian's
+#                                   pgbackrest: the point-in-time recovery tests; DR_PGBACKREST
+#                                   names another binary)
 #
 # The Temporal CLI and Mailpit are built with `go install` and cached in $(go env GOPATH)/bin.
 # Prints the path of the temporal CLI on its last line (demo, bench, tests).
@@ -190,5 +192,9 @@ if [ "$profile" = tests ]; then
   ensure_nginx
   command -v openssl >/dev/null || apt_install openssl
   command -v curl >/dev/null || apt_install curl
+  # point-in-time recovery: base backups and WAL archiving to S3 (the PITR tests)
+  if [ -z "${DR_PGBACKREST:-}" ] && ! command -v pgbackrest >/dev/null; then
+    apt_install pgbackrest
+  fi
 fi
 ensure_temporal_cli

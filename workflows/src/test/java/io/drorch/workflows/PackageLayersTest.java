@@ -30,6 +30,7 @@ class PackageLayersTest {
       Map.entry("app", 2), Map.entry("files", 2), Map.entry("notify", 2),
       Map.entry("postgres", 2), Map.entry("report", 2), Map.entry("storage", 2),
       Map.entry("plan", 2), Map.entry("decisions", 2), Map.entry("restoretest", 2),
+      Map.entry("pitr", 2),
       Map.entry("approval", 3),
       Map.entry("backup", 4),
       Map.entry("recovery", 5));

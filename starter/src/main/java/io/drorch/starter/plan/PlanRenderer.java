@@ -128,7 +128,15 @@ public final class PlanRenderer {
     line(md, "- Backups stored in S3 at `" + root + "database/` with " + s.retentionDays()
         + "-day retention");
     Optional<Duration> dbEvery = interval(sch.databaseBackup());
-    if (dbEvery.isEmpty() || dbEvery.get().compareTo(o.rpoDatabase()) > 0) {
+    if (db.pitr() != null) {
+      var p = db.pitr();
+      line(md, "- Point-in-time recovery with pgBackRest: WAL archived continuously to `s3://"
+          + s.bucket() + "/" + root + PlanDefaults.PITR_REPO_FOLDER + "` (stanza `" + p.stanza()
+          + "`, archive_timeout at most " + Durations.human(p.archiveTimeoutMax())
+          + "); base backups full " + schedule(sch, p.fullBackup()) + ", differential "
+          + schedule(sch, p.diffBackup()) + "; full backups kept " + p.fullRetentionDays()
+          + " days (pgBackRest's own retention). Set up with `dr pitr setup`");
+    } else if (dbEvery.isEmpty() || dbEvery.get().compareTo(o.rpoDatabase()) > 0) {
       line(md, "- Point-in-time recovery (WAL archiving) is required to meet the "
           + Durations.human(o.rpoDatabase()) + " RPO: the scheduled dumps alone are up to "
           + dbEvery.map(Durations::human).orElse("months") + " apart");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EnsureToolsTest {
   private static final List<String> TEST_ONLY =
       List.of("chromium", "nodejs npm", "npm ci", "mailpit", "moto[server]", "install nginx",
-          "install openssl", "install curl");
+          "install openssl", "install curl", "install pgbackrest");
 
   @TempDir Path tmp;
 
