@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.drorch.local.PlanFixtures;
 import io.drorch.workflows.contracts.plan.PitrSettings;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import java.time.Duration;
