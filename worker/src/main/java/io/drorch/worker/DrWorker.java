@@ -14,7 +14,10 @@ import io.drorch.activities.restoretest.RestoreTestActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
+import io.drorch.activities.pitr.PitrActivitiesImpl;
+import io.drorch.workflows.backup.BaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
+import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
 import io.drorch.workflows.common.TaskQueues;
@@ -86,6 +89,7 @@ public final class DrWorker implements AutoCloseable {
                 .build());
     worker.registerWorkflowImplementationTypes(
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
+        BaseBackupWorkflowImpl.class,
         RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
         FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(
@@ -100,11 +104,33 @@ public final class DrWorker implements AutoCloseable {
         new RestoreTestActivitiesImpl(secrets.database(), s3),
         new PlanActivitiesImpl(planSource),
         new DecisionActivitiesImpl(client));
+    DrPlan p = plan.plan();
+    if (p.database() != null && p.database().pitr() != null && databaseHostQueue()) {
+      // pgBackRest reads the data directory: its activities run only on the database host
+      String hostQueue = TaskQueues.databaseHost(taskQueue, p.database().host());
+      factory.newWorker(hostQueue, WorkerOptions.newBuilder()
+              .setMaxConcurrentActivityExecutionSize(2)
+              .build())
+          .registerActivitiesImplementations(new PitrActivitiesImpl(s3));
+      log.info("polling the database host's queue '{}' too (pgBackRest)", hostQueue);
+    }
     factory.start();
     log.info("DR worker on task queue '{}' with plan {} (sha256 {})", taskQueue, planSource,
         plan.sha256());
     return new DrWorker(factory, s3, taskQueue, plan);
   }
+
+  /**
+   * Whether this worker polls the database host's queue (when the plan has {@code database.pitr}):
+   * yes unless env {@value #DATABASE_HOST_QUEUE_ENV} is {@code off} (a worker on another host).
+   */
+  static boolean databaseHostQueue() {
+    String v = System.getenv(DATABASE_HOST_QUEUE_ENV);
+    return v == null || !(v.equalsIgnoreCase("off") || v.equalsIgnoreCase("false")
+        || v.equals("0"));
+  }
+
+  public static final String DATABASE_HOST_QUEUE_ENV = "DR_DATABASE_HOST_QUEUE";
 
   /** The task queue this worker polls. */
   public String taskQueue() {

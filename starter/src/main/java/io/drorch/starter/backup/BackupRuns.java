@@ -1,6 +1,8 @@
 package io.drorch.starter.backup;
 
+import io.drorch.workflows.backup.BaseBackupWorkflow;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
+import io.drorch.workflows.contracts.commands.BaseBackupInput;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
 import io.drorch.workflows.contracts.commands.DatabaseBackupInput;
@@ -23,6 +25,7 @@ public final class BackupRuns {
   public static final String DATABASE_ID = "backup-db";
   public static final String FILES_ID = "backup-files";
   public static final String RETENTION_ID = "retention";
+  public static final String BASE_ID = "backup-base";
 
   private BackupRuns() {}
 
@@ -36,6 +39,23 @@ public final class BackupRuns {
 
   public static RetentionInput retentionInput(String requestedBy) {
     return new RetentionInput(requestedBy);
+  }
+
+  public static BaseBackupInput baseInput(String type, String requestedBy) {
+    return new BaseBackupInput(type, requestedBy);
+  }
+
+  public static String baseSummary(String type, String requestedBy) {
+    return "Base backup: pgbackrest backup --type=" + type + " of the worker's plan database"
+        + " (point-in-time recovery), requested by " + requestedBy;
+  }
+
+  public static WorkflowStub startBase(WorkflowClient client, String taskQueue, String type,
+      String requestedBy) {
+    BaseBackupWorkflow wf = client.newWorkflowStub(BaseBackupWorkflow.class,
+        options(BASE_ID + "-" + type, baseSummary(type, requestedBy), Instant.now(), taskQueue));
+    WorkflowClient.start(wf::backup, baseInput(type, requestedBy));
+    return WorkflowStub.fromTyped(wf);
   }
 
   public static String databaseSummary(String requestedBy) {

@@ -80,6 +80,13 @@ public final class BackupTable {
       return m.database().database() + ": " + (m.database().rowCounts() == null ? 0
           : m.database().rowCounts().size()) + " tables, " + rows + " rows, " + m.format();
     }
+    if (m.base() != null) {
+      var b = m.base();
+      return "pgBackRest " + b.type() + " " + b.label() + ", WAL " + b.walStart() + ".."
+          + b.walStop() + " (restores to any time from "
+          + b.stoppedAt().toString().replace("T", " ").replace("Z", "") + " on), "
+          + human(b.databaseBytes()) + " cluster";
+    }
     if (m.files() != null) {
       return m.files().sourceDir() + ": " + m.files().fileCount() + " files, "
           + human(m.files().totalBytes()) + ", " + m.format();

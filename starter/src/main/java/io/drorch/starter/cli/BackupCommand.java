@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "backup", mixinStandardHelpOptions = true,
     description = "Take a backup now (a worker must be running: `dr worker`).",
-    subcommands = {BackupCommand.Database.class, BackupCommand.Files.class})
+    subcommands = {BackupCommand.Database.class, BackupCommand.Files.class,
+        BackupCommand.Base.class})
 class BackupCommand {
 
   abstract static class Start implements Callable<Integer> {
@@ -75,6 +76,28 @@ class BackupCommand {
     @Override
     String kind() {
       return "files";
+    }
+  }
+
+  @Command(name = "base", mixinStandardHelpOptions = true,
+      description = "A pgBackRest base backup (point-in-time recovery, database.pitr) on the"
+          + " database host's worker, recorded in the catalog as kind BASE with its WAL range.")
+  static class Base extends Start {
+    @Option(names = "--type", description = "full or diff (default: ${DEFAULT-VALUE}).")
+    String type = "diff";
+
+    @Override
+    WorkflowStub start(Temporal temporal) {
+      if (!type.equals("full") && !type.equals("diff")) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--type must be full or diff, not '" + type + "'");
+      }
+      return BackupRuns.startBase(temporal.client(), global.taskQueue(), type, requestedBy);
+    }
+
+    @Override
+    String kind() {
+      return "base";
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.drorch.starter.schedules;
 
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.workflows.backup.BaseBackupWorkflow;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
@@ -20,7 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention.
+ * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention;
+ * with {@code database.pitr} the weekly full and daily differential base backups; with {@code
+ * schedules.rpo-watch} the RPO watch (an interval).
  * {@link #apply} creates missing schedules and updates existing ones in place (keeping an
  * operator's pause), so running it twice leaves the same schedules. The plan gives only the
  * cron expressions: the scheduled workflows carry no plan, the worker on the task queue reads
@@ -30,6 +33,11 @@ public final class ScheduleSync {
   public static final String DATABASE_BACKUP = "dr-backup-database";
   public static final String FILE_BACKUP = "dr-backup-files";
   public static final String RETENTION = "dr-retention";
+  public static final String BASE_FULL = "dr-backup-base-full";
+  public static final String BASE_DIFF = "dr-backup-base-diff";
+  public static final String RPO_WATCH = "dr-rpo-watch";
+  static final List<String> ALL = List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION, BASE_FULL,
+      BASE_DIFF, RPO_WATCH);
 
   public record Applied(String scheduleId, String action, String cron, String workflowType) {}
 
@@ -38,7 +46,7 @@ public final class ScheduleSync {
   /** The schedules the plan asks for, by id. */
   public static List<Desired> desired(DrPlan plan, String requestedBy, String taskQueue) {
     var s = plan.schedules();
-    return List.of(
+    List<Desired> out = new ArrayList<>(List.of(
         new Desired(DATABASE_BACKUP, s.databaseBackup(), action(DatabaseBackupWorkflow.class,
             BackupRuns.DATABASE_ID, BackupRuns.databaseSummary(requestedBy),
             BackupRuns.databaseInput(requestedBy), taskQueue)),
@@ -47,10 +55,31 @@ public final class ScheduleSync {
             BackupRuns.fileInput(requestedBy), taskQueue)),
         new Desired(RETENTION, s.retention(), action(RetentionWorkflow.class,
             BackupRuns.RETENTION_ID, BackupRuns.retentionSummary(requestedBy),
-            BackupRuns.retentionInput(requestedBy), taskQueue)));
+            BackupRuns.retentionInput(requestedBy), taskQueue))));
+    var pitr = plan.database() == null ? null : plan.database().pitr();
+    if (pitr != null) {
+      out.add(new Desired(BASE_FULL, pitr.fullBackup(), action(BaseBackupWorkflow.class,
+          BackupRuns.BASE_ID + "-full", BackupRuns.baseSummary("full", requestedBy),
+          BackupRuns.baseInput("full", requestedBy), taskQueue)));
+      out.add(new Desired(BASE_DIFF, pitr.diffBackup(), action(BaseBackupWorkflow.class,
+          BackupRuns.BASE_ID + "-diff", BackupRuns.baseSummary("diff", requestedBy),
+          BackupRuns.baseInput("diff", requestedBy), taskQueue)));
+    }
+    return out;
   }
 
-  public record Desired(String id, String cron, ScheduleActionStartWorkflow action) {}
+  /** A schedule: {@code cron} (5 fields) or, when null, every {@code interval}. */
+  public record Desired(String id, String cron, ScheduleActionStartWorkflow action,
+      java.time.Duration interval) {
+    public Desired(String id, String cron, ScheduleActionStartWorkflow action) {
+      this(id, cron, action, null);
+    }
+
+    /** What {@code dr schedules} prints: the cron, or {@code every 5m}. */
+    public String when() {
+      return cron != null ? cron : "every " + interval.toSeconds() + "s";
+    }
+  }
 
   private static ScheduleActionStartWorkflow action(
       Class<?> workflow, String idBase, String summary, Object input, String taskQueue) {
@@ -72,10 +101,14 @@ public final class ScheduleSync {
     Schedule.Builder b =
         Schedule.newBuilder()
             .setAction(d.action())
-            .setSpec(
-                ScheduleSpec.newBuilder()
+            .setSpec(d.cron() != null
+                ? ScheduleSpec.newBuilder()
                     .setCronExpressions(List.of(d.cron()))
                     .setTimeZoneName(plan.schedules().timezone())
+                    .build()
+                : ScheduleSpec.newBuilder()
+                    .setIntervals(List.of(new io.temporal.client.schedules.ScheduleIntervalSpec(
+                        d.interval())))
                     .build())
             .setPolicy(
                 SchedulePolicy.newBuilder()
@@ -103,7 +136,7 @@ public final class ScheduleSync {
         });
         what = "updated";
       }
-      out.add(new Applied(d.id(), what, d.cron(), d.action().getWorkflowType()));
+      out.add(new Applied(d.id(), what, d.when(), d.action().getWorkflowType()));
     }
     return out;
   }
@@ -111,7 +144,7 @@ public final class ScheduleSync {
   /** Our schedules as the server has them (missing ones are left out). */
   public static List<ScheduleDescription> describe(ScheduleClient client) {
     List<ScheduleDescription> out = new ArrayList<>();
-    for (String id : List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION)) {
+    for (String id : ALL) {
       try {
         out.add(client.getHandle(id).describe());
       } catch (io.temporal.client.schedules.ScheduleException

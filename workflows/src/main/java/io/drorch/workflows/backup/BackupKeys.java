@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  *   PREFIX/files/files-20261126T023000Z-77b0e2.listing.jsonl   one line per file: path, size, sha256
  *   PREFIX/files/files-20261126T023000Z-77b0e2.manifest.json   written last
  *   PREFIX/files/files-20261126T023000Z-77b0e2.verified.json   restore-test verdict (write-once)
+ *   PREFIX/base/base-20261126T010000Z-9c2e11.pgbackrest.json   a pgBackRest base backup's record
+ *   PREFIX/base/base-20261126T010000Z-9c2e11.manifest.json     written last
+ *   PREFIX/pgbackrest/...                                      pgBackRest's repository (its own)
  *   PREFIX/reports/...                                         incident and drill reports
  *   PREFIX/leases/recovery-INC-42.json                         backups a running recovery may use
  * </pre>
@@ -38,10 +41,13 @@ public final class BackupKeys {
   /** The restore-verification marker beside a backup (a {@code RestoreVerdict}), write-once. */
   public static final String VERIFIED_SUFFIX = ".verified.json";
   public static final String LISTING_SUFFIX = ".listing.jsonl";
+  /** The record of a pgBackRest base backup (its label, WAL range, repository): kind BASE. */
+  public static final String BASE_RECORD_SUFFIX = ".pgbackrest.json";
   /** Suffixes of data objects per kind ({@code .dump.zst}, {@code .tar.zst}: {@code compression: zstd}). */
   private static final Map<BackupKind, List<String>> DATA_SUFFIXES = Map.of(
       BackupKind.DATABASE, List.of(".dump", ".dump.zst"),
-      BackupKind.FILES, List.of(".tar.gz", ".tar.zst"));
+      BackupKind.FILES, List.of(".tar.gz", ".tar.zst"),
+      BackupKind.BASE, List.of(BASE_RECORD_SUFFIX));
   private static final Pattern ID_TAIL = Pattern.compile("-[0-9]{8}T[0-9]{6}Z-[0-9a-f]{1,12}");
   private static final Pattern ATTEMPT = Pattern.compile("\\.attempt([2-9]|[1-9][0-9]{1,3})");
   private static final DateTimeFormatter ID_TIME =

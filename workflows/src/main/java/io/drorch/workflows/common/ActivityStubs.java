@@ -28,6 +28,15 @@ public final class ActivityStubs {
     return Workflow.newActivityStub(activities, longRunningOptions().setSummary(summary).build());
   }
 
+  /**
+   * {@link #longRunning(Class, String)} on another task queue (e.g. the database host's), with a
+   * schedule-to-start limit: a call nobody picks up fails instead of waiting forever.
+   */
+  public static <T> T longRunningOn(Class<T> activities, String taskQueue, String summary) {
+    return Workflow.newActivityStub(activities, longRunningOptions().setTaskQueue(taskQueue)
+        .setScheduleToStartTimeout(Duration.ofHours(1)).setSummary(summary).build());
+  }
+
   /** Calls that take seconds (S3 metadata, manifests, listings). */
   public static <T> T quick(Class<T> activities) {
     return Workflow.newActivityStub(activities, quickOptions().build());

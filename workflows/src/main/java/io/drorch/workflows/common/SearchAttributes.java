@@ -38,6 +38,8 @@ public final class SearchAttributes {
   public static final String KIND_RECOVERY = "recovery";
   public static final String KIND_BACKUP_DATABASE = "backup-database";
   public static final String KIND_BACKUP_FILES = "backup-files";
+  public static final String KIND_BACKUP_BASE = "backup-base";
+  public static final String KIND_RPO_WATCH = "rpo-watch";
   public static final String KIND_RETENTION = "retention";
   public static final String KIND_DRILL = "drill";
 

@@ -15,6 +15,15 @@ public final class TaskQueues {
 
   private TaskQueues() {}
 
+  /**
+   * The queue of the activities that must run on the database host (pgBackRest reads the data
+   * directory): {@code <queue>@db:<host>}. A worker whose plan has {@code database.pitr} polls it
+   * too, unless started with {@code DR_DATABASE_HOST_QUEUE=off} (a worker on another host).
+   */
+  public static String databaseHost(String queue, String host) {
+    return queue + "@db:" + host;
+  }
+
   /** {@code given}, else {@code fromEnvironment}, else {@link #DR}. */
   public static String choose(String given, String fromEnvironment) {
     if (given != null && !given.isBlank()) {

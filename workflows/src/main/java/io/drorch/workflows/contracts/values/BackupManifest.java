@@ -11,6 +11,7 @@ import java.time.Instant;
  *     ({@code tar -xzf FILE -C DIR})
  * @param database set for database backups, null otherwise
  * @param files set for file backups, null otherwise
+ * @param base set for pgBackRest base backups (kind BASE), null otherwise
  */
 public record BackupManifest(
     int formatVersion,
@@ -25,7 +26,17 @@ public record BackupManifest(
     Instant finishedAt,
     String workflowId,
     DatabaseBackupDetails database,
-    FileBackupDetails files) {
+    FileBackupDetails files,
+    BaseBackupDetails base) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** A logical database or file backup (no base-backup details). */
+  public BackupManifest(int formatVersion, String backupId, BackupKind kind, String application,
+      String dataKey, String format, long sizeBytes, String sha256, Instant startedAt,
+      Instant finishedAt, String workflowId, DatabaseBackupDetails database,
+      FileBackupDetails files) {
+    this(formatVersion, backupId, kind, application, dataKey, format, sizeBytes, sha256, startedAt,
+        finishedAt, workflowId, database, files, null);
+  }
 }
