@@ -144,6 +144,34 @@ class ApprovalEscalationTest {
   }
 
   @Test
+  void asOfChoosesTheNewestBackupBeforeItAndTheRtoCountsFromTheIncidentTime(
+      TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    Instant incidentAt = RecoveryHarness.T0.minus(Duration.ofHours(1));
+    // db-new was taken 40 min before T0, db-old 25 h before: as of 2 h before T0, db-old
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND,
+        RecoveryHarness.T0.minus(Duration.ofHours(2)), incidentAt);
+    h.awaitPending();
+    assertEquals("db-old", r.status().pending().get(0).backupId());
+    assertEquals(incidentAt.plus(Duration.ofHours(4)), r.status().rtoDeadline(),
+        "the RTO counts from --incident-at, not from the start");
+    // 50 % of the RTO is 2 h after the incident: 1 h after the start
+    h.awaitVirtual(() -> !h.events("rto-50").isEmpty(), Duration.ofMinutes(1),
+        Duration.ofHours(2), "the 50 % alert");
+    assertAbout(Duration.ofHours(2), Duration.between(incidentAt, h.events("rto-50").get(0).at()));
+    r.decide(h.signed("erin", Verdict.APPROVE, null, null));
+
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome());
+    assertEquals("db-old", report.backups().get(0).backupId());
+    assertEquals(incidentAt, report.incidentAt());
+    assertEquals(Duration.ofHours(24), report.rpoAchieved().get("database"),
+        "RPO: from the backup to the incident");
+    verify(h.pg).restoreFromBackup(org.mockito.ArgumentMatchers.argThat(
+        in -> in.backup().backupId().equals("db-old")));
+  }
+
+  @Test
   void approvalSentBeforeTheGateOpensIsKept(TestWorkflowEnvironment env, Worker w)
       throws InterruptedException {
     RecoveryHarness h = new RecoveryHarness(env, w);

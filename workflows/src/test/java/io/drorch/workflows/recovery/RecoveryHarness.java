@@ -195,6 +195,12 @@ final class RecoveryHarness {
 
   /** Starts recovery INC-1 of the given scope and returns at once. */
   RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered) {
+    return start(scope, onUnanswered, null, null);
+  }
+
+  /** Starts recovery INC-1 with backups taken at or before {@code asOf} and this incident time. */
+  RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered, Instant asOf,
+      Instant incidentAt) {
     if (plan == null) {
       plan = plan(onUnanswered);
     }
@@ -205,7 +211,7 @@ final class RecoveryHarness {
         WorkflowOptions.newBuilder().setWorkflowId("recovery-INC-1")
             .setTaskQueue(worker.getTaskQueue()).build());
     WorkflowClient.start(recovery::recover, new RecoveryInput("INC-1", scope,
-        Tier.CRITICAL, null, null, requestedBy));
+        Tier.CRITICAL, asOf, incidentAt, requestedBy));
     return recovery;
   }
 
