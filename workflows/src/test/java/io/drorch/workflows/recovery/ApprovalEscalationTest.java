@@ -466,10 +466,14 @@ class ApprovalEscalationTest {
         failed.toString());
   }
 
-  /** Virtual durations measured between two workflow times: exact up to timer granularity. */
+  /**
+   * Virtual durations between two workflow times: a timer starts when the server records it, a
+   * workflow task after the time it was computed from, so a loaded machine adds a few seconds;
+   * every bug these tests look for is off by minutes.
+   */
   private static void assertAbout(Duration expected, Duration actual) {
     assertTrue(!actual.minus(expected).isNegative()
-        && actual.minus(expected).compareTo(Duration.ofSeconds(1)) < 0,
+        && actual.minus(expected).compareTo(Duration.ofSeconds(15)) < 0,
         "expected about " + expected + " but was " + actual);
   }
 
