@@ -82,6 +82,12 @@ public final class ApprovalGate {
     final List<SignedBy> approvals = new ArrayList<>();
     int level;
     Instant levelSince;
+    /** What the current wait lasts (the view's next-escalation time; queries cannot ask versions). */
+    Duration currentWait;
+    Instant waitSince;
+    int waitLevel;
+    /** The last level's own timeout has passed (since then: reminders, or the abort). */
+    boolean lastLevelTimedOut;
 
     Pending(DecisionRequest request, int level, Instant now) {
       this.request = request;
@@ -186,11 +192,17 @@ public final class ApprovalGate {
     while (pending.get(p.request.step()) == p) {
       int level = p.level;
       boolean last = level >= lastLevel();
-      Duration wait = last ? reminderInterval : timeout(level);
-      boolean changed = Timers.await(wait, waitSummary(p, level, last),
+      Duration wait = waitAt(p, level, last);
+      p.currentWait = wait;
+      p.waitSince = now();
+      p.waitLevel = level;
+      boolean changed = Timers.await(wait, waitSummary(p, level, last, wait),
           () -> pending.get(p.request.step()) != p || p.level != level);
       if (changed) {
         continue; // decided, or escalated by hand / by the RTO watch: restart at the new level
+      }
+      if (last) {
+        p.lastLevelTimedOut = true;
       }
       if (!last) {
         raise(p, "no answer from " + levelName(level) + " in " + Timers.human(wait));
@@ -205,6 +217,24 @@ public final class ApprovalGate {
       }
     }
   }
+
+  /**
+   * How long to wait at {@code level}: its timeout; at the last level, its own timeout first and
+   * then the reminder interval. Runs started before {@value #LAST_LEVEL_CHANGE} waited only the
+   * reminder interval at the last level (so the plan's abort came early); they keep doing so.
+   */
+  private Duration waitAt(Pending p, int level, boolean last) {
+    if (!last) {
+      return timeout(level);
+    }
+    if (p.lastLevelTimedOut) {
+      return reminderInterval;
+    }
+    int v = Workflow.getVersion(LAST_LEVEL_CHANGE, Workflow.DEFAULT_VERSION, 1);
+    return v == Workflow.DEFAULT_VERSION ? reminderInterval : timeout(level);
+  }
+
+  static final String LAST_LEVEL_CHANGE = "last-level-waits-its-timeout";
 
   private void raise(Pending p, String why) {
     if (p.level >= lastLevel()) {
@@ -618,8 +648,7 @@ public final class ApprovalGate {
   }
 
   /** e.g. "wait for level 2 Development Team Lead approval on database-swap (30 min, then escalate)". */
-  private String waitSummary(Pending p, int level, boolean last) {
-    Duration wait = last ? reminderInterval : timeout(level);
+  private String waitSummary(Pending p, int level, boolean last, Duration wait) {
     String noun = p.request.kind() == DecisionKind.DESTRUCTIVE_STEP ? "approval" : "decision";
     String then = !last ? "escalate" : abortWhenUnanswered ? "abort" : "remind";
     return "wait for " + levelName(level) + " " + noun + " on " + p.request.step() + " ("
@@ -632,7 +661,9 @@ public final class ApprovalGate {
     List<PendingDecision> out = new ArrayList<>();
     for (Pending p : pending.values()) {
       boolean last = p.level >= lastLevel();
-      Instant next = p.levelSince.plus(last ? reminderInterval : timeout(p.level));
+      Instant next = p.currentWait != null && p.level == p.waitLevel
+          ? p.waitSince.plus(p.currentWait)
+          : p.levelSince.plus(last ? reminderInterval : timeout(p.level));
       out.add(new PendingDecision(p.request.step(), p.request.kind(), p.request.description(),
           p.level, levelName(p.level), approvers(p.level), p.openedAt, next,
           p.request.backupId(), p.request.copyFingerprint(), p.request.copyMadeAt(), needed(p),
