@@ -402,6 +402,7 @@ public final class PlanKeys {
     section("deployment.environment", false, "The application's env file, copied into place with"
         + " mode 600; only variable names are reported.");
     key("deployment.environment.from", Type.STRING).mandatory()
+        .pattern("^\\s*(s3:[^/\\s]|/)")
         .describe("s3:KEY (a key under storage.prefix) or an absolute path on the worker's host.");
     key("deployment.environment.to", Type.STRING).mandatory().pattern(ABSOLUTE_PATH)
         .describe("Absolute path of the env file on the worker's host.");
