@@ -30,6 +30,18 @@ public final class PlanDefaults {
   public static final int SMTP_PORT = 587;
   /** E-mail is sent over STARTTLS unless the plan says {@code starttls: false}. */
   public static final boolean SMTP_STARTTLS = true;
+  /** {@code database.port}: PostgreSQL's port. */
+  public static final int POSTGRES_PORT = 5432;
+  /** {@code database.compression} and {@code files.compression}. */
+  public static final String COMPRESSION = "gzip";
+  /** {@code storage.versioning}. */
+  public static final boolean VERSIONING = true;
+  /** {@code schedules.timezone}. */
+  public static final String TIMEZONE = "UTC";
+  /** {@code deployment.deploy.method} of a url deploy hook. */
+  public static final String DEPLOY_METHOD = "POST";
+  /** {@code deployment.health.expect-status}. */
+  public static final int HEALTH_STATUS = 200;
   /** {@code storage.keep-verified}: the newest restore-verified backups kept per kind. */
   public static final int KEEP_VERIFIED = 1;
 
