@@ -82,9 +82,9 @@ public final class ApprovalGate {
     final List<SignedBy> approvals = new ArrayList<>();
     int level;
     Instant levelSince;
-    /** What the current wait lasts (the view's next-escalation time; queries cannot ask versions). */
-    Duration currentWait;
-    Instant waitSince;
+    /** When the current wait at {@link #waitLevel} ends (the view's next-escalation time: a query
+     * cannot ask which version the run follows, so the loop records what it chose). */
+    Instant waitUntil;
     int waitLevel;
     /** The last level's own timeout has passed (since then: reminders, or the abort). */
     boolean lastLevelTimedOut;
@@ -193,8 +193,7 @@ public final class ApprovalGate {
       int level = p.level;
       boolean last = level >= lastLevel();
       Duration wait = waitAt(p, level, last);
-      p.currentWait = wait;
-      p.waitSince = now();
+      p.waitUntil = now().plus(wait);
       p.waitLevel = level;
       boolean changed = Timers.await(wait, waitSummary(p, level, last, wait),
           () -> pending.get(p.request.step()) != p || p.level != level);
@@ -202,7 +201,7 @@ public final class ApprovalGate {
         continue; // decided, or escalated by hand / by the RTO watch: restart at the new level
       }
       if (last) {
-        p.lastLevelTimedOut = true;
+        p.lastLevelTimedOut = true; // its own timeout has passed: from now on, the reminders
       }
       if (!last) {
         raise(p, "no answer from " + levelName(level) + " in " + Timers.human(wait));
@@ -661,8 +660,8 @@ public final class ApprovalGate {
     List<PendingDecision> out = new ArrayList<>();
     for (Pending p : pending.values()) {
       boolean last = p.level >= lastLevel();
-      Instant next = p.currentWait != null && p.level == p.waitLevel
-          ? p.waitSince.plus(p.currentWait)
+      Instant next = p.waitUntil != null && p.level == p.waitLevel
+          ? p.waitUntil
           : p.levelSince.plus(last ? reminderInterval : timeout(p.level));
       out.add(new PendingDecision(p.request.step(), p.request.kind(), p.request.description(),
           p.level, levelName(p.level), approvers(p.level), p.openedAt, next,
