@@ -16,6 +16,13 @@ public final class PlanDefaults {
   public static final Duration LEVEL_TIMEOUT = Duration.ofMinutes(30);
   public static final Duration REMINDER_INTERVAL = Duration.ofHours(1);
   public static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(15);
+  /**
+   * Quiet waits: reminders after the last level come at the plan's interval this many times, then
+   * the interval doubles up to {@link #QUIET_INTERVAL}; while a decision is pending, progress
+   * notifications come every {@link #QUIET_INTERVAL} (the reminders say the rest).
+   */
+  public static final int FULL_REMINDERS = 3;
+  public static final Duration QUIET_INTERVAL = Duration.ofDays(1);
   public static final Duration CATCHUP_WINDOW = Duration.ofHours(1);
   public static final String WORK_DIR = "/var/tmp/dr-orchestrator";
   public static final int RESTORE_JOBS = 2;
