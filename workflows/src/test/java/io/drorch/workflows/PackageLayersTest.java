@@ -33,7 +33,8 @@ class PackageLayersTest {
       Map.entry("pitr", 2),
       Map.entry("approval", 3),
       Map.entry("backup", 4),
-      Map.entry("recovery", 5));
+      Map.entry("recovery", 5),
+      Map.entry("registry", 6));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);
 

@@ -359,7 +359,7 @@ public final class PlanLoader {
       if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
         o.error("host", host, "must be a host name or IP address without spaces");
       }
-      Integer port = o.integer("port", 5432);
+      Integer port = o.integer("port", PlanDefaults.POSTGRES_PORT);
       if (port != null && (port < 1 || port > 65535)) {
         o.error("port", String.valueOf(port), "must be a TCP port between 1 and 65535");
         port = null;
@@ -378,10 +378,8 @@ public final class PlanLoader {
         o.error("migrations", migrations,
             "must be a Flyway location: filesystem:PATH or classpath:PACKAGE_PATH");
       }
-      String compression = o.string("compression", false);
-      if (compression == null) {
-        compression = "gzip";
-      } else if (!COMPRESSIONS.contains(compression)) {
+      String compression = o.stringOr("compression", PlanDefaults.COMPRESSION);
+      if (!COMPRESSIONS.contains(compression)) {
         o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
       }
       PitrSettings pitr = pitr(o.optionalObj("pitr"), application);
@@ -407,17 +405,13 @@ public final class PlanLoader {
         o.error("data-directory", dataDirectory, "must be the cluster's absolute data directory"
             + " (SHOW data_directory in psql)");
       }
-      String socket = o.string("socket-directory", false);
-      if (socket == null) {
-        socket = PlanDefaults.PITR_SOCKET_DIRECTORY;
-      } else if (!socket.startsWith("/")) {
+      String socket = o.stringOr("socket-directory", PlanDefaults.PITR_SOCKET_DIRECTORY);
+      if (!socket.startsWith("/")) {
         o.error("socket-directory", socket, "must be an absolute path (SHOW"
             + " unix_socket_directories in psql)");
       }
-      String osUser = o.string("os-user", false);
-      if (osUser == null) {
-        osUser = PlanDefaults.PITR_OS_USER;
-      } else if (!USER_NAME.matcher(osUser).matches()) {
+      String osUser = o.stringOr("os-user", PlanDefaults.PITR_OS_USER);
+      if (!USER_NAME.matcher(osUser).matches()) {
         o.error("os-user", osUser, "must be the OS user that owns the cluster, e.g. postgres");
       }
       String endpoint = o.string("repo-endpoint", false);
@@ -425,7 +419,7 @@ public final class PlanLoader {
         String problem = httpUrlProblem(endpoint);
         if (problem != null) {
           o.error("repo-endpoint", masked(endpoint), problem);
-        } else if (!endpoint.startsWith("https://")) {
+        } else if (!endpoint.toLowerCase(Locale.ROOT).startsWith("https://")) {
           o.error("repo-endpoint", masked(endpoint), "must be an https:// URL: pgBackRest's S3"
               + " driver speaks only HTTPS (serve the S3 server over TLS, see README)");
         }
@@ -453,14 +447,8 @@ public final class PlanLoader {
         o.error("full-retention-days", String.valueOf(retention), "must be between 1 and 9999"
             + " (days full backups are kept)");
       }
-      String full = o.has("full-backup") ? o.cron("full-backup") : PlanDefaults.PITR_FULL_BACKUP;
-      if (!o.has("full-backup")) {
-        o.known.add("full-backup");
-      }
-      String diff = o.has("diff-backup") ? o.cron("diff-backup") : PlanDefaults.PITR_DIFF_BACKUP;
-      if (!o.has("diff-backup")) {
-        o.known.add("diff-backup");
-      }
+      String full = o.cronOr("full-backup", PlanDefaults.PITR_FULL_BACKUP);
+      String diff = o.cronOr("diff-backup", PlanDefaults.PITR_DIFF_BACKUP);
       Duration archiveMax = o.duration("archive-timeout-max", PlanDefaults.PITR_ARCHIVE_TIMEOUT_MAX);
       if (archiveMax != null && (archiveMax.isNegative() || archiveMax.isZero())) {
         o.error("archive-timeout-max", Durations.compact(archiveMax), "must be positive");
@@ -492,10 +480,8 @@ public final class PlanLoader {
           o.error("uploads", uploads, "must be a normalized path (no . or .. segments, no //)");
         }
       }
-      String compression = o.string("compression", false);
-      if (compression == null) {
-        compression = "gzip";
-      } else if (!COMPRESSIONS.contains(compression)) {
+      String compression = o.stringOr("compression", PlanDefaults.COMPRESSION);
+      if (!COMPRESSIONS.contains(compression)) {
         o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
       }
       o.finish();
@@ -538,7 +524,7 @@ public final class PlanLoader {
       if (retentionDays != null && retentionDays < 1) {
         o.error("retention-days", String.valueOf(retentionDays), "must be at least 1 (days)");
       }
-      Boolean versioning = o.bool("versioning", true);
+      Boolean versioning = o.bool("versioning", PlanDefaults.VERSIONING);
       Integer noncurrent = o.integer("noncurrent-version-days", retentionDays == null ? 30 : retentionDays);
       if (noncurrent != null && noncurrent < 1) {
         o.error("noncurrent-version-days", String.valueOf(noncurrent), "must be at least 1 (days)");
@@ -585,10 +571,8 @@ public final class PlanLoader {
       if (o == null) {
         return null;
       }
-      String timezone = o.string("timezone", false);
-      if (timezone == null) {
-        timezone = "UTC";
-      } else {
+      String timezone = o.stringOr("timezone", PlanDefaults.TIMEZONE);
+      if (!timezone.equals(PlanDefaults.TIMEZONE)) {
         try {
           ZoneId.of(timezone);
         } catch (DateTimeException e) {
@@ -599,15 +583,10 @@ public final class PlanLoader {
       String files = o.cron("file-backup");
       String retention = o.cron("retention");
       Duration catchup = o.duration("catchup-window", PlanDefaults.CATCHUP_WINDOW);
-      Duration rpoWatch = null;
-      if (o.has("rpo-watch")) {
-        rpoWatch = o.duration("rpo-watch", null);
-        if (rpoWatch != null && rpoWatch.compareTo(Duration.ofSeconds(1)) < 0) {
-          o.error("rpo-watch", Durations.compact(rpoWatch), "must be at least 1s (how often the"
-              + " RPO watch runs, e.g. 5m)");
-        }
-      } else {
-        o.known.add("rpo-watch");
+      Duration rpoWatch = o.optionalDuration("rpo-watch");
+      if (rpoWatch != null && rpoWatch.compareTo(Duration.ofSeconds(1)) < 0) {
+        o.error("rpo-watch", Durations.compact(rpoWatch), "must be at least 1s (how often the"
+            + " RPO watch runs, e.g. 5m)");
       }
       o.finish();
       return new ScheduleSettings(timezone, database, files, retention, catchup, rpoWatch);
@@ -799,7 +778,12 @@ public final class PlanLoader {
       }
       SmtpSettings smtp = null;
       if ("email".equals(type)) {
-        smtp = smtp(c.obj("smtp"));
+        boolean given = c.has("smtp");
+        Obj section = c.optionalObj("smtp");
+        if (!given) {
+          c.error("smtp", null, "is required (a section)");
+        }
+        smtp = smtp(section);
       } else if (c.has("smtp")) {
         c.optionalObj("smtp");
         c.error("smtp", null, "only email channels take an smtp section");
@@ -856,11 +840,11 @@ public final class PlanLoader {
       String url = null;
       String method = null;
       if (hasCommand && o.node.get("command").isTextual()) {
-        o.string("command", false);
+        o.known.add("command");
         o.error("command", o.node.get("command").asText(), "must be a list of arguments, never a"
             + " shell string: write [\"/opt/app/deploy.sh\", \"--version\", \"latest\"]");
       } else if (hasCommand) {
-        command = o.strings("command", true);
+        command = o.strings("command", false);
         if (command != null && command.isEmpty()) {
           o.error("command", "[]", "needs at least the program to run");
         } else if (command != null && command.get(0) != null) {
@@ -875,8 +859,10 @@ public final class PlanLoader {
         }
       }
       if (hasUrl) {
-        url = o.string("url", true);
-        if (url != null) {
+        url = o.string("url", false);
+        if (url == null) {
+          o.error("url", "\"\"", "must not be empty");
+        } else {
           String problem = httpUrlProblem(url);
           if (problem != null) {
             o.error("url", masked(url), problem);
@@ -889,8 +875,9 @@ public final class PlanLoader {
                 + " (an http(s) deploy webhook)"));
       }
       if (o.has("method")) {
-        String given = o.string("method", true);
-        method = given == null ? null : given.toUpperCase(Locale.ROOT);
+        String given = o.string("method", false);
+        method = given == null ? (hasUrl ? PlanDefaults.DEPLOY_METHOD : null)
+            : given.toUpperCase(Locale.ROOT);
         if (method != null) {
           if (!hasUrl) {
             o.error("method", method, "only a url deploy hook takes a method");
@@ -901,7 +888,7 @@ public final class PlanLoader {
           }
         }
       } else if (hasUrl) {
-        method = "POST";
+        method = PlanDefaults.DEPLOY_METHOD;
       }
       Duration timeout = o.duration("timeout", PlanDefaults.DEPLOY_TIMEOUT);
       o.finish();
@@ -950,7 +937,7 @@ public final class PlanLoader {
           o.error("url", masked(url), problem);
         }
       }
-      Integer status = o.integer("expect-status", 200);
+      Integer status = o.integer("expect-status", PlanDefaults.HEALTH_STATUS);
       if (status != null && (status < 100 || status > 599)) {
         o.error("expect-status", String.valueOf(status), "must be an HTTP status between 100 and 599");
       }
@@ -1166,13 +1153,59 @@ public final class PlanLoader {
         errors.add(new PlanProblem(child(key), value, problem));
       }
 
+      /** The declaration of {@code key} here, which must be of one of {@code types}. */
+      private PlanKeys.Key declared(String key, PlanKeys.Type... types) {
+        PlanKeys.Key k = PlanKeys.of(child(key));
+        if (!List.of(types).contains(k.type())) {
+          throw new IllegalStateException("the plan loader reads " + child(key) + " as "
+              + List.of(types) + " but PlanKeys declares it " + k);
+        }
+        return k;
+      }
+
+      /** Checks a read's required-ness and default against the declaration. */
+      private void expect(PlanKeys.Key k, boolean required, Object defaultValue) {
+        expectRequired(k, required);
+        expectDefault(k, defaultValue);
+      }
+
+      private void expectRequired(PlanKeys.Key k, boolean required) {
+        if (k.required() != required) {
+          throw new IllegalStateException("the plan loader reads " + k.path() + " as "
+              + (required ? "required" : "optional") + " but PlanKeys declares it " + k);
+        }
+      }
+
+      private void expectDefault(PlanKeys.Key k, Object defaultValue) {
+        if (k.defaultValue() != null && !java.util.Objects.equals(
+            PlanKeys.spelled(k.defaultValue()), PlanKeys.spelled(defaultValue))) {
+          throw new IllegalStateException("the plan loader's default for " + k.path() + " is "
+              + PlanKeys.spelled(defaultValue) + " but PlanKeys declares "
+              + PlanKeys.spelled(k.defaultValue()) + " (defaults come from PlanDefaults)");
+        }
+      }
+
       private JsonNode raw(String key) {
         known.add(key);
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? null : v;
       }
 
+      /** Text (or one of an enum's values). */
       String string(String key, boolean required) {
+        expectRequired(declared(key, PlanKeys.Type.STRING, PlanKeys.Type.ENUM), required);
+        return text(key, required);
+      }
+
+      /** Optional text, or its declared default when absent. */
+      String stringOr(String key, String defaultValue) {
+        PlanKeys.Key k = declared(key, PlanKeys.Type.STRING, PlanKeys.Type.ENUM);
+        expect(k, false, defaultValue);
+        String s = text(key, false);
+        return s == null ? defaultValue : s;
+      }
+
+      private String text(String key, boolean required) {
         JsonNode v = raw(key);
         if (v == null) {
           if (required) {
@@ -1195,6 +1228,7 @@ public final class PlanLoader {
       }
 
       Integer integer(String key, Integer defaultValue) {
+        expect(declared(key, PlanKeys.Type.INTEGER), defaultValue == null, defaultValue);
         JsonNode v = raw(key);
         if (v == null) {
           if (defaultValue == null) {
@@ -1216,6 +1250,7 @@ public final class PlanLoader {
       }
 
       Boolean bool(String key, Boolean defaultValue) {
+        expect(declared(key, PlanKeys.Type.BOOLEAN), false, defaultValue);
         JsonNode v = raw(key);
         if (v == null) {
           return defaultValue;
@@ -1237,9 +1272,20 @@ public final class PlanLoader {
       }
 
       Duration duration(String key, Duration defaultValue) {
+        expect(declared(key, PlanKeys.Type.DURATION), defaultValue == null, defaultValue);
+        return durationValue(key, defaultValue, defaultValue == null);
+      }
+
+      /** An optional duration without a default: null when absent. */
+      Duration optionalDuration(String key) {
+        expect(declared(key, PlanKeys.Type.DURATION), false, null);
+        return durationValue(key, null, false);
+      }
+
+      private Duration durationValue(String key, Duration defaultValue, boolean required) {
         JsonNode v = raw(key);
         if (v == null) {
-          if (defaultValue == null) {
+          if (required) {
             error(key, null, "is required (a duration such as 30m or 4h)");
           }
           return defaultValue;
@@ -1248,7 +1294,7 @@ public final class PlanLoader {
           error(key, v.asText(), "needs a unit: " + Durations.FORMAT_HINT);
           return null;
         }
-        String s = string(key, true);
+        String s = text(key, true);
         if (s == null) {
           return null;
         }
@@ -1260,8 +1306,19 @@ public final class PlanLoader {
         }
       }
 
+      /** An optional cron, or its declared default when absent. */
+      String cronOr(String key, String defaultValue) {
+        expect(declared(key, PlanKeys.Type.CRON), false, defaultValue);
+        return raw(key) == null ? defaultValue : cronText(key);
+      }
+
       String cron(String key) {
-        String s = string(key, true);
+        expect(declared(key, PlanKeys.Type.CRON), true, null);
+        return cronText(key);
+      }
+
+      private String cronText(String key) {
+        String s = text(key, true);
         if (s != null) {
           try {
             Cron.parse(s);
@@ -1273,7 +1330,8 @@ public final class PlanLoader {
       }
 
       List<String> strings(String key, boolean required) {
-        ArrayNode list = list(key, required);
+        expect(declared(key, PlanKeys.Type.STRINGS), required, null);
+        ArrayNode list = rawList(key, required);
         if (list == null) {
           return null;
         }
@@ -1290,11 +1348,13 @@ public final class PlanLoader {
         return out;
       }
 
+      /** A required list of mappings. */
       ArrayNode list(String key) {
-        return list(key, true);
+        expect(declared(key, PlanKeys.Type.LIST), true, null);
+        return rawList(key, true);
       }
 
-      ArrayNode list(String key, boolean required) {
+      private ArrayNode rawList(String key, boolean required) {
         JsonNode v = raw(key);
         if (v == null) {
           if (required) {
@@ -1316,14 +1376,21 @@ public final class PlanLoader {
 
       /** A section that may be left out: null when it is (no error). */
       Obj optionalObj(String key) {
+        expect(declared(key, PlanKeys.Type.SECTION, PlanKeys.Type.MAP), false, null);
         if (!has(key)) {
           known.add(key);
           return null;
         }
-        return obj(key);
+        return section(key);
       }
 
+      /** A required section. */
       Obj obj(String key) {
+        expect(declared(key, PlanKeys.Type.SECTION), true, null);
+        return section(key);
+      }
+
+      private Obj section(String key) {
         JsonNode v = raw(key);
         if (v == null) {
           error(key, null, "is required (a section)");

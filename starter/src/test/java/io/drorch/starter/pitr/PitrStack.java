@@ -21,13 +21,13 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
  * prints, run as printed), pgBackRest and the S3 server over TLS, shared by the PITR tests of
  * this module (started once per JVM, beside {@link TestStack}'s Temporal dev server).
  */
-final class PitrStack {
+public final class PitrStack {
   static final String DATABASE = "pitr_app";
   private static PitrStack instance;
 
-  final TestStack stack;
-  final LocalPitr pitr;
-  final Path uploads;
+  public final TestStack stack;
+  public final LocalPitr pitr;
+  public final Path uploads;
 
   private PitrStack(TestStack stack, LocalPitr pitr, Path uploads) {
     this.stack = stack;
@@ -35,7 +35,7 @@ final class PitrStack {
     this.uploads = uploads;
   }
 
-  static synchronized PitrStack get() throws Exception {
+  public static synchronized PitrStack get() throws Exception {
     if (instance == null) {
       TestStack stack = TestStack.get();
       Path dir = stack.dir.resolve("pitr");
@@ -78,13 +78,13 @@ final class PitrStack {
   }
 
   /** The tests' plan (TestStack's approvers and levels) for this cluster, with database.pitr. */
-  DrPlan plan() {
+  public DrPlan plan() {
     return stack.plan(pitr.database(DATABASE), new FilesTarget(uploads.toString()),
         pitr.storage("ai-docs"));
   }
 
   /** The worker's secrets: this cluster's password and this S3 server's keys. */
-  WorkerSecrets secrets() {
+  public WorkerSecrets secrets() {
     return new WorkerSecrets(DatabaseCredentials.fixed(pitr.postgres().password()),
         pitr.s3().credentials());
   }
