@@ -15,6 +15,7 @@ import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.activities.pitr.PitrActivitiesImpl;
+import io.drorch.activities.rpo.RpoActivitiesImpl;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.registry.WorkflowRegistry;
@@ -92,7 +93,8 @@ public final class DrWorker implements AutoCloseable {
         new ReportActivitiesImpl(s3),
         new RestoreTestActivitiesImpl(secrets.database(), s3),
         new PlanActivitiesImpl(planSource),
-        new DecisionActivitiesImpl(client));
+        new DecisionActivitiesImpl(client),
+        new RpoActivitiesImpl(secrets.database(), s3));
     DrPlan p = plan.plan();
     if (p.database() != null && p.database().pitr() != null && databaseHostQueue()) {
       // pgBackRest reads the data directory: its activities run only on the database host

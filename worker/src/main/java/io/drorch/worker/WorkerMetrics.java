@@ -97,6 +97,8 @@ public final class WorkerMetrics implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext(PATH, exchange -> serve(exchange, registry));
     server.start();
+    // the orchestrator's own gauges (dr_rpo_age_seconds) are registered globally by activities
+    io.micrometer.core.instrument.Metrics.addRegistry(registry);
     Scope scope = new RootScopeBuilder()
         .reporter(new MicrometerClientStatsReporter(registry))
         .reportEvery(REPORT_EVERY);
@@ -151,6 +153,7 @@ public final class WorkerMetrics implements AutoCloseable {
     } catch (com.uber.m3.tally.ScopeCloseException e) {
       // shutting down anyway: the next scrape would not come
     }
+    io.micrometer.core.instrument.Metrics.removeRegistry(registry);
     registry.close();
   }
 }

@@ -32,7 +32,7 @@ class PackageLayersTest {
       Map.entry("plan", 2), Map.entry("decisions", 2), Map.entry("restoretest", 2),
       Map.entry("pitr", 2),
       Map.entry("approval", 3),
-      Map.entry("backup", 4),
+      Map.entry("backup", 4), Map.entry("rpo", 4),
       Map.entry("recovery", 5),
       Map.entry("registry", 6));
 

@@ -15,6 +15,7 @@ import picocli.CommandLine;
       PlanCommand.class,
       StorageCommand.class,
       PitrCommand.class,
+      RpoCommand.class,
       BackupCommand.class,
       BackupsCommand.class,
       SchedulesCommand.class,

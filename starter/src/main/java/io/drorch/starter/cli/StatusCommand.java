@@ -27,8 +27,13 @@ import picocli.CommandLine.Parameters;
 class StatusCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
 
-  @Parameters(index = "0", paramLabel = "INCIDENT")
+  @Parameters(index = "0", paramLabel = "INCIDENT", arity = "0..1",
+      description = "The incident (not with --rpo).")
   String incident;
+
+  @Option(names = "--rpo", description = "The RPO watch instead of a recovery: the age of the"
+      + " newest archived WAL and backups against the RPOs, and open breaches (as `dr rpo`).")
+  boolean rpo;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -41,6 +46,13 @@ class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    if (rpo) {
+      return RpoCommand.show(global, false, json);
+    }
+    if (incident == null) {
+      throw new IllegalArgumentException("name the incident (dr status INC-42), or use --rpo for"
+          + " the RPO watch");
+    }
     try (Temporal temporal = Temporal.connect(global)) {
       if (follow && !json) {
         return followToTheEnd(temporal, incident);

@@ -1,6 +1,8 @@
 package io.drorch.starter.schedules;
 
 import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.rpo.RpoRuns;
+import io.drorch.workflows.rpo.RpoWatchWorkflow;
 import io.drorch.workflows.backup.BaseBackupWorkflow;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
@@ -64,6 +66,10 @@ public final class ScheduleSync {
       out.add(new Desired(BASE_DIFF, pitr.diffBackup(), action(BaseBackupWorkflow.class,
           BackupRuns.BASE_ID + "-diff", BackupRuns.baseSummary("diff", requestedBy),
           BackupRuns.baseInput("diff", requestedBy), taskQueue)));
+    }
+    if (s.rpoWatch() != null) {
+      out.add(new Desired(RPO_WATCH, null, action(RpoWatchWorkflow.class, RpoRuns.ID,
+          RpoRuns.summary(requestedBy), RpoRuns.input(requestedBy), taskQueue), s.rpoWatch()));
     }
     return out;
   }

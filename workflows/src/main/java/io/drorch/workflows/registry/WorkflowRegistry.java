@@ -8,6 +8,7 @@ import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.RecoveryWorkflowImpl;
+import io.drorch.workflows.rpo.RpoWatchWorkflowImpl;
 import io.temporal.common.metadata.POJOWorkflowImplMetadata;
 import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
 import java.util.List;
@@ -29,7 +30,8 @@ public final class WorkflowRegistry {
       RecoveryWorkflowImpl.class,
       DatabaseRecoveryWorkflowImpl.class,
       FileRecoveryWorkflowImpl.class,
-      ApplicationRecoveryWorkflowImpl.class);
+      ApplicationRecoveryWorkflowImpl.class,
+      RpoWatchWorkflowImpl.class);
 
   private WorkflowRegistry() {}
 
