@@ -9,6 +9,7 @@ import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.LocalWorker;
 import io.drorch.starter.pitr.PitrStack;
+import io.drorch.starter.rpo.RpoRuns;
 import io.drorch.starter.recovery.RecoveryRuns;
 import io.drorch.workflows.contracts.commands.EscalateRequest;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
@@ -19,6 +20,7 @@ import io.drorch.workflows.contracts.values.Outcome;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.RetentionResult;
+import io.drorch.workflows.contracts.values.RpoWatchResult;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
@@ -77,7 +79,10 @@ class HistoryRecorder {
     baseBackup();
   }
 
-  /** A full base backup with pgBackRest on the database host's queue (its own cluster). */
+  /**
+   * A full base backup with pgBackRest on the database host's queue (its own cluster), and an
+   * RPO watch tick.
+   */
   private void baseBackup() throws Exception {
     PitrStack ps = PitrStack.get();
     try (LocalWorker worker = LocalWorker.start(client, ps.secrets(), ps.plan(),
@@ -85,6 +90,11 @@ class HistoryRecorder {
       WorkflowStub full = BackupRuns.startBase(client, worker.taskQueue(), "full", "recorder");
       BackupRuns.await(full);
       save(full.getExecution().getWorkflowId(), "full");
+      // an RPO watch tick over the same cluster: WAL archived, database and files in breach
+      // (no logical backups in this bucket), so it notifies
+      WorkflowStub tick = RpoRuns.start(client, worker.taskQueue(), "recorder");
+      tick.getResult(RpoWatchResult.class);
+      save(tick.getExecution().getWorkflowId(), "breach");
     }
   }
 

@@ -10,6 +10,7 @@ import io.drorch.activities.rpo.RpoActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.LocalWorker;
+import io.drorch.starter.rpo.RpoView;
 import io.drorch.starter.schedules.ScheduleSync;
 import io.drorch.worker.WorkerMetrics;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -106,6 +107,13 @@ class RpoWatchEndToEndTest {
       assertTrue(wal(breach).breached() && wal(breach).detail().contains("failing now"),
           wal(breach).toString());
       assertEquals(RpoAge.WAL, breach.open().get(0).kind());
+      // what `dr rpo` / `dr status --rpo` print from the stored state (exit 1: a breach)
+      java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+      assertTrue(RpoView.print(breach, Instant.now(), new java.io.PrintStream(shown, true,
+          java.nio.charset.StandardCharsets.UTF_8)));
+      String view = shown.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(view.matches("(?s).*\\n  wal +\\S.* +30s +BREACH .*") && view.contains(
+          "breach: wal since "), view);
       awaitHook(hooks, "rpo-breach", 1);
       assertTrue(text(hooks, "rpo-breach").contains("archived WAL"), hooks.toString());
       // the gauge on the worker's metrics endpoint
@@ -130,14 +138,16 @@ class RpoWatchEndToEndTest {
       // several more ticks: nothing more is said
       await(s3, plan, s -> s.last().at().isAfter(recoveredSeen.plusSeconds(7)),
           Duration.ofMinutes(1));
-      assertEquals(List.of("rpo-breach 1", "rpo-escalated 2", "rpo-recovered 1",
-          "rpo-recovered 2"), hooks.stream().map(h -> h.path("event").asText() + " "
-              + h.path("level").asInt()).toList());
+      List<String> said = hooks.stream().map(h -> h.path("event").asText() + " "
+          + h.path("level").asInt()).toList();
+      assertEquals(List.of("rpo-breach 1", "rpo-escalated 2"), said.subList(0, 2), said.toString());
+      // the two levels' recovery notices go out together, in either order
+      assertEquals(java.util.Set.of("rpo-recovered 1", "rpo-recovered 2"),
+          java.util.Set.copyOf(said.subList(2, said.size())), said.toString());
+      assertEquals(4, said.size(), said.toString());
     } finally {
-      try {
-        schedules.getHandle(ScheduleSync.RPO_WATCH).delete();
-      } catch (RuntimeException ignored) {
-        // not created
+      for (var d : ScheduleSync.describe(schedules)) {
+        schedules.getHandle(d.getId()).delete();
       }
       ps.pitr.sql(List.of("ALTER SYSTEM SET archive_command = '" + archiveCommand.replace("'",
           "''") + "'", "SELECT pg_reload_conf()"));
