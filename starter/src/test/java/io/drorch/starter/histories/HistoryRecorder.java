@@ -84,7 +84,9 @@ class HistoryRecorder {
             List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow", "FileRecoveryWorkflow"),
             this::waitingAndEscalated),
         new Scenario("recovered", List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow",
-            "FileRecoveryWorkflow", "ApplicationRecoveryWorkflow"), this::recovered));
+            "FileRecoveryWorkflow", "ApplicationRecoveryWorkflow"), this::recovered),
+        new Scenario("pitr", List.of("BaseBackupWorkflow", "RpoWatchWorkflow"),
+            (stack, queue) -> pitr()));
   }
 
   @Test
@@ -120,14 +122,13 @@ class HistoryRecorder {
     } finally {
       app.stop(0);
     }
-    baseBackup();
   }
 
   /**
    * A full base backup with pgBackRest on the database host's queue (its own cluster), and an
    * RPO watch tick.
    */
-  private void baseBackup() throws Exception {
+  private void pitr() throws Exception {
     PitrStack ps = PitrStack.get();
     try (LocalWorker worker = LocalWorker.start(client, ps.secrets(), ps.plan(),
         ps.stack.dir.resolve("plans/histories-pitr/dr-plan.yaml"), "dr-histories-pitr")) {
