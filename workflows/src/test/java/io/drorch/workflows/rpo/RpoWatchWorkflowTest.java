@@ -192,16 +192,18 @@ class RpoWatchWorkflowTest {
     env.sleep(Duration.ofHours(1));
     rpo.walAge = 0;
     Tick recovered = tick(env, worker);
-    assertEquals(List.of("rpo-recovered 1 [infra@example.com]",
-        "rpo-recovered 2 [em@example.com]"), recovered.events());
+    // one notice to each level told, sent together: in either order
+    assertEquals(java.util.Set.of("rpo-recovered 1 [infra@example.com]",
+        "rpo-recovered 2 [em@example.com]"), java.util.Set.copyOf(recovered.events()));
+    assertEquals(2, recovered.events().size(), recovered.events().toString());
     assertEquals(List.of(), recovered.state().open());
     for (int i = 0; i < 3; i++) {
       env.sleep(Duration.ofHours(1));
       assertEquals(List.of(), tick(env, worker).events(), "the recovery is notified once");
     }
-    assertEquals(List.of("rpo-breach 1 [infra@example.com]", "rpo-escalated 2 [em@example.com]",
-        "rpo-recovered 1 [infra@example.com]", "rpo-recovered 2 [em@example.com]"),
-        inbox.events());
+    assertEquals(List.of("rpo-breach 1 [infra@example.com]", "rpo-escalated 2 [em@example.com]"),
+        inbox.events().subList(0, 2));
+    assertEquals(4, inbox.events().size(), "the recovery is notified once: " + inbox.events());
     // every tick stored its state for the next one (and for `dr rpo`)
     assertEquals(13, rpo.recorded.size());
     assertEquals(0L, rpo.stored.last().ages().get(0).ageSeconds());
