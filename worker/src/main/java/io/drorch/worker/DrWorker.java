@@ -18,6 +18,8 @@ import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
 import io.drorch.workflows.common.TaskQueues;
+import io.drorch.workflows.drill.DrillCleanupWorkflowImpl;
+import io.drorch.workflows.drill.DrillWorkflowImpl;
 import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
@@ -87,7 +89,8 @@ public final class DrWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
         RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
-        FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class);
+        FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class,
+        DrillWorkflowImpl.class, DrillCleanupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
         new PostgresRecoveryActivitiesImpl(secrets.database(), s3),

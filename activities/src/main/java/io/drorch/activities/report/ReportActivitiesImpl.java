@@ -6,7 +6,9 @@ import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageErrors;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.DrError;
+import io.drorch.workflows.contracts.commands.WriteDrillReportInput;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
+import io.drorch.workflows.contracts.values.DrillReport;
 import io.drorch.workflows.contracts.plan.StorageTarget;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.ReportLocation;
@@ -24,6 +26,8 @@ public class ReportActivitiesImpl implements ReportActivities {
   private static final Logger LOG = LoggerFactory.getLogger(ReportActivitiesImpl.class);
   public static final String MARKDOWN_FILE = "recovery-report.md";
   public static final String JSON_FILE = "recovery-report.json";
+  public static final String DRILL_MARKDOWN_FILE = "drill-report.md";
+  public static final String DRILL_JSON_FILE = "drill-report.json";
 
   private final S3Clients s3;
 
@@ -57,6 +61,35 @@ public class ReportActivitiesImpl implements ReportActivities {
       throw StorageErrors.translate(e, storage, "write the report of " + r.incidentId());
     }
     LOG.info("Report of {} stored at s3://{}/{}", r.incidentId(), storage.bucket(), mdKey);
+    return new ReportLocation(mdKey, jsonKey);
+  }
+
+  @Override
+  public ReportLocation writeDrillReport(WriteDrillReportInput input) {
+    if (input == null || input.storage() == null || input.report() == null) {
+      throw DrError.BAD_INPUT.failure("writeDrillReport needs the storage and the report");
+    }
+    StorageTarget storage = input.storage();
+    DrillReport r = input.report();
+    String mdKey;
+    String jsonKey;
+    try {
+      mdKey = BackupKeys.drillReportKey(storage, r.drillId(), DRILL_MARKDOWN_FILE);
+      jsonKey = BackupKeys.drillReportKey(storage, r.drillId(), DRILL_JSON_FILE);
+    } catch (IllegalArgumentException e) {
+      throw DrError.BAD_INPUT.failure("Drill id " + r.drillId() + " cannot name a report: "
+          + e.getMessage(), e);
+    }
+    DrillReport stored = r.withKeys(mdKey, jsonKey);
+    BackupStore store = s3.store(storage);
+    try {
+      store.put(jsonKey, Json.bytes(stored), "application/json");
+      store.put(mdKey, DrillMarkdown.render(stored).getBytes(StandardCharsets.UTF_8),
+          "text/markdown; charset=utf-8");
+    } catch (RuntimeException e) {
+      throw StorageErrors.translate(e, storage, "write the drill report of " + r.drillId());
+    }
+    LOG.info("Drill report of {} stored at s3://{}/{}", r.drillId(), storage.bucket(), mdKey);
     return new ReportLocation(mdKey, jsonKey);
   }
 

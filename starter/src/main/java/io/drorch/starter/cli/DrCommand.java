@@ -25,6 +25,8 @@ import picocli.CommandLine;
       StatusCommand.class,
       ReportCommand.class,
       ReportsCommand.class,
+      DrillCommand.class,
+      DrillsCommand.class,
       WorkerCommand.class,
       CodecServerCommand.class,
       TemporalCommand.class,

@@ -1,5 +1,6 @@
 package io.drorch.workflows.report;
 
+import io.drorch.workflows.contracts.commands.WriteDrillReportInput;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.values.ReportLocation;
 import io.temporal.activity.ActivityInterface;
@@ -12,4 +13,11 @@ public interface ReportActivities {
   /** Renders and stores both files; overwriting the same incident's report is allowed. */
   @ActivityMethod
   ReportLocation writeReport(WriteReportInput input);
+
+  /**
+   * Renders and stores a drill's report at {@code PREFIX/drills/<drill-id>/drill-report.md} and
+   * {@code .json}. Idempotent: the same report overwrites the same two keys.
+   */
+  @ActivityMethod
+  ReportLocation writeDrillReport(WriteDrillReportInput input);
 }
