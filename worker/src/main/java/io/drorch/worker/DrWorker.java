@@ -17,9 +17,11 @@ import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
+import io.drorch.workflows.backup.VerifyByRestoreWorkflowImpl;
 import io.drorch.workflows.common.TaskQueues;
 import io.drorch.workflows.drill.DrillCleanupWorkflowImpl;
 import io.drorch.workflows.drill.DrillWorkflowImpl;
+import io.drorch.workflows.postincident.PostIncidentWorkflowImpl;
 import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
@@ -90,7 +92,8 @@ public final class DrWorker implements AutoCloseable {
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
         RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
         FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class,
-        DrillWorkflowImpl.class, DrillCleanupWorkflowImpl.class);
+        DrillWorkflowImpl.class, DrillCleanupWorkflowImpl.class, VerifyByRestoreWorkflowImpl.class,
+        PostIncidentWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
         new PostgresRecoveryActivitiesImpl(secrets.database(), s3),

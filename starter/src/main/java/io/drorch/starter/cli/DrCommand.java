@@ -27,6 +27,7 @@ import picocli.CommandLine;
       ReportsCommand.class,
       DrillCommand.class,
       DrillsCommand.class,
+      PostmortemCommand.class,
       WorkerCommand.class,
       CodecServerCommand.class,
       TemporalCommand.class,
