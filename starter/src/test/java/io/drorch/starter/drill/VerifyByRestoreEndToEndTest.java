@@ -109,9 +109,9 @@ class VerifyByRestoreEndToEndTest {
         assertEquals("FAILED", BackupTable.verified(marked));
         List<String> events = hook.received();
         assertTrue(events.stream().anyMatch(e -> e.contains("restore-test-failed")
-            && e.contains("\"level\":1")), events.toString());
+            && e.replace(" ", "").contains("\"level\":1")), events.toString());
         assertTrue(events.stream().anyMatch(e -> e.contains("restore-test-failed-escalated")
-            && e.contains("\"level\":2")), events.toString());
+            && e.replace(" ", "").contains("\"level\":2")), events.toString());
         assertFalse(DrillEndToEndTest.databaseExists(stack, v.scratchTarget()));
       }
     }
