@@ -1,6 +1,7 @@
 package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.SearchAttributes;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.VerifyByRestoreInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
@@ -21,12 +22,12 @@ import io.temporal.workflow.Workflow;
  * <p>Versioned ({@value #CHANGE_ID}): backups started before it commit without the child.
  */
 final class VerifyByRestoreStarter {
-  static final String CHANGE_ID = "verify-by-restore";
+  static final String CHANGE_ID = Versions.VERIFY_BY_RESTORE;
 
   private VerifyByRestoreStarter() {}
 
   static void afterCommit(DrPlan plan, BackupManifest manifest) {
-    if (Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+    if (!Versions.has(CHANGE_ID)) {
       return;
     }
     VerifyByRestore mode = PlanDefaults.drills(plan.drills()).verifyByRestore();

@@ -7,6 +7,7 @@ import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.ApplicationRecoveryInput;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.DatabaseRecoveryInput;
@@ -64,10 +65,6 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   static final List<String> POST_RECOVERY = List.of(
       "Document the incident", "Analyze root cause", "Implement preventive measures",
       "Update recovery procedures", "Conduct team review");
-  /** Versioned change: candidates ordered to prefer restore-verified backups (issue 11). */
-  static final String PREFER_VERIFIED = "prefer-verified";
-  /** Versioned change: the post-mortem workflow opened when the recovery ends (issue 11). */
-  static final String POST_INCIDENT = "post-incident";
   /** Signals that need the plan and arrive before it is read: kept up to this many. */
   static final int MAX_BEFORE_PLAN = 100;
 
@@ -129,8 +126,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
             + BackupKeys.url(plan.storage(), BackupKeys.root(plan.storage())))
         .listBackups(plan.storage());
     Map<BackupKind, List<BackupManifest>> candidates =
-        Workflow.getVersion(PREFER_VERIFIED, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION
+        !Versions.has(Versions.PREFER_VERIFIED)
             ? candidates(catalog, in.asOf())
             : preferVerified(catalog, in.asOf(), plan.objectives());
     end("select-backups", StepState.DONE, candidates.entrySet().stream()
@@ -201,8 +197,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     notifier.awaitDelivered();
     // The recovery no longer needs its backups: end the lease taken after select-backups.
     BackupLeases.release(plan.storage());
-    if (Workflow.getVersion(POST_INCIDENT, Workflow.DEFAULT_VERSION, 1)
-        != Workflow.DEFAULT_VERSION) {
+    if (Versions.has(Versions.POST_INCIDENT)) {
       openPostIncident(report);
     }
     Workflow.await(Workflow::isEveryHandlerFinished);
@@ -398,7 +393,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return new RecoveryStatus(input.incidentId(), phase, List.copyOf(timeline.values()),
         gate == null ? List.of() : gate.pending(), gate == null ? List.of() : gate.decisions(),
         startedAt, deadline, deadline == null ? 0 : Duration.between(now(), deadline).toSeconds(),
-        outcome, Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(),
+        outcome, Workflow.getInfo().getWorkflowId(), ApprovalGate.decisionRun(),
         loaded == null ? null : loaded.sha256(), input.requestedBy(),
         gate == null ? List.of() : gate.refused());
   }
@@ -443,8 +438,23 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   private void reportProgress() {
     Duration every = plan.notifications() == null || plan.notifications().progressInterval() == null
         ? PlanDefaults.PROGRESS_INTERVAL : plan.notifications().progressInterval();
-    while (!Timers.await(every, "next progress notification (every " + Timers.human(every) + ")",
-        () -> done)) {
+    boolean quiet = Versions.has(Versions.QUIET_WAITS);
+    while (true) {
+      // Quiet waits: while a decision is pending, progress once a day (the gate reminds); a
+      // decision opening or closing starts the wait again. Runs from before: every interval.
+      boolean waiting = quiet && gate.hasPending();
+      Duration wait = waiting ? PlanDefaults.QUIET_INTERVAL : every;
+      boolean unblocked = Timers.await(wait, waiting
+              ? "next progress notification (every " + Timers.human(wait) + " while a decision is"
+                  + " pending)"
+              : "next progress notification (every " + Timers.human(every) + ")",
+          () -> done || (quiet && gate.hasPending() != waiting));
+      if (unblocked) {
+        if (done) {
+          return;
+        }
+        continue; // (only with quiet waits)
+      }
       List<PendingDecision> pending = gate.pending();
       notifier.send("progress", 0, "Incident " + input.incidentId() + ": phase " + phase + ", "
           + Duration.between(now(), deadline).toMinutes() + " min left to the RTO"
