@@ -1,6 +1,7 @@
 package io.drorch.worker;
 
 import io.drorch.activities.app.ApplicationActivitiesImpl;
+import io.drorch.activities.common.HeartbeatTicker;
 import io.drorch.activities.decisions.DecisionActivitiesImpl;
 import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.FileRecoveryActivitiesImpl;
@@ -27,6 +28,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.util.List;
 import org.slf4j.Logger;
@@ -76,13 +78,16 @@ public final class DrWorker implements AutoCloseable {
     plan.warnings().forEach(w -> log.warn("plan {}: {}", planSource, w));
     checkSearchAttributes(client);
     S3Clients s3 = new S3Clients(secrets.aws());
-    WorkerFactory factory = WorkerFactory.newInstance(client);
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new HeartbeatTicker())
+        .build());
     Worker worker =
         factory.newWorker(
             taskQueue,
             WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
                 .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
+                .setMaxHeartbeatThrottleInterval(HeartbeatTicker.MAX_THROTTLE)
                 .build());
     worker.registerWorkflowImplementationTypes(
         DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
