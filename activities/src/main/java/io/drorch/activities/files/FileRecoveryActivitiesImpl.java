@@ -55,10 +55,35 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
 
   @Override
   public RestoreFilesResult restoreToStaging(RestoreFilesInput input) {
+    int attempt = Heartbeats.context().map(c -> c.getInfo().getAttempt()).orElse(1);
+    return restoreAttempt(input, attempt);
+  }
+
+  /**
+   * Attempt {@code attempt}: extracts into its own staging directory {@code stagingDir.a<N>},
+   * fenced by a lock file beside it ({@code .a<N>.lock}, holding the attempt's id) for as long as
+   * it runs (TARGET_BUSY when another attempt holds it). The staging directories of earlier
+   * attempts are deleted only when their lock can be taken: an earlier attempt that still runs
+   * is never disturbed.
+   */
+  public RestoreFilesResult restoreAttempt(RestoreFilesInput input, int attempt) {
     BackupManifest m = checkInput(input);
     Path target = absolute(input.target().uploadsDir(), "files.uploads");
-    Path staging = absolute(input.stagingDir(), "the staging directory");
+    Path base = absolute(input.stagingDir(), "the staging directory");
+    Path staging = FileFence.attemptPath(base, attempt);
     checkStagingPlace(target, staging);
+    checkStagingPlace(target, base);
+    try (FileFence fence = FileFence.take(staging, "restore attempt " + attempt + " of "
+        + m.backupId())) {
+      for (Path busy : FileFence.deleteAbandoned(base, staging)) {
+        log.warn("staging {} is held by an earlier attempt still running: left alone", busy);
+      }
+      return restoreInto(input, m, target, staging);
+    }
+  }
+
+  private RestoreFilesResult restoreInto(RestoreFilesInput input, BackupManifest m, Path target,
+      Path staging) {
     Path work = absolute(input.workDir(), "recovery.workDir").resolve(safeName(input.incidentId()));
     FileCompression compression = FileCompression.ofFormat(m.format());
     Path zstd = compression == FileCompression.ZSTD
@@ -162,6 +187,12 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
       throw DrError.BAD_INPUT.failure("swapDirectory needs three different paths, got target "
           + target + ", staging " + staging + ", keep-as " + keepAs);
     }
+    try (FileFence fence = FileFence.take(Path.of(target + ".swap"), "a swap into " + target)) {
+      return swap(target, staging, keepAs);
+    }
+  }
+
+  private static SwapDirectoryResult swap(Path target, Path staging, Path keepAs) {
     boolean stagingExists = Files.exists(staging, LinkOption.NOFOLLOW_LINKS);
     boolean targetExists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     boolean keepExists = Files.exists(keepAs, LinkOption.NOFOLLOW_LINKS);

@@ -15,7 +15,6 @@ import io.drorch.workflows.contracts.values.MigrateDatabaseResult;
 import io.drorch.workflows.contracts.values.RestoreDatabaseResult;
 import io.drorch.workflows.contracts.values.SwapDatabaseResult;
 import io.drorch.workflows.postgres.PostgresRecoveryActivities;
-import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -95,7 +94,40 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
    */
   @Override
   public RestoreDatabaseResult restoreFromBackup(RestoreDatabaseInput input) {
-    return restore(input, null);
+    int attempt = Heartbeats.context().map(c -> c.getInfo().getAttempt()).orElse(1);
+    return restoreAttempt(input, attempt);
+  }
+
+  /**
+   * Attempt {@code attempt} of a restore: into its own database {@code restoreName_a<attempt>},
+   * fenced by that name's advisory lock for as long as it runs (TARGET_BUSY when another attempt
+   * holds it). Databases of earlier attempts are dropped only when their lock can be taken: an
+   * earlier attempt that still runs (a "zombie" whose heartbeat timed out) is never disturbed.
+   */
+  RestoreDatabaseResult restoreAttempt(RestoreDatabaseInput input, int attempt) {
+    validateRestore(input);
+    String base = input.restoreName();
+    String name = attemptName(base, attempt);
+    checkName("restoreName (attempt " + attempt + ")", name);
+    RestoreDatabaseInput mine = new RestoreDatabaseInput(input.incidentId(), input.live(), name,
+        input.storage(), input.backup(), input.workDir(), input.jobs(), input.restoreRole());
+    Optional<String> password = credentials.password(input.live());
+    try (AttemptFence fence = AttemptFence.take(
+        Jdbc.connect(input.live().withName(MAINTENANCE_DB), password), name,
+        "restore attempt " + attempt)) {
+      List<String> busy = fence.dropAbandoned(base);
+      if (!busy.isEmpty()) {
+        log.warn("restore {}: earlier attempts still running on {}: left alone", name, busy);
+      }
+      return restore(mine, null, "attempt " + attempt);
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, input.live(), "fencing restore attempt " + name);
+    }
+  }
+
+  /** {@code base_a<attempt>}: each attempt of a restore has a database of its own. */
+  static String attemptName(String base, int attempt) {
+    return base + "_a" + Math.max(1, attempt);
   }
 
   /**
@@ -103,6 +135,11 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
    * right after {@code CREATE DATABASE}: how a scratch database carries its mark from the start.
    */
   RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment) {
+    return restore(input, createdComment, null);
+  }
+
+  private RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment,
+      String attempt) {
     validateRestore(input);
     BackupManifest m = input.backup();
     DatabaseTarget live = input.live();
@@ -111,10 +148,12 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path zstd = compression == DumpCompression.ZSTD
         ? tools.systemBinary("zstd", DumpToStorage.ZSTD_HINT) : null;
     Optional<String> password = credentials.password(live);
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    ActivityExecutionContext ctx = Heartbeats.context().orElse(null);
 
     Path dir = Path.of(input.workDir()).resolve(input.incidentId());
     Path file = dir.resolve(m.backupId() + compression.extension);
+    // each attempt decompresses into a file of its own: a zombie never writes what this one reads
+    String dumpName = m.backupId() + (attempt == null ? "" : "." + input.restoreName()) + ".dump";
     log.info("restore {}: downloading {} to {}", input.restoreName(), m.dataKey(), file);
     StepClock clock = new StepClock();
     BackupDownload.Downloaded d = BackupDownload.toFile(s3.store(input.storage()), m.dataKey(),
@@ -125,7 +164,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path dump = file;
     try {
       if (zstd != null) {
-        dump = dir.resolve(m.backupId() + ".dump");
+        dump = dir.resolve(dumpName);
         Path out = dump;
         run(List.of(zstd.toString(), "-d", "-q", "-f", file.toString(), "-o", dump.toString()),
             Optional.empty(), ctx, () -> sizeOf(out), "zstd -d of " + file);
@@ -154,7 +193,12 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
       List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(),
           "-j", String.valueOf(Math.max(1, input.jobs())), "--exit-on-error", "--no-password"));
-      if (!superuser) {
+      String role = input.restoreRole();
+      if (role != null && !role.isBlank()) {
+        // a tampered dump runs with this role's rights only, and owns nothing else
+        cmd.add("--no-owner");
+        cmd.add("--role=" + role);
+      } else if (!superuser) {
         cmd.add("--no-owner");
       }
       cmd.addAll(PgTools.connectionArgs(live));
@@ -559,7 +603,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
     String mark = SWAP_MARK + input.restoreName();
     Optional<String> password = credentials.password(live);
-    try (Connection c = Jdbc.connect(live.withName(MAINTENANCE_DB), password)) {
+    try (Connection c = Jdbc.connect(live.withName(MAINTENANCE_DB), password);
+        AttemptFence fence = AttemptFence.take(
+            Jdbc.connect(live.withName(MAINTENANCE_DB), password), "swap:" + liveName,
+            "a swap into " + liveName)) {
       for (int attempt = 1; ; attempt++) {
         c.setAutoCommit(true);
         boolean restoreExists = exists(c, input.restoreName());

@@ -54,7 +54,17 @@ public enum DrError {
    * A retention sweep stopped on an error (a manifest or listing that could not be read after
    * retries, S3 unreachable): nothing more was deleted. The next scheduled sweep tries again.
    */
-  RETENTION_ABORTED(false);
+  RETENTION_ABORTED(false),
+  /**
+   * The database or directory this attempt would work on is held by another attempt that still
+   * runs (its lock): this one gives way, nothing is touched, and it is retried.
+   */
+  TARGET_BUSY(true),
+  /**
+   * Not enough free space in the work directory (or beside the target) for the download or the
+   * extraction: nothing was written; free space or point {@code recovery.workDir} elsewhere.
+   */
+  INSUFFICIENT_SPACE(false);
 
   private final boolean retryable;
 

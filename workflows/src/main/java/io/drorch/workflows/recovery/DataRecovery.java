@@ -37,8 +37,11 @@ final class DataRecovery {
     final String name;
     /** In messages: "no valid {noun} backup", "{noun} restore skipped". */
     final String noun;
-    /** Where the restored copy stays when it is not swapped in: "as db_restore_x", "in /dir". */
-    final String restoredCopy;
+    /**
+     * Where the restored copy stays when it is not swapped in: "as db_restore_x", "in /dir" (set
+     * again by the restore: each attempt restores under a name of its own).
+     */
+    String restoredCopy;
     /** The fingerprint of the verified copy (null until verified): what an approval names. */
     String copyFingerprint;
     /** When the copy was fingerprinted: an approval signed before cannot be about it. */

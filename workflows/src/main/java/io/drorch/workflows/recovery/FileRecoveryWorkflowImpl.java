@@ -45,7 +45,10 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
     private final StorageTarget storage;
     private final RecoverySettings recovery;
     private final String target;
-    private final String staging;
+    /** The staging base; each attempt extracts into {@code <it>.a<N>}. */
+    private final String stagingBase;
+    /** The staging directory restored (the attempt that succeeded; the base until then). */
+    private String staging;
     private final String keepAs;
 
     Part(String incidentId, FilesTarget files, StorageTarget storage, RecoverySettings recovery) {
@@ -56,19 +59,24 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
       this.storage = storage;
       this.recovery = recovery;
       this.target = files.uploadsDir();
-      this.staging = Names.directory(target, ".restore-", incidentId);
+      this.stagingBase = Names.directory(target, ".restore-", incidentId);
+      this.staging = stagingBase;
       this.keepAs = Names.directory(target, ".pre-", incidentId);
     }
 
     @Override
     String restoreDescription(BackupManifest m) {
-      return "download, verify and extract " + m.backupId() + " into " + staging;
+      return "download, verify and extract " + m.backupId() + " into " + stagingBase + ".a<N>";
     }
 
     @Override
     RestoreFilesResult restore(BackupManifest m) {
       RestoreFilesResult r = files(restoreDescription(m)).restoreToStaging(new RestoreFilesInput(
-          incidentId, files, staging, storage, m, recovery.workDir()));
+          incidentId, files, stagingBase, storage, m, recovery.workDir()));
+      if (r.stagingDir() != null) {
+        staging = r.stagingDir(); // the attempt that succeeded
+        restoredCopy = "in " + staging;
+      }
       madeCopy(r.fingerprint());
       return r;
     }
