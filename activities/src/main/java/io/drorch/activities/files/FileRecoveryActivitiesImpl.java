@@ -122,6 +122,8 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
     long downloaded = System.nanoTime();
 
     SafeExtractor.Summary extracted;
+    BackupDownload.checkSpace(staging.getParent(), m.files().totalBytes(),
+        "extract backup " + m.backupId() + " beside " + target);
     try {
       LongConsumer p = beat.phase("extract", m.files().totalBytes());
       extracted = zstd == null

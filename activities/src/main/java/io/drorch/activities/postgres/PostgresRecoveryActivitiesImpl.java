@@ -87,10 +87,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
   // ---- restore -------------------------------------------------------------------------------
 
   /**
-   * Idempotent: a retry reuses a complete verified download, drops the partial database of the
-   * earlier attempt and restores again, ending in the same database. The decompressed {@code
-   * .dump} of a zstd backup is deleted afterwards; the downloaded file is kept for retries (the
-   * workflow's cleanup removes {@code workDir/incidentId}).
+   * Idempotent: a retry reuses a complete verified download, restores into its own database and
+   * drops those of earlier attempts that no longer run. The decompressed {@code .dump} of a zstd
+   * backup is deleted afterwards; the downloaded file is kept for the retry of a failed restore
+   * and deleted after a successful one ({@code dr cleanup} removes what a stopped recovery left).
    */
   @Override
   public RestoreDatabaseResult restoreFromBackup(RestoreDatabaseInput input) {
@@ -179,8 +179,9 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
             + " WHERE datname = " + literal(live.name()));
         st.execute("DROP DATABASE IF EXISTS " + Jdbc.quoteIdent(input.restoreName())
             + " WITH (FORCE)");
-        String owner = superuser && liveOwner != null
-            ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
+        String role = input.restoreRole();
+        String owner = role != null && !role.isBlank() ? " OWNER " + Jdbc.quoteIdent(role)
+            : superuser && liveOwner != null ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
         st.execute("CREATE DATABASE " + Jdbc.quoteIdent(input.restoreName()) + owner);
         if (createdComment != null) {
           st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
@@ -193,11 +194,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
       List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(),
           "-j", String.valueOf(Math.max(1, input.jobs())), "--exit-on-error", "--no-password"));
-      String role = input.restoreRole();
-      if (role != null && !role.isBlank()) {
+      if (input.restoreRole() != null && !input.restoreRole().isBlank()) {
         // a tampered dump runs with this role's rights only, and owns nothing else
         cmd.add("--no-owner");
-        cmd.add("--role=" + role);
+        cmd.add("--role=" + input.restoreRole());
       } else if (!superuser) {
         cmd.add("--no-owner");
       }
@@ -215,16 +215,21 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {}; steps {})",
           restored.name(), ms, d.sizeBytes(), d.reused(), clock.millis());
+      deleteQuietly(file); // used: a download is kept only for the retry of a failed restore
       return new RestoreDatabaseResult(input.restoreName(), m.backupId(),
           d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms, clock.millis());
     } finally {
       if (dump != file) {
-        try {
-          Files.deleteIfExists(dump);
-        } catch (IOException e) {
-          log.warn("cannot delete {}: {}", dump, e.toString());
-        }
+        deleteQuietly(dump);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", p, e.toString());
     }
   }
 
