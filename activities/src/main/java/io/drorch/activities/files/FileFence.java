@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 final class FileFence implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileFence.class);
+  /**
+   * Lock files held in this JVM. OS locks belong to the process, and closing ANY descriptor of a
+   * file drops the process's locks on it, so a file held here is never opened again here (two
+   * attempts can share a worker: one whose heartbeat timed out, and its successor).
+   */
+  private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final FileChannel channel;
   private final FileLock lock;
@@ -50,7 +56,10 @@ final class FileFence implements AutoCloseable {
 
   /** Takes the lock of {@code path}, or throws TARGET_BUSY naming {@code what}. */
   static FileFence take(Path path, String what) {
-    Path lockFile = lockFile(path);
+    Path lockFile = lockFile(path).toAbsolutePath().normalize();
+    if (!HELD.add(lockFile)) {
+      throw busy(path, "an attempt in this worker", what);
+    }
     FileChannel ch = null;
     try {
       Files.createDirectories(lockFile.getParent());
@@ -60,17 +69,19 @@ final class FileFence implements AutoCloseable {
       if (lock == null) {
         String holder = read(lockFile);
         ch.close();
-        throw DrError.TARGET_BUSY.failure(path + " is in use by another attempt that is still"
-            + " running (" + holder + "): this attempt (" + what + ") gives way and is retried;"
-            + " the other one is never disturbed. If its process is gone, its lock went with it"
-            + " and the next attempt proceeds.");
+        HELD.remove(lockFile);
+        throw busy(path, holder, what);
       }
       ch.truncate(0);
       ch.write(ByteBuffer.wrap((owner() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
       ch.force(false);
       return new FileFence(ch, lock, lockFile);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       closeQuietly(ch);
+      HELD.remove(lockFile);
+      if (e instanceof io.temporal.failure.ApplicationFailure af) {
+        throw af;
+      }
       throw DrError.RESTORE_FAILED.failure("Cannot take the lock " + lockFile + " (" + what
           + "): " + e + ". Give the worker's user write access beside " + path + ".", e);
     }
@@ -99,7 +110,11 @@ final class FileFence implements AutoCloseable {
       return busy;
     }
     for (Path other : others) {
-      Path lockFile = lockFile(other);
+      Path lockFile = lockFile(other).toAbsolutePath().normalize();
+      if (!HELD.add(lockFile)) {
+        busy.add(other); // held by an attempt in this worker
+        continue;
+      }
       try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE,
           StandardOpenOption.WRITE)) {
         FileLock lock = tryLock(ch);
@@ -108,12 +123,23 @@ final class FileFence implements AutoCloseable {
           continue;
         }
         SafeExtractor.deleteTree(other);
+        Files.deleteIfExists(lockFile);
         log.info("deleted {}, left by an earlier attempt that no longer runs", other);
       } catch (IOException e) {
         log.warn("cannot delete abandoned staging {}: {}", other, e.toString());
+      } finally {
+        HELD.remove(lockFile);
       }
     }
     return busy;
+  }
+
+  private static io.temporal.failure.ApplicationFailure busy(Path path, String holder,
+      String what) {
+    return DrError.TARGET_BUSY.failure(path + " is in use by another attempt that is still"
+        + " running (" + holder + "): this attempt (" + what + ") gives way and is retried;"
+        + " the other one is never disturbed. If its process is gone, its lock went with it"
+        + " and the next attempt proceeds.");
   }
 
   private static FileLock tryLock(FileChannel ch) throws IOException {
@@ -151,14 +177,24 @@ final class FileFence implements AutoCloseable {
     }
   }
 
-  /** Releases the lock; the lock file stays (deleting it could let two attempts lock apart). */
+  /**
+   * Deletes the lock file while still holding it, then releases it. (An attempt that opened the
+   * file just before could still lock the deleted file: only attempts of the same number on the
+   * same staging race like that, which a retry policy never produces.)
+   */
   @Override
   public void close() {
+    try {
+      Files.deleteIfExists(lockFile);
+    } catch (IOException e) {
+      log.debug("deleting {}: {}", lockFile, e.toString());
+    }
     try {
       lock.release();
     } catch (IOException e) {
       log.debug("releasing {}: {}", lockFile, e.toString());
     }
     closeQuietly(channel);
+    HELD.remove(lockFile);
   }
 }

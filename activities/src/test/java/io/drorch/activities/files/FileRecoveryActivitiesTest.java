@@ -127,8 +127,8 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
   }
 
   /**
-   * A zombie: attempt 1 still runs (holds its lock file, writes into its staging) after its
-   * heartbeat timed out. Attempt 2 extracts into its own staging and leaves the zombie's alone; a
+   * A zombie: attempt 1 still runs in another process (holds its lock file, writes into its
+   * staging) after its heartbeat timed out. Attempt 2 extracts into its own staging and leaves the zombie's alone; a
    * colliding attempt on the zombie's staging and a swap while another holds the target's lock
    * give way (TARGET_BUSY). Once the zombie's lock is released, the next attempt deletes it.
    */
@@ -143,9 +143,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     Files.writeString(zombieStaging.resolve("half-extracted.txt"), "zombie at work");
     Path zombieLock = zombieStaging.resolveSibling(zombieStaging.getFileName() + ".lock");
     Path swapLock = uploads.resolveSibling(uploads.getFileName() + ".swap.lock");
-    try (java.nio.channels.FileChannel zombie = java.nio.channels.FileChannel.open(zombieLock,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held = zombie.lock()) {
+    try (LockHolder zombie = LockHolder.hold(zombieLock)) {
       RestoreFilesResult second = impl.restoreAttempt(restoreInput(uploads, m), 2);
       Path secondStaging = Path.of(second.stagingDir());
       assertEquals(uploads.getFileName() + ".restore-" + INCIDENT + ".a2",
@@ -154,20 +152,18 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
       assertEquals("zombie at work",
           Files.readString(zombieStaging.resolve("half-extracted.txt")), "zombie disturbed");
 
-      ApplicationFailure busy = failure(() -> impl.restoreAttempt(restoreInput(uploads, m), 1));
+      ApplicationFailure busy = direct(() -> impl.restoreAttempt(restoreInput(uploads, m), 1));
       assertEquals("TARGET_BUSY", busy.getType());
       assertTrue(Files.exists(zombieStaging.resolve("half-extracted.txt")));
 
-      try (java.nio.channels.FileChannel other = java.nio.channels.FileChannel.open(swapLock,
-              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-          java.nio.channels.FileLock swapping = other.lock()) {
+      try (LockHolder swapping = LockHolder.hold(swapLock)) {
         Map<String, String> live = TreeSnapshot.of(uploads);
-        ApplicationFailure swapBusy = failure(() -> impl.swapDirectory(new SwapDirectoryInput(
+        ApplicationFailure swapBusy = direct(() -> impl.swapDirectory(new SwapDirectoryInput(
             uploads.toString(), secondStaging.toString(), uploads + ".pre-zr")));
         assertEquals("TARGET_BUSY", swapBusy.getType());
         assertEquals(live, TreeSnapshot.of(uploads), "swapped anyway");
       }
-    } // the zombie's process "ends": its lock goes with it
+    } // kill -9 of the zombie's process: its lock goes with it
 
     RestoreFilesResult third = impl.restoreAttempt(restoreInput(uploads, m), 3);
     assertFalse(Files.exists(zombieStaging), "what the dead attempt left is deleted");
@@ -423,6 +419,11 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
 
   private StorageTarget storage() {
     return storage(BUCKET, "prod/app");
+  }
+
+  /** The failure of an activity called directly (not through a stub). */
+  private static ApplicationFailure direct(Runnable call) {
+    return org.junit.jupiter.api.Assertions.assertThrows(ApplicationFailure.class, call::run);
   }
 
   private static ApplicationFailure failure(Runnable call) {
