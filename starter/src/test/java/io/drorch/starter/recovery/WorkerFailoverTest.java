@@ -91,10 +91,11 @@ class WorkerFailoverTest {
           new FilesTarget(stack.dir.resolve("uploads-" + db).toString()), viaProxy),
           "failover-" + db, List.of());
       Path planFile = stack.planFile(plan, db);
+      java.util.Map<String, DataFingerprint.Table> before;
       try (WorkerProcess first = WorkerProcess.start(temporal.target(), stack, planFile,
           logs.resolve(db + "-1.log"))) {
         BackupRuns.await(BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test"));
-        var before = fingerprint(db);
+        before = fingerprint(db);
         stack.pg.dropDatabase(db);
 
         s3.stall();
