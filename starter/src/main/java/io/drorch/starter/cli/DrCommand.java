@@ -25,6 +25,7 @@ import picocli.CommandLine;
       StatusCommand.class,
       ReportCommand.class,
       ReportsCommand.class,
+      CleanupCommand.class,
       WorkerCommand.class,
       CodecServerCommand.class,
       TemporalCommand.class,
