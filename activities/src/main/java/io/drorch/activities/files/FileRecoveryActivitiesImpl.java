@@ -190,7 +190,27 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
           + target + ", staging " + staging + ", keep-as " + keepAs);
     }
     try (FileFence fence = FileFence.take(Path.of(target + ".swap"), "a swap into " + target)) {
+      if (input.expectedFingerprint() != null
+          && Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+        reverify(staging, input.expectedFingerprint());
+      }
       return swap(target, staging, keepAs);
+    }
+  }
+
+  /** The staging tree's fingerprint now must be the one its approval was bound to. */
+  private static void reverify(Path staging, String expected) {
+    String now;
+    try {
+      now = TreeFingerprint.of(staging);
+    } catch (IOException | UncheckedIOException e) {
+      throw restoreFailed("re-verify " + staging + " before the swap", e);
+    }
+    if (!expected.equals(now)) {
+      throw DrError.COPY_CHANGED.failure("The restored tree " + staging + " changed after it was"
+          + " verified and approved (fingerprint " + expected + " then, " + now + " now): not"
+          + " swapped, the live directory untouched. It is restored and verified again, and the"
+          + " approvers are asked again.");
     }
   }
 

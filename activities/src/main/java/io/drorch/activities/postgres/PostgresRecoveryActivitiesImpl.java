@@ -449,6 +449,58 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     DatabaseTarget db = input.database();
     validateServer(db);
     Optional<String> password = credentials.password(db);
+    boolean close = Boolean.TRUE.equals(input.closeAfter());
+    if (close) {
+      openTo(db, password, false); // an earlier round closed it
+    }
+    IntegrityResult r = verify(input, db, password);
+    if (close) {
+      closeToConnections(db, password);
+    }
+    return r;
+  }
+
+  /**
+   * Closes the restored database to connections until the swap: CONNECT revoked from PUBLIC,
+   * ALLOW_CONNECTIONS false, every session ended. Nothing (the application's role included) can
+   * change it between its verification and the swap, which re-verifies it.
+   */
+  static void closeToConnections(DatabaseTarget db, Optional<String> password) {
+    try (Connection c = Jdbc.connect(db.withName(MAINTENANCE_DB), password);
+        Statement st = c.createStatement()) {
+      String q = Jdbc.quoteIdent(db.name());
+      st.execute("REVOKE CONNECT ON DATABASE " + q + " FROM PUBLIC");
+      st.execute("ALTER DATABASE " + q + " ALLOW_CONNECTIONS false");
+      terminate(c, db.name());
+      log.info("{} closed to connections until the swap", db.name());
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, db, "closing " + db.name() + " to connections");
+    }
+  }
+
+  /**
+   * Lets connections into {@code db} again: only its owner and superusers while {@code public}
+   * is false (CONNECT stays revoked from PUBLIC), everyone as before when true (after the swap).
+   */
+  static void openTo(DatabaseTarget db, Optional<String> password, boolean everyone) {
+    try (Connection c = Jdbc.connect(db.withName(MAINTENANCE_DB), password);
+        Statement st = c.createStatement()) {
+      open(st, db.name(), everyone);
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, db, "opening " + db.name() + " to connections");
+    }
+  }
+
+  private static void open(Statement st, String name, boolean everyone) throws SQLException {
+    String q = Jdbc.quoteIdent(name);
+    st.execute("ALTER DATABASE " + q + " ALLOW_CONNECTIONS true");
+    if (everyone) {
+      st.execute("GRANT CONNECT ON DATABASE " + q + " TO PUBLIC");
+    }
+  }
+
+  private IntegrityResult verify(VerifyIntegrityInput input, DatabaseTarget db,
+      Optional<String> password) {
     LongConsumer progress = Heartbeats.bytesProgress();
     List<String> problems = new ArrayList<>();
     Map<String, Long> found = new TreeMap<>();
@@ -633,6 +685,9 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
               + "' as '" + input.keepAs() + "': a database with that name already exists."
               + " Drop or rename it (after checking it is not needed), then retry.");
         }
+        if (input.expectedFingerprint() != null) {
+          reverify(live, input.restoreName(), input.expectedFingerprint(), password);
+        }
         terminate(c, liveName);
         terminate(c, input.restoreName());
         try {
@@ -640,6 +695,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
           try (Statement st = c.createStatement()) {
             st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
                 + literal(mark));
+            open(st, input.restoreName(), true); // it becomes the live database
             if (liveExists) {
               st.execute("ALTER DATABASE " + Jdbc.quoteIdent(liveName) + " RENAME TO "
                   + Jdbc.quoteIdent(input.keepAs()));
@@ -677,6 +733,31 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
+  /**
+   * The restored database's fingerprint, taken now (owner/superuser only: CONNECT stays revoked),
+   * must be the one its approval was bound to; else it is closed again and COPY_CHANGED thrown.
+   */
+  private static void reverify(DatabaseTarget live, String restoreName, String expected,
+      Optional<String> password) {
+    DatabaseTarget restored = live.withName(restoreName);
+    openTo(restored, password, false);
+    String now;
+    try (Connection c = Jdbc.connect(restored, password)) {
+      now = DatabaseFingerprint.take(c, Heartbeats.bytesProgress()).fingerprint();
+    } catch (SQLException e) {
+      throw DrError.INTEGRITY_FAILED.failure("Re-verifying '" + restoreName + "' before the swap"
+          + " failed: " + Jdbc.firstLine(e.getMessage()), e);
+    }
+    if (!expected.equals(now)) {
+      closeToConnections(restored, password);
+      throw DrError.COPY_CHANGED.failure("The restored database '" + restoreName + "' changed"
+          + " after it was verified and approved (fingerprint " + expected + " then, " + now
+          + " now): not swapped, the live database untouched. It is restored and verified"
+          + " again, and the approvers are asked again.");
+    }
+    log.info("swap: {} re-verified (fingerprint {})", restoreName, now);
+  }
+
   static boolean exists(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
@@ -696,7 +777,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static void terminate(Connection c, String name) throws SQLException {
+  static void terminate(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
         + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
       ps.setString(1, name);

@@ -293,6 +293,44 @@ class DatabaseRecoveryActivitiesTest {
         new SwapDatabaseInput(target("ai_docs_zr"), base + "_a3", "ai_docs_zr_pre")));
   }
 
+  /**
+   * Approval binds to what was verified: after verification the restored database is closed to
+   * connections; tampered with between approval and swap (someone reopens it and deletes rows),
+   * the swap re-verifies, refuses (COPY_CHANGED) and closes it again, the live database untouched;
+   * an untouched copy swaps and accepts connections again.
+   */
+  @Test
+  void aCopyChangedBetweenApprovalAndSwapIsNotSwapped() throws Exception {
+    String live = "ai_docs_tamper";
+    createFrom(live, SOURCE);
+    String liveBefore = fingerprint(live);
+    String db = "ai_docs_restore_inc_22_a1";
+    recovery.restoreFromBackup(restoreInput("INC-22", live, db, gzipBackup));
+    IntegrityResult verified = recovery.verifyIntegrity(new VerifyIntegrityInput(target(db),
+        gzipBackup.database().rowCounts(), null, List.of(), 2, true));
+    assertTrue(verified.ok(), verified.problems().toString());
+    assertThrows(SQLException.class, () -> pg.connect(db).close(), "closed to connections");
+
+    sql("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    sql(db, "DELETE FROM messages WHERE id IN (SELECT id FROM messages LIMIT 1)");
+    ApplicationFailure changed = failure(() -> recovery.swapDatabase(new SwapDatabaseInput(
+        target(live), db, "ai_docs_tamper_pre", verified.fingerprint())));
+    assertEquals("COPY_CHANGED", changed.getType());
+    assertTrue(changed.getOriginalMessage().contains(verified.fingerprint()),
+        changed.getOriginalMessage());
+    assertEquals(liveBefore, fingerprint(live), "the live database was touched");
+    assertFalse(databaseExists("ai_docs_tamper_pre"));
+    assertThrows(SQLException.class, () -> pg.connect(db).close(), "closed again");
+
+    String db2 = "ai_docs_restore_inc_23_a1";
+    recovery.restoreFromBackup(restoreInput("INC-23", live, db2, gzipBackup));
+    IntegrityResult fresh = recovery.verifyIntegrity(new VerifyIntegrityInput(target(db2),
+        gzipBackup.database().rowCounts(), null, List.of(), 2, true));
+    assertEquals(new SwapDatabaseResult(live, "ai_docs_tamper_pre"), recovery.swapDatabase(
+        new SwapDatabaseInput(target(live), db2, "ai_docs_tamper_pre", fresh.fingerprint())));
+    assertEquals(original, fingerprint(live), "swapped in and open to connections again");
+  }
+
   /** recovery.restore-role: pg_restore --no-owner --role=<it>: the objects belong to that role. */
   @Test
   void aRestoreRoleOwnsWhatTheRestoreCreates() throws Exception {

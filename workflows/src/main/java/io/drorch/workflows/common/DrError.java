@@ -64,7 +64,12 @@ public enum DrError {
    * Not enough free space in the work directory (or beside the target) for the download or the
    * extraction: nothing was written; free space or point {@code recovery.workDir} elsewhere.
    */
-  INSUFFICIENT_SPACE(false);
+  INSUFFICIENT_SPACE(false),
+  /**
+   * The restored copy no longer has the fingerprint its approval was bound to (changed between
+   * the approval and the swap): not swapped; it is restored and verified again, and asked again.
+   */
+  COPY_CHANGED(false);
 
   private final boolean retryable;
 

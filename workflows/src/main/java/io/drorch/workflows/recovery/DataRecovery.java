@@ -88,6 +88,9 @@ final class DataRecovery {
    */
   static final String FALLBACK_CHANGE = "fallback-missing-unsafe";
 
+  /** Approvals asked for one part before a copy that keeps changing fails it. */
+  static final int MAX_SWAP_ROUNDS = 3;
+
   /** Failure types that pass a candidate over for the previous one, by workflow version. */
   static Set<String> fallbackTypes() {
     int v = Workflow.getVersion(FALLBACK_CHANGE, Workflow.DEFAULT_VERSION, 1);
@@ -125,15 +128,38 @@ final class DataRecovery {
       }
       part.prepare(s, used, details);
 
-      String step = part.name + "-swap";
-      DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP, part.swapQuestion(used),
-          used.backupId(), part.copyFingerprint, part.copyMadeAt);
-      if (approval.verdict() != Verdict.APPROVE) {
-        throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
-            + ": the live " + live(part) + " was not touched; the restored copy stays "
-            + part.restoredCopy);
+      Optional<Kept> swapped = Optional.empty();
+      for (int round = 1; ; round++) {
+        // a copy that changed after its approval is restored afresh and asked about again
+        String step = part.name + "-swap" + (round == 1 ? "" : "-" + round);
+        DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP,
+            part.swapQuestion(used), used.backupId(), part.copyFingerprint, part.copyMadeAt);
+        if (approval.verdict() != Verdict.APPROVE) {
+          throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
+              + ": the live " + live(part) + " was not touched; the restored copy stays "
+              + part.restoredCopy);
+        }
+        try {
+          swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()),
+              Set.of(DrError.COPY_CHANGED.name()));
+          break;
+        } catch (ActivityFailure changed) {
+          String why = Failures.reason(changed);
+          details.add("not swapped: " + why);
+          if (round >= MAX_SWAP_ROUNDS) {
+            throw new PartStopped(Outcome.FAILED, "the restored copy changed after each of "
+                + round + " approvals; not swapped: " + why);
+          }
+          BackupManifest again = used;
+          Optional<R> r = s.run(part.name + "-restore", part.restoreDescription(again),
+              () -> part.restore(again));
+          if (r.isEmpty()) {
+            throw new PartStopped(Outcome.SKIPPED, part.noun + " restore skipped");
+          }
+          details.add(part.restored(again, r.get()) + " (again: the copy had changed)");
+          part.prepare(s, used, details);
+        }
       }
-      Optional<Kept> swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()));
       if (swapped.isEmpty()) {
         throw new PartStopped(Outcome.SKIPPED,
             "swap skipped: restored copy stays " + part.restoredCopy);

@@ -122,8 +122,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
 
     @Override
     String swap() {
-      return pg(swapDescription()).swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs))
-          .previousKeptAs();
+      return pg(swapDescription()).swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs,
+              copyFingerprint)).previousKeptAs();
     }
 
     /** Integrity checks until they pass, or a human accepts the problems (SKIP) or aborts. */
@@ -138,7 +138,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
                 + ", Flyway validate, " + checks.size() + " SQL checks")
                 .verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
                     backup.database() == null ? Map.of() : backup.database().rowCounts(),
-                    live.migrations(), recovery.integrityChecks(), recovery.restoreJobs())));
+                    live.migrations(), recovery.integrityChecks(), recovery.restoreJobs(),
+                    true))); // closed to connections until the swap
         madeCopy(r.map(IntegrityResult::fingerprint).orElse(null));
         if (r.isEmpty() || r.get().ok()) {
           r.ifPresent(ir -> details.add("integrity verified: " + ir.rowCounts().size()

@@ -102,7 +102,8 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
     @Override
     String swap() {
       return files(swapDescription())
-          .swapDirectory(new SwapDirectoryInput(target, staging, keepAs)).previousKeptAs();
+          .swapDirectory(new SwapDirectoryInput(target, staging, keepAs, copyFingerprint))
+          .previousKeptAs();
     }
   }
 }

@@ -292,6 +292,34 @@ class ApprovalEscalationTest {
     assertAbout(Duration.ofHours(25), report.rpoAchieved().get("database"));
   }
 
+  /** Tampered with between approval and swap: not swapped, restored again, asked again. */
+  @Test
+  void aCopyThatChangedAfterItsApprovalIsRestoredAgainAndAskedAgain(TestWorkflowEnvironment env,
+      Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    AtomicInteger swaps = new AtomicInteger();
+    org.mockito.Mockito.doAnswer(i -> {
+      if (swaps.incrementAndGet() == 1) {
+        throw DrError.COPY_CHANGED.failure("The restored database changed after it was approved");
+      }
+      return new io.drorch.workflows.contracts.values.SwapDatabaseResult("docs", "docs_pre");
+    }).when(h.pg).swapDatabase(any());
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
+    h.awaitPending();
+    assertEquals("database-swap", r.status().pending().get(0).step());
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
+    while (r.status().pending().isEmpty()) {
+      env.sleep(Duration.ofMinutes(1));
+    }
+    assertEquals("database-swap-2", r.status().pending().get(0).step(), "asked again");
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome(), report.toString());
+    verify(h.pg, times(2)).restoreFromBackup(any());
+    verify(h.pg, times(2)).swapDatabase(any());
+    assertTrue(report.toString().contains("changed after it was approved"), report.toString());
+  }
+
   /** A missing backup object and a refused archive pass the candidate over, never ask RETRY. */
   @Test
   void missingOrRefusedNewestBackupIsPassedOverForThePreviousOne(TestWorkflowEnvironment env,
