@@ -198,7 +198,14 @@ class LocalStackTest {
   @Test
   void temporalAcceptsWorkflowsWithTheSearchAttributes() {
     assertTrue(temporal.target().startsWith("127.0.0.1:"));
-    startAndTerminate(temporal);
+    String id = startAndTerminate(temporal);
+    var described = temporal.client().newUntypedWorkflowStub(id).describe();
+    assertEquals(io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+        described.getStatus());
+    assertEquals("INC-0", described.getTypedSearchAttributes()
+        .get(io.drorch.workflows.common.SearchAttributes.DR_INCIDENT));
+    assertEquals(1L, described.getTypedSearchAttributes()
+        .get(io.drorch.workflows.common.SearchAttributes.DR_AWAITING_LEVEL));
   }
 
   @Test
@@ -220,7 +227,33 @@ class LocalStackTest {
         ScheduleOptions.newBuilder().build());
     ScheduleDescription d = handle.describe();
     assertTrue(d.getSchedule().getState().isPaused());
+    // run it now: the server starts the scheduled workflow (no worker needed to see it start)
+    handle.trigger();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    List<io.temporal.client.schedules.ScheduleActionResult> started = List.of();
+    while (started.isEmpty() && System.nanoTime() < deadline) {
+      started = handle.describe().getInfo().getRecentActions();
+      if (started.isEmpty()) {
+        sleepQuietly(100);
+      }
+    }
+    assertEquals(1, started.size(), "the triggered schedule started nothing");
+    var action = (io.temporal.client.schedules.ScheduleActionExecutionStartWorkflow)
+        started.get(0).getAction();
+    String workflowId = action.getWorkflowId();
+    assertTrue(workflowId.startsWith("local-stack-scheduled"), workflowId);
+    WorkflowStub run = temporal.client().newUntypedWorkflowStub(workflowId);
+    assertEquals("LocalStackNoop", run.describe().getWorkflowType());
+    run.terminate("local stack test");
     handle.delete();
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
@@ -232,9 +265,10 @@ class LocalStackTest {
     }
   }
 
-  private static void startAndTerminate(LocalTemporal t) {
+  private static String startAndTerminate(LocalTemporal t) {
+    String id = "local-stack-" + System.nanoTime();
     WorkflowStub stub = t.client().newUntypedWorkflowStub("LocalStackNoop", WorkflowOptions.newBuilder()
-        .setWorkflowId("local-stack-" + System.nanoTime())
+        .setWorkflowId(id)
         .setTaskQueue("local-stack-test")
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
             .set(io.drorch.workflows.common.SearchAttributes.DR_KIND, "test")
@@ -245,6 +279,7 @@ class LocalStackTest {
         .build());
     stub.start();
     stub.terminate("local stack test");
+    return id;
   }
 
   // ------------------------------------------------------------------ sample application

@@ -39,7 +39,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,15 +269,20 @@ class DatabaseDumpActivityTest {
         "ALTER TABLE z_secret ENABLE ROW LEVEL SECURITY",
         "CREATE POLICY only_own ON z_secret USING (owner_name = current_user)",
         "GRANT SELECT ON a_big, z_secret TO dumper");
-    AtomicLong heartbeatBytes = new AtomicLong();
     DatabaseTarget target = new DatabaseTarget(pg.host(), pg.port(), db, "dumper", null, "zstd");
     TestActivityEnvironment env = newEnv(DatabaseCredentials.fixed("dumper-pw"));
-    env.setActivityHeartbeatListener(Long.class, heartbeatBytes::set);
     PostgresActivities a = stub(env);
     ApplicationFailure f = failure(
         () -> a.dumpToStorage(new DumpDatabaseInput("db-partial", target, storage("partial"))));
     assertEquals("DATABASE_AUTH", f.getType(), f.getOriginalMessage());
     assertTrue(f.getOriginalMessage().contains("z_secret"), f.getOriginalMessage());
+    // it failed mid-stream: more than one part's worth of compressed output had been streamed
+    java.util.regex.Matcher streamed = java.util.regex.Pattern
+        .compile("after (\\d+) bytes of output").matcher(f.getOriginalMessage());
+    assertTrue(streamed.find(), f.getOriginalMessage());
+    long bytes = Long.parseLong(streamed.group(1));
+    assertTrue(bytes > io.drorch.activities.storage.HashingUpload.PART_SIZE,
+        "failed after only " + bytes + " bytes, not after more than one 16 MiB part");
     assertNoObjects("partial");
     var uploads = s3.client().listMultipartUploads(b -> b.bucket(BUCKET).prefix("partial/"));
     assertTrue(uploads.uploads().isEmpty(), "multipart upload left behind: " + uploads.uploads());

@@ -2,6 +2,7 @@ package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.common.Failures;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.BackupUsed;
@@ -12,7 +13,6 @@ import io.drorch.workflows.contracts.values.PartResult;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Verdict;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,26 +81,17 @@ final class DataRecovery {
     }
   }
 
-  /**
-   * Change id: a candidate whose object is missing (BACKUP_NOT_FOUND) or whose archive is refused
-   * (UNSAFE_ARCHIVE) is passed over for the previous one like a corrupt one, never offered RETRY
-   * (before: asked RETRY / SKIP / ABORT).
-   */
-  static final String FALLBACK_CHANGE = "fallback-missing-unsafe";
-
   /** Approvals asked for one part before a copy that keeps changing fails it. */
   static final int MAX_SWAP_ROUNDS = 3;
 
-  /** Failure types that pass a candidate over for the previous one, by workflow version. */
-  static Set<String> fallbackTypes() {
-    int v = Workflow.getVersion(FALLBACK_CHANGE, Workflow.DEFAULT_VERSION, 1);
-    return v == Workflow.DEFAULT_VERSION ? Set.of(DrError.CHECKSUM_MISMATCH.name())
-        : Set.of(DrError.CHECKSUM_MISMATCH.name(), DrError.BACKUP_NOT_FOUND.name(),
-            DrError.UNSAFE_ARCHIVE.name());
-  }
-
   static <R> PartResult recover(ChildSteps s, List<BackupManifest> candidates, Part<R> part) {
-    Set<String> fallback = fallbackTypes();
+    Set<String> fallback = Versions.has(Versions.FALLBACK_MISSING_UNSAFE)
+        ? Set.of(DrError.CHECKSUM_MISMATCH.name(), DrError.BACKUP_NOT_FOUND.name(),
+            DrError.UNSAFE_ARCHIVE.name())
+        : Set.of(DrError.CHECKSUM_MISMATCH.name());
+    // a copy that changed after its approval: restore again and ask again (else RETRY/SKIP/ABORT)
+    Set<String> swapAgain = Versions.has(Versions.CHANGED_COPY_RESTORED_AGAIN)
+        ? Set.of(DrError.COPY_CHANGED.name()) : Set.of();
     List<String> rejected = new ArrayList<>();
     List<String> details = new ArrayList<>();
     BackupManifest used = null;
@@ -140,8 +131,7 @@ final class DataRecovery {
               + part.restoredCopy);
         }
         try {
-          swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()),
-              Set.of(DrError.COPY_CHANGED.name()));
+          swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()), swapAgain);
           break;
         } catch (ActivityFailure changed) {
           String why = Failures.reason(changed);

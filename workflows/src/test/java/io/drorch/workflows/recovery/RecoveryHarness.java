@@ -164,6 +164,12 @@ final class RecoveryHarness {
   }
 
   static DrPlan plan(OnUnanswered onUnanswered) {
+    return plan(onUnanswered, List.of(Duration.ofMinutes(30), Duration.ofMinutes(30),
+        Duration.ofHours(1), Duration.ofHours(1)), Duration.ofHours(1));
+  }
+
+  /** The plan with these level timeouts (levels 1 to 4) and this reminder interval. */
+  static DrPlan plan(OnUnanswered onUnanswered, List<Duration> timeouts, Duration reminder) {
     return new DrPlan("AI Docs Assistant",
         new Objectives(Duration.ofHours(4), Duration.ofHours(24), Duration.ofHours(1),
             Duration.ofHours(24)),
@@ -171,13 +177,13 @@ final class RecoveryHarness {
         new FilesTarget("/app/uploads"), STORAGE, null,
         List.of(
             new EscalationLevel(1, "Infrastructure Team", List.of("alice", "bob"),
-                List.of("infra@example.com"), Duration.ofMinutes(30)),
+                List.of("infra@example.com"), timeouts.get(0)),
             new EscalationLevel(2, "Development Team Lead", List.of("dana"),
-                List.of("lead@example.com"), Duration.ofMinutes(30)),
+                List.of("lead@example.com"), timeouts.get(1)),
             new EscalationLevel(3, "CTO", List.of("carol"), List.of("cto@example.com"),
-                Duration.ofHours(1)),
+                timeouts.get(2)),
             new EscalationLevel(4, "CEO", List.of("erin"), List.of("ceo@example.com"),
-                Duration.ofHours(1))),
+                timeouts.get(3))),
         new NotificationSettings(Duration.ofMinutes(15),
             List.of(new NotificationChannel("log", null))),
         new io.drorch.workflows.contracts.plan.ApplicationTarget(
@@ -185,12 +191,18 @@ final class RecoveryHarness {
             null,
             new io.drorch.workflows.contracts.plan.HealthCheck("http://app/health", 200, null, null),
             Duration.ofMinutes(15)),
-        new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, Duration.ofHours(1)),
+        new RecoverySettings("/tmp/dr", 2, List.of(), onUnanswered, reminder),
         approvals(false, Map.of()));
   }
 
   /** Starts recovery INC-1 of the given scope and returns at once. */
   RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered) {
+    return start(scope, onUnanswered, null, null);
+  }
+
+  /** Starts recovery INC-1 with backups taken at or before {@code asOf} and this incident time. */
+  RecoveryWorkflow start(List<RecoveryScope> scope, OnUnanswered onUnanswered, Instant asOf,
+      Instant incidentAt) {
     if (plan == null) {
       plan = plan(onUnanswered);
     }
@@ -201,8 +213,34 @@ final class RecoveryHarness {
         WorkflowOptions.newBuilder().setWorkflowId("recovery-INC-1")
             .setTaskQueue(worker.getTaskQueue()).build());
     WorkflowClient.start(recovery::recover, new RecoveryInput("INC-1", scope,
-        Tier.CRITICAL, null, null, requestedBy));
+        Tier.CRITICAL, asOf, incidentAt, requestedBy));
     return recovery;
+  }
+
+  /**
+   * Registers the recovery workflows and this harness's mocked activities on a worker of the
+   * test's own (e.g. one per build in a test that changes builds mid-run).
+   */
+  void register(Worker w) {
+    if (plan == null) {
+      plan = plan(OnUnanswered.REMIND);
+    }
+    w.registerWorkflowImplementationTypes(RecoveryWorkflowImpl.class,
+        DatabaseRecoveryWorkflowImpl.class, FileRecoveryWorkflowImpl.class,
+        ApplicationRecoveryWorkflowImpl.class);
+    w.registerActivitiesImplementations(storage, pg, files, app, notify, report, plans,
+        new GateConfirmations(env.getWorkflowClient()));
+  }
+
+  /** Starts recovery {@code incident} on {@code queue} (workers of the test's own). */
+  RecoveryWorkflow startOn(String queue, String incident, List<RecoveryScope> scope) {
+    RecoveryWorkflow r = env.getWorkflowClient().newWorkflowStub(RecoveryWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("recovery-" + incident)
+            .setTaskQueue(queue).build());
+    WorkflowClient.start(r::recover, new RecoveryInput(incident, scope, Tier.CRITICAL, null, null,
+        requestedBy));
+    recovery = r;
+    return r;
   }
 
   /** What the worker's DecisionActivitiesImpl does: asks the parent's gate by query. */
@@ -216,7 +254,7 @@ final class RecoveryHarness {
     @Override
     public DecisionRecord confirmDecision(ConfirmDecisionInput in) {
       return client.newWorkflowStub(RecoveryWorkflow.class, in.parentWorkflowId(),
-              java.util.Optional.ofNullable(in.parentRunId())).status().decisions().stream()
+              java.util.Optional.empty()).status().decisions().stream()
           .filter(d -> d.step().equals(in.step())).findFirst().orElse(null);
     }
   }
@@ -323,8 +361,42 @@ final class RecoveryHarness {
     throw new AssertionError("no decision became pending");
   }
 
+  /**
+   * Lets virtual time pass in steps of {@code step} until {@code condition} holds; fails (instead of
+   * hanging) when it still does not after {@code limit} of virtual time.
+   */
+  void awaitVirtual(java.util.function.BooleanSupplier condition, Duration step, Duration limit,
+      String what) {
+    Duration waited = Duration.ZERO;
+    while (!condition.getAsBoolean()) {
+      if (waited.compareTo(limit) >= 0) {
+        throw new AssertionError("after " + limit + " of virtual time, still not: " + what
+            + "; status: " + recovery.status());
+      }
+      env.sleep(step);
+      waited = waited.plus(step);
+    }
+  }
+
+  /** When the incident began (the start of the run unless --incident-at): the RTO counts from here. */
+  Instant incidentAt() {
+    RecoveryStatus s = recovery.status();
+    return s.rtoDeadline().minus(plan.objectives().rtoCritical());
+  }
+
+  /** Virtual time from the incident's start to the notification (no real time before the start). */
+  Duration sinceIncident(Notification n) {
+    return Duration.between(incidentAt(), n.at());
+  }
+
   List<Notification> events(String event) {
     return sent.stream().filter(n -> n.event().equals(event)).toList();
+  }
+
+  /** The notifications {@code event} of one incident. */
+  List<Notification> events(String incident, String event) {
+    return sent.stream().filter(n -> n.incidentId().equals(incident) && n.event().equals(event))
+        .toList();
   }
 
   Duration since(Notification n) {

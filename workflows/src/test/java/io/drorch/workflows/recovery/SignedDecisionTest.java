@@ -256,8 +256,11 @@ class SignedDecisionTest {
       TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
     RecoveryHarness.Draft early = new RecoveryHarness.Draft();
-    org.mockito.Mockito.doAnswer(i -> {
-      Thread.sleep(300);
+    java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+    org.mockito.Mockito.doAnswer(i -> { // the restore ends only once the signal is in the history
+      if (!signalled.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
+        throw new AssertionError("the test never sent its signal");
+      }
       io.drorch.workflows.contracts.commands.RestoreDatabaseInput in = i.getArgument(0);
       return new io.drorch.workflows.contracts.values.RestoreDatabaseResult(in.restoreName(),
           in.backup().backupId(), 1, "s", 1);
@@ -273,8 +276,8 @@ class SignedDecisionTest {
     early.expiresAt = format(RecoveryHarness.T0.plus(Duration.ofHours(3)));
     early.key = RecoveryHarness.KEYS.get("alice");
     h.recovery.decisionSignal(early.sign());
+    signalled.countDown();
     h.awaitPending();
-    env.sleep(Duration.ofSeconds(2));
 
     List<RefusedDecision> refused = h.recovery.status().refused();
     assertEquals(1, refused.size(), refused.toString());
