@@ -367,6 +367,7 @@ class PlanSchemaTest {
         .set("smtp", NODES.objectNode().put("host", "smtp.example.com").put("port", 587)
             .put("from", "DR Orchestrator <dr@example.com>").put("starttls", true)
             .put("username", "dr-orchestrator"));
+    ((ObjectNode) a.get("recovery")).put("restore-role", "app_restore");
     ObjectNode b = a.deepCopy();
     ObjectNode deploy = (ObjectNode) b.at("/deployment/deploy");
     deploy.remove("command");

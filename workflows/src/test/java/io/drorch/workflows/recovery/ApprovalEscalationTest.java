@@ -335,6 +335,11 @@ class ApprovalEscalationTest {
     // (hourly after the last level, 3 times, then backing off) keep the approvers informed
     assertTrue(h.events("progress").size() <= 1, "quiet progress while pending: "
         + h.events("progress").size());
+    assertEquals(0, h.events("reminder").size(), "no reminder before the last level timed out");
+    // level 3 (reached at 80 %) waits its 10 h, level 4 its own 10 h, then the first reminder
+    env.sleep(Duration.between(Instant.ofEpochMilli(env.currentTimeMillis()),
+        incident.plus(Duration.ofMinutes(192 + 20 * 60 + 5))));
+    assertEquals(4, r.status().pending().get(0).level(), "level 3 timed out after its 10 h");
     assertTrue(h.events("reminder").size() >= 1, "reminders after the last level");
 
     r.decide(h.signed("erin", Verdict.APPROVE, null, null));
