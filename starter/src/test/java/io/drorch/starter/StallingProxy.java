@@ -8,13 +8,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * A TCP proxy in front of a server (here: S3) that can stall: while stalled, no byte moves in
  * either direction on any connection (new ones are accepted and held), as when a network path or
- * a server hangs mid-read. Connections resume when it is released.
+ * a server hangs mid-read. Connections resume when it is released. It can also arm itself to
+ * stall at one request ({@link #stallAt}): the first request whose first line matches is held
+ * before it reaches the server, and everything else with it.
  */
 public final class StallingProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -24,6 +28,7 @@ public final class StallingProxy implements AutoCloseable {
   private final AtomicInteger waiting = new AtomicInteger();
   private final Object gate = new Object();
   private volatile boolean closed;
+  private volatile Predicate<String> stallAt;
 
   public StallingProxy(String upstreamUrl) throws IOException {
     URI u = URI.create(upstreamUrl);
@@ -41,6 +46,14 @@ public final class StallingProxy implements AutoCloseable {
 
   public void stall() {
     stalled.set(true);
+  }
+
+  /**
+   * Stalls (as {@link #stall()}) when the first request whose request line (e.g. {@code GET
+   * /bucket/key HTTP/1.1}) matches passes, holding that request; once.
+   */
+  public void stallAt(Predicate<String> requestLine) {
+    stallAt = requestLine;
   }
 
   public void release() {
@@ -61,8 +74,8 @@ public final class StallingProxy implements AutoCloseable {
         Socket client = server.accept();
         Socket up = new Socket();
         up.connect(upstream, 10_000);
-        pump(client, up);
-        pump(up, client);
+        pump(client, up, true);
+        pump(up, client, false);
       } catch (IOException e) {
         if (closed) {
           return;
@@ -71,12 +84,15 @@ public final class StallingProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean requests) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) > 0) {
+          if (requests) {
+            armedStall(buf, n);
+          }
           awaitRelease();
           out.write(buf, 0, n);
           out.flush();
@@ -94,6 +110,24 @@ public final class StallingProxy implements AutoCloseable {
     }, "stalling-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Stalls when the armed request line is the first line of this chunk. */
+  private void armedStall(byte[] buf, int n) {
+    Predicate<String> armed = stallAt;
+    if (armed == null) {
+      return;
+    }
+    String head = new String(buf, 0, Math.min(n, 2048), StandardCharsets.ISO_8859_1);
+    int eol = head.indexOf("\r\n");
+    if (armed.test(eol < 0 ? head : head.substring(0, eol))) {
+      synchronized (gate) {
+        if (stallAt == armed) {
+          stallAt = null;
+          stalled.set(true);
+        }
+      }
+    }
   }
 
   private void awaitRelease() throws InterruptedException {

@@ -61,25 +61,28 @@ class WorkerFailoverTest {
   @Test
   void killedDuringAStalledListBackupsAnotherWorkerTakesOverWithinTheHeartbeatTimeout()
       throws Exception {
-    failover("fo_list", "FO-1", "RecoveryWorkflow", "recovery-FO-1", "ListBackups");
+    // the parent's first read of S3: stalled from the start
+    failover("fo_list", "FO-1", "RecoveryWorkflow", "recovery-FO-1", "ListBackups",
+        StallingProxy::stall);
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("the S3 stall did not catch RestoreFromBackup within 180 s on"
-      + " the loaded machine (its one run): to investigate before enabling")
   void killedDuringAStalledRestoreAnotherWorkerTakesOverWithinTheHeartbeatTimeout()
       throws Exception {
+    // stalled at the download of the dump (a stall from the start would catch ListBackups, the
+    // parent's first read, and the restore would never start)
     failover("fo_restore", "FO-2", "DatabaseRecoveryWorkflow", "recovery-FO-2-database",
-        "RestoreFromBackup");
+        "RestoreFromBackup", s3 -> s3.stallAt(line -> line.startsWith("GET ")
+            && line.contains(".dump")));
   }
 
   /**
-   * Backs up {@code db} through the proxy, drops it, stalls S3, starts the recovery and waits
+   * Backs up {@code db} through the proxy, drops it, arms the stall, starts the recovery and waits
    * until {@code activity} of {@code workflowId} runs on worker 1 (stuck on S3); starts worker 2,
    * kills worker 1, releases S3, and measures until the next attempt of {@code activity} runs.
    */
   private void failover(String db, String incident, String label, String workflowId,
-      String activity) throws Exception {
+      String activity, java.util.function.Consumer<StallingProxy> stall) throws Exception {
     SampleApplication.createDatabase(stack.pg, db, 2);
     String bucket = db.replace('_', '-');
     stack.s3.createBucket(bucket);
@@ -100,7 +103,7 @@ class WorkerFailoverTest {
         before = fingerprint(db);
         stack.pg.dropDatabase(db);
 
-        s3.stall();
+        stall.accept(s3);
         RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, incident,
             List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
         Waits.await(activity + " stuck on the stalled S3 on worker 1", Duration.ofMinutes(3),
