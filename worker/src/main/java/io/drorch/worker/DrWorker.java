@@ -75,20 +75,22 @@ public final class DrWorker implements AutoCloseable {
     WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
         .setWorkerInterceptors(new HeartbeatTicker())
         .build());
-    Worker worker =
-        factory.newWorker(
-            taskQueue,
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
-                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
-                .setMaxHeartbeatThrottleInterval(HeartbeatTicker.MAX_THROTTLE)
-                .build());
+    WorkerOptions options = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
+        .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
+        .setMaxHeartbeatThrottleInterval(HeartbeatTicker.MAX_THROTTLE)
+        .build();
+    Worker worker = factory.newWorker(taskQueue, options);
+    // steps that need this host's disk (the swap of a staging directory restored here)
+    String hostQueue = TaskQueues.ofHost(taskQueue, hostName());
+    FileRecoveryActivitiesImpl fileRecovery = new FileRecoveryActivitiesImpl(s3, hostQueue);
+    factory.newWorker(hostQueue, options).registerActivitiesImplementations(fileRecovery);
     worker.registerWorkflowImplementationTypes(WorkflowRegistry.implementations());
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
         new PostgresRecoveryActivitiesImpl(secrets.database(), s3),
         new FileActivitiesImpl(s3),
-        new FileRecoveryActivitiesImpl(s3),
+        fileRecovery,
         new StorageActivitiesImpl(s3),
         new ApplicationActivitiesImpl(s3),
         new NotificationActivitiesImpl(),
@@ -97,9 +99,23 @@ public final class DrWorker implements AutoCloseable {
         new PlanActivitiesImpl(planSource),
         new DecisionActivitiesImpl(client));
     factory.start();
-    log.info("DR worker on task queue '{}' with plan {} (sha256 {})", taskQueue, planSource,
-        plan.sha256());
+    log.info("DR worker on task queue '{}' (and '{}') with plan {} (sha256 {})", taskQueue,
+        hostQueue, planSource, plan.sha256());
     return new DrWorker(factory, s3, taskQueue, plan);
+  }
+
+  /** {@value TaskQueues#HOST_ENV}, else this machine's host name. */
+  static String hostName() {
+    String given = System.getenv(TaskQueues.HOST_ENV);
+    if (given != null && !given.isBlank()) {
+      return given.strip();
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      String env = System.getenv("HOSTNAME");
+      return env == null || env.isBlank() ? "localhost" : env;
+    }
   }
 
   /** The task queue this worker polls. */

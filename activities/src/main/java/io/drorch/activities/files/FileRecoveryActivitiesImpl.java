@@ -48,9 +48,16 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
   private static final int MAX_PROBLEMS_IN_MESSAGE = 5;
 
   private final S3Clients s3;
+  /** This host's task queue, returned by a restore so the swap is sent here (null: none). */
+  private final String hostQueue;
 
   public FileRecoveryActivitiesImpl(S3Clients s3) {
+    this(s3, null);
+  }
+
+  public FileRecoveryActivitiesImpl(S3Clients s3, String hostQueue) {
     this.s3 = s3;
+    this.hostQueue = hostQueue;
   }
 
   @Override
@@ -165,6 +172,13 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
           + (verified.problemCount() > MAX_PROBLEMS_IN_MESSAGE ? "; …" : "")
           + ". The staging directory was deleted; pick another backup.");
     }
+    String marker = SwapMarker.text(input.incidentId(), m.backupId(), m.files().listingSha256());
+    try {
+      SwapMarker.write(staging, marker);
+    } catch (IOException e) {
+      deleteQuietly(staging);
+      throw restoreFailed("write the marker into " + staging, e);
+    }
     deleteQuietly(archive);
     deleteQuietly(listing);
     long done = System.nanoTime();
@@ -174,7 +188,7 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
         (downloaded - started) / 1_000_000, (extractedAt - downloaded) / 1_000_000,
         (done - extractedAt) / 1_000_000);
     return new RestoreFilesResult(staging.toString(), m.backupId(), verified.files(),
-        verified.bytes(), verified.entries(), verified.fingerprint());
+        verified.bytes(), verified.entries(), verified.fingerprint(), hostQueue, marker);
   }
 
   @Override
@@ -194,7 +208,34 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
           && Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
         reverify(staging, input.expectedFingerprint());
       }
+      if (input.marker() != null) {
+        proveStagingOrSwapped(target, staging, input.marker());
+      }
       return swap(target, staging, keepAs);
+    }
+  }
+
+  /**
+   * With a marker, nothing is inferred: staging must carry it, or (staging gone) the target must
+   * carry it, which proves an earlier attempt swapped; else STAGING_NOT_HERE (e.g. the swap runs
+   * on a host other than the one that restored staging).
+   */
+  private static void proveStagingOrSwapped(Path target, Path staging, String marker) {
+    if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+      if (!SwapMarker.carries(staging, marker)) {
+        throw DrError.STAGING_NOT_HERE.failure("The staging directory " + staging + " on host "
+            + host() + " does not carry this recovery's marker (" + SwapMarker.NAME + ": "
+            + marker.strip().replace('\n', ',') + "): it is not the restored copy that was"
+            + " approved. Nothing was swapped; restore again.");
+      }
+      return;
+    }
+    if (!SwapMarker.carries(target, marker)) {
+      throw DrError.STAGING_NOT_HERE.failure("The staging directory " + staging + " does not"
+          + " exist on host " + host() + ", and " + target + " does not carry this recovery's"
+          + " marker (" + SwapMarker.NAME + "), so the swap was not done either: the restore ran"
+          + " on another host, or staging was deleted. Nothing was swapped; restore again (the"
+          + " swap must run on the host that restored staging).");
     }
   }
 

@@ -37,6 +37,18 @@ public final class ActivityStubs {
     return Workflow.newActivityStub(activities, longRunningOptions().setSummary(summary).build());
   }
 
+  /** No worker of the host took a pinned step in this long: it fails (and a human is asked). */
+  public static final Duration HOST_SCHEDULE_TO_START = Duration.ofMinutes(10);
+
+  /**
+   * {@link #longRunning(Class, String)} on {@code hostQueue}, the queue of one host (its disk
+   * holds what the step needs): waits at most {@link #HOST_SCHEDULE_TO_START} for that host.
+   */
+  public static <T> T longRunningOn(Class<T> activities, String summary, String hostQueue) {
+    return Workflow.newActivityStub(activities, longRunningOptions().setSummary(summary)
+        .setTaskQueue(hostQueue).setScheduleToStartTimeout(HOST_SCHEDULE_TO_START).build());
+  }
+
   /** Calls that take seconds (S3 metadata, manifests, listings). */
   public static <T> T quick(Class<T> activities) {
     return Workflow.newActivityStub(activities, quickOptions().build());

@@ -69,7 +69,13 @@ public enum DrError {
    * The restored copy no longer has the fingerprint its approval was bound to (changed between
    * the approval and the swap): not swapped; it is restored and verified again, and asked again.
    */
-  COPY_CHANGED(false);
+  COPY_CHANGED(false),
+  /**
+   * The staging directory is not on this host and the live directory does not carry this
+   * recovery's marker (incident, backup, listing): nothing was swapped, and "already swapped" is
+   * not assumed. The swap must run where staging was restored; restore again.
+   */
+  STAGING_NOT_HERE(false);
 
   private final boolean retryable;
 

@@ -45,9 +45,16 @@ public final class Versions {
    */
   public static final String CHANGED_COPY_RESTORED_AGAIN = "changed-copy-restored-again";
 
+  /**
+   * The directory swap runs on the host that restored staging (its host task queue, which the
+   * restore returned) and must find this recovery's marker there; runs from before scheduled it
+   * on the shared queue (issue 8, item 2).
+   */
+  public static final String HOST_AFFINITY = "swap-on-the-staging-host";
+
   /** Every change id above (a test checks each is used and unique). */
   public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS,
-      FALLBACK_MISSING_UNSAFE, CHANGED_COPY_RESTORED_AGAIN);
+      FALLBACK_MISSING_UNSAFE, CHANGED_COPY_RESTORED_AGAIN, HOST_AFFINITY);
 
   private static final Set<String> SIMULATED_BEFORE = ConcurrentHashMap.newKeySet();
 

@@ -1,6 +1,7 @@
 package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.FileRecoveryInput;
 import io.drorch.workflows.contracts.commands.RestoreFilesInput;
 import io.drorch.workflows.contracts.commands.SwapDirectoryInput;
@@ -50,6 +51,9 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
     /** The staging directory restored (the attempt that succeeded; the base until then). */
     private String staging;
     private final String keepAs;
+    /** The restoring host's queue and the marker it wrote into staging (null: older worker). */
+    private String hostQueue;
+    private String marker;
 
     Part(String incidentId, FilesTarget files, StorageTarget storage, RecoverySettings recovery) {
       super(RecoveryScope.FILES, "files", "file",
@@ -77,6 +81,8 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
         staging = r.stagingDir(); // the attempt that succeeded
         restoredCopy = "in " + staging;
       }
+      hostQueue = r.hostQueue();
+      marker = r.marker();
       madeCopy(r.fingerprint());
       return r;
     }
@@ -99,11 +105,15 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
       return "rename " + staging + " → " + target + ", keeping the old one as " + keepAs;
     }
 
+    /** On the host that holds staging (its queue), proven by the marker; older runs: shared. */
     @Override
     String swap() {
-      return files(swapDescription())
-          .swapDirectory(new SwapDirectoryInput(target, staging, keepAs, copyFingerprint))
-          .previousKeptAs();
+      boolean pinned = Versions.has(Versions.HOST_AFFINITY) && hostQueue != null;
+      FileRecoveryActivities stub = pinned
+          ? ActivityStubs.longRunningOn(FileRecoveryActivities.class, swapDescription(), hostQueue)
+          : files(swapDescription());
+      return stub.swapDirectory(new SwapDirectoryInput(target, staging, keepAs, copyFingerprint,
+          marker)).previousKeptAs();
     }
   }
 }
