@@ -82,7 +82,7 @@ class WorkerFailoverTest {
    * kills worker 1, releases S3, and measures until the next attempt of {@code activity} runs.
    */
   private void failover(String db, String incident, String label, String workflowId,
-      String activity, java.util.function.Consumer<StallingProxy> stall) throws Exception {
+      String activity, java.util.function.Consumer<StallingProxy> arm) throws Exception {
     SampleApplication.createDatabase(stack.pg, db, 2);
     String bucket = db.replace('_', '-');
     stack.s3.createBucket(bucket);
@@ -103,7 +103,7 @@ class WorkerFailoverTest {
         before = fingerprint(db);
         stack.pg.dropDatabase(db);
 
-        stall.accept(s3);
+        arm.accept(s3);
         RecoveryWorkflow wf = RecoveryRuns.start(temporal.client(), TaskQueues.DR, incident,
             List.of(RecoveryScope.DATABASE), Tier.CRITICAL, null, null, "test");
         Waits.await(activity + " stuck on the stalled S3 on worker 1", Duration.ofMinutes(3),
