@@ -97,6 +97,8 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(original.size(), r.verifiedEntries());
     assertEquals(original, TreeSnapshot.of(staging));
     assertEquals(damaged, TreeSnapshot.of(uploads), "restoreToStaging touched the live directory");
+    assertEquals(SwapMarker.text(INCIDENT, m.backupId(), m.files().listingSha256()), r.marker());
+    assertEquals(r.marker(), Files.readString(staging.resolve(SwapMarker.NAME)));
     // the fingerprint the verifier computed is the one recomputed from disk, and the damaged
     // live tree has another
     assertEquals(64, r.fingerprint().length());
@@ -117,6 +119,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(original, TreeSnapshot.of(uploads));
     assertEquals(damaged, TreeSnapshot.of(keepAs));
     assertFalse(Files.exists(staging));
+    assertEquals(r.marker(), Files.readString(uploads.resolve(SwapMarker.NAME)), "carried along");
 
     // a retry (e.g. the result was lost) confirms instead of failing or moving anything
     assertEquals(s, recovery.swapDirectory(swap));
