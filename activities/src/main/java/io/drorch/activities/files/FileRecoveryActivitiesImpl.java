@@ -89,6 +89,20 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
     }
   }
 
+  /**
+   * Restores into exactly {@code input.stagingDir()} (no per-attempt name: a restore test's
+   * scratch directory, which its cleanup removes by that name), fenced while it runs.
+   */
+  public RestoreFilesResult restoreExactly(RestoreFilesInput input) {
+    BackupManifest m = checkInput(input);
+    Path target = absolute(input.target().uploadsDir(), "files.uploads");
+    Path dir = absolute(input.stagingDir(), "the scratch directory");
+    checkStagingPlace(target, dir);
+    try (FileFence fence = FileFence.take(dir, "a restore of " + m.backupId() + " into " + dir)) {
+      return restoreInto(input, m, target, dir);
+    }
+  }
+
   private RestoreFilesResult restoreInto(RestoreFilesInput input, BackupManifest m, Path target,
       Path staging) {
     Path work = absolute(input.workDir(), "recovery.workDir").resolve(safeName(input.incidentId()));
