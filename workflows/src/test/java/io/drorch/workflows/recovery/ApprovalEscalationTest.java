@@ -299,6 +299,9 @@ class ApprovalEscalationTest {
     h.awaitVirtual(() -> r.status().pending().stream().anyMatch(p -> p.level() == 2),
         Duration.ofSeconds(1),
         Duration.ofSeconds(30), "raised to level 2");
+    // the notification is an activity: the query may see level 2 before it ran
+    h.awaitVirtual(() -> !h.events("escalated").isEmpty(), Duration.ofSeconds(1),
+        Duration.ofSeconds(30), "the escalation notified");
     assertEquals(2, h.events("escalated").get(0).level());
     r.decide(h.signed("dana", Verdict.APPROVE, null, null));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
