@@ -235,6 +235,7 @@ public final class PlanKeys {
   static final String EMAIL = "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$";
   static final String HTTP_URL = "^\\s*[Hh][Tt][Tt][Pp][Ss]?://[^/\\s?#@]+([/?#]\\S*)?\\s*$";
   static final String ABSOLUTE_PATH = "^\\s*/";
+  static final String PG_ROLE = "^\\s*[A-Za-z_][A-Za-z0-9_$-]{0,62}\\s*$";
   static final String PERSON_PHONE = "^\\s*\\+?[0-9][0-9 ().-]{3,30}\\s*$";
 
   static {
@@ -434,6 +435,12 @@ public final class PlanKeys {
         .describe("After the last escalation level: remind (keep waiting; never auto-approve) or abort.");
     key("recovery.reminder-interval", Type.DURATION).optional(PlanDefaults.REMINDER_INTERVAL)
         .describe("How often the last level is reminded.");
+    key("recovery.restore-role", Type.STRING).optional(null).pattern(PG_ROLE)
+        .describe("PostgreSQL role that owns what pg_restore creates (pg_restore --role);"
+            + " missing: the connecting user.");
+    key("recovery.keep-copies", Type.DURATION).optional(PlanDefaults.KEEP_COPIES)
+        .describe("How long a recovery's kept copies (previous live data) and downloads stay"
+            + " before `dr cleanup` may remove them.");
 
     section("drills", false, "DR tests: what a drill restores into scratch targets that can never"
         + " be the live ones, and which backups are proven restorable right after they commit.");

@@ -965,10 +965,16 @@ public final class PlanLoader {
         onUnanswered = OnUnanswered.valueOf(given.toUpperCase(Locale.ROOT));
       }
       Duration reminder = o.duration("reminder-interval", PlanDefaults.REMINDER_INTERVAL);
+      String role = o.string("restore-role", false);
+      if (role != null && !role.matches("[A-Za-z_][A-Za-z0-9_$-]{0,62}")) {
+        o.error("restore-role", role, "must be a PostgreSQL role name (letters, digits, '_',"
+            + " at most 63 characters), e.g. app_restore: pg_restore runs as --role=<it>");
+      }
+      Duration keep = o.duration("keep-copies", PlanDefaults.KEEP_COPIES);
       o.finish();
       return new RecoverySettings(workDir, jobs == null ? PlanDefaults.RESTORE_JOBS : jobs,
           checks == null ? List.of() : checks.stream().filter(c -> c != null).toList(),
-          onUnanswered, reminder);
+          onUnanswered, reminder, role, keep == null ? PlanDefaults.KEEP_COPIES : keep);
     }
 
     // --- warnings -------------------------------------------------------------------------------

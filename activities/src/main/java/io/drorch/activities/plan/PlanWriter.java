@@ -155,7 +155,9 @@ public final class PlanWriter {
               : strings(r.integrityChecks()),
           "on-unanswered", r.onUnanswered() == null ? null
               : r.onUnanswered().name().toLowerCase(Locale.ROOT),
-          "reminder-interval", d(r.reminderInterval())));
+          "reminder-interval", d(r.reminderInterval()),
+          "restore-role", s(r.restoreRole()),
+          "keep-copies", d(r.keepCopies())));
     }
     ApprovalSettings a = plan.approvals();
     if (a != null) {

@@ -64,7 +64,8 @@ class PlanSchemaTest {
       Map.entry("deployment.environment.to", "app.env"),
       Map.entry("deployment.health.url", "localhost:8080/health"),
       Map.entry("recovery.work-dir", "tmp/dr"),
-      Map.entry("drills.scope", "application"));
+      Map.entry("drills.scope", "application"),
+      Map.entry("recovery.restore-role", "app restore"));
 
   enum Verdict { ACCEPT, REJECT }
 
@@ -367,6 +368,7 @@ class PlanSchemaTest {
         .set("smtp", NODES.objectNode().put("host", "smtp.example.com").put("port", 587)
             .put("from", "DR Orchestrator <dr@example.com>").put("starttls", true)
             .put("username", "dr-orchestrator"));
+    ((ObjectNode) a.get("recovery")).put("restore-role", "app_restore");
     ObjectNode b = a.deepCopy();
     ObjectNode deploy = (ObjectNode) b.at("/deployment/deploy");
     deploy.remove("command");

@@ -361,7 +361,7 @@ public final class BackupBenchmark {
     // the bench's plan takes unsigned decisions (signatures: optional): it only rejects
     wf.decide(ApprovalDecision.unsigned("bench", Verdict.REJECT, null, "benchmark only"));
     WorkflowStub.fromTyped(wf).getResult(Object.class);
-    pg.dropDatabase(Names.database(db, "_restore_", incident));
+    pg.dropDatabase(Names.database(db, "_restore_", incident) + "_a1"); // its first attempt
     deleteTree(dir.resolve("work").resolve(incident));
     return new Sample(ours, oursCpu, backup.sizeBytes(), heap);
   }

@@ -29,6 +29,7 @@ import picocli.CommandLine;
       DrillCommand.class,
       DrillsCommand.class,
       PostmortemCommand.class,
+      CleanupCommand.class,
       WorkerCommand.class,
       CodecServerCommand.class,
       TemporalCommand.class,

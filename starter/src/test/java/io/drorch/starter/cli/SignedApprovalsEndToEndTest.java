@@ -357,7 +357,9 @@ class SignedApprovalsEndToEndTest {
       PendingDecision p = Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
       assertEquals(List.of("alice", "bob"), p.approvers(), "the worker's plan names approvers");
       assertEquals(worker.planSha256(), wf.status().planSha256());
-      assertTrue(p.description().contains("sec_forged_restore_forged_1"), p.description());
+      assertTrue(p.description().contains(
+          io.drorch.workflows.recovery.Names.database("sec_forged", "_restore_", "FORGED-1")),
+          p.description());
       TemporalCli.Run mallory = cli.workflow("update", "execute", "-w", "recovery-FORGED-1",
           "--name", "decide", "--input",
           "{\"approver\":\"mallory\",\"verdict\":\"APPROVE\",\"step\":\"database-swap\"}");

@@ -14,6 +14,7 @@ import io.drorch.starter.demo.LocalWorker;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
@@ -110,8 +111,8 @@ class RecoveryEndToEndTest {
           "pending migration V3 applied");
     }
     assertEquals(filesAtBackup, DataFingerprint.tree(uploads));
-    assertEquals(dbDamaged, db(stack, "e2e_full_pre_e2e_1"), "the previous database is kept");
-    assertEquals(filesDamaged, DataFingerprint.tree(Path.of(uploads + ".pre-E2E-1")),
+    assertEquals(dbDamaged, db(stack, Names.database("e2e_full", "_pre_", "E2E-1")), "the previous database is kept");
+    assertEquals(filesDamaged, DataFingerprint.tree(Path.of(Names.directory(uploads.toString(), ".pre-", "E2E-1"))),
         "the previous directory is kept");
     assertEquals(2, report.decisions().size());
     assertTrue(report.markdownKey().endsWith(".md"), report.markdownKey());
@@ -156,7 +157,8 @@ class RecoveryEndToEndTest {
     }
     try (Connection c = stack.pg.connect("postgres")) {
       assertFalse(c.createStatement().executeQuery(
-              "SELECT 1 FROM pg_database WHERE datname = 'e2e_corrupt_pre_e2e_2'").next(),
+              "SELECT 1 FROM pg_database WHERE datname = '"
+                  + Names.database("e2e_corrupt", "_pre_", "E2E-2") + "'").next(),
           "the dropped database left nothing to keep");
     }
   }

@@ -76,9 +76,12 @@ public final class PlanDefaults {
         a.minApprovers() == null ? Map.of() : a.minApprovers());
   }
 
+  /** {@code recovery.keep-copies}: kept copies of a recovery live this long before cleanup. */
+  public static final Duration KEEP_COPIES = Duration.ofDays(7);
+
   /** The recovery section of a plan that has none. */
   public static final RecoverySettings RECOVERY = new RecoverySettings(
-      WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL);
+      WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL, null, KEEP_COPIES);
 
   /** The plan's {@code storage.keep-verified}, or its default. */
   public static int keepVerified(StorageTarget storage) {
@@ -96,7 +99,9 @@ public final class PlanDefaults {
         r.restoreJobs() <= 0 ? RESTORE_JOBS : r.restoreJobs(),
         r.integrityChecks() == null ? List.of() : r.integrityChecks(),
         r.onUnanswered() == null ? ON_UNANSWERED : r.onUnanswered(),
-        r.reminderInterval() == null ? REMINDER_INTERVAL : r.reminderInterval());
+        r.reminderInterval() == null ? REMINDER_INTERVAL : r.reminderInterval(),
+        r.restoreRole() == null || r.restoreRole().isBlank() ? null : r.restoreRole(),
+        r.keepCopies() == null ? KEEP_COPIES : r.keepCopies());
   }
 
   // ---- drills and post-incident (issue 11) ----------------------------------------------------
