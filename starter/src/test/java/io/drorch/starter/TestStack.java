@@ -171,7 +171,7 @@ public final class TestStack {
   }
 
   /** The /tmp/drorch-pgdata-* directory holding the cluster when LocalPostgres needed one. */
-  static Path pgHolder(Path dataDir) {
+  public static Path pgHolder(Path dataDir) {
     try {
       Path real = dataDir.toRealPath();
       Path holder = real.getParent();
