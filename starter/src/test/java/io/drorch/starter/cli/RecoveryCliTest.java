@@ -22,7 +22,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** `dr recover | status | approve | report` against the real stack, with the example plan. */
+/**
+ * `dr recover | status [--json] | approve | report` against the real stack, with the example plan
+ * (`dr recover --follow` runs in ApplicationRecoveryCliTest; `status --follow` in StatusFollowTest).
+ */
 class RecoveryCliTest {
   static TestStack stack;
 
@@ -60,7 +63,7 @@ class RecoveryCliTest {
   }
 
   @Test
-  void recoverFollowStatusApproveAndReport() throws Exception {
+  void recoverStatusApproveAndReport() throws Exception {
     SampleApplication.createDatabase(stack.pg, "cli_rec", 1);
     Path uploads = stack.dir.resolve("cli-rec-uploads");
     SampleApplication.createUploads(uploads, 20);
@@ -79,11 +82,11 @@ class RecoveryCliTest {
     Path planFile = Cli.planFile(stack.dir, "cli-rec", v);
     try (DrWorker worker = stack.worker(planFile)) {
       queue = worker.taskQueue();
-      recoverFollowStatusApproveAndReport(planFile, worker.plan().sha256());
+      recoverStatusApproveAndReport(planFile, worker.plan().sha256());
     }
   }
 
-  private void recoverFollowStatusApproveAndReport(Path planFile, String planSha)
+  private void recoverStatusApproveAndReport(Path planFile, String planSha)
       throws Exception {
     BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), queue, "test"));
@@ -98,6 +101,21 @@ class RecoveryCliTest {
     assertTrue(status.out().contains("plan sha256 " + planSha + " (the worker's)"), status.out());
     assertTrue(status.out().contains("  about backup db-"), status.out());
     assertEquals("", status.err(), "the same plan file: no warning");
+    Cli.Result json = Cli.run(with(planFile, "status", "CLI-1", "--json"));
+    assertEquals(0, json.exitCode(), json.err());
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals("CLI-1", tree.get("incidentId").asText(), json.out());
+    assertEquals("recovery-CLI-1", tree.get("workflowId").asText(), json.out());
+    assertEquals(planSha, tree.get("planSha256").asText(), json.out());
+    assertTrue(tree.get("runId").asText().length() > 10, json.out());
+    assertTrue(tree.path("outcome").isNull() || tree.path("outcome").isMissingNode(), json.out());
+    assertTrue(tree.get("secondsLeftToRto").asLong() > 0, json.out());
+    var pending = tree.get("pending");
+    assertEquals(1, pending.size(), json.out());
+    assertEquals("database-swap", pending.get(0).get("step").asText());
+    assertEquals("DESTRUCTIVE_STEP", pending.get(0).get("kind").asText());
+    assertEquals(1, pending.get(0).get("level").asInt());
+    assertTrue(pending.get(0).get("backupId").asText().startsWith("db-"), json.out());
     Path otherPlan = stack.dir.resolve("cli-rec-edited.yaml");
     Files.writeString(otherPlan, Files.readString(planFile) + "\n# edited\n");
     Cli.Result warned = Cli.run(with(otherPlan, "status", "CLI-1"));
