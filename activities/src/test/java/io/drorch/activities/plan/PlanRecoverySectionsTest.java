@@ -1,5 +1,6 @@
 package io.drorch.activities.plan;
 
+import io.drorch.local.PlanFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package io.drorch.starter.plan;
 
+import io.drorch.local.PlanFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
