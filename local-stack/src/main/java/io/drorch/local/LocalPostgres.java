@@ -199,6 +199,16 @@ public final class LocalPostgres implements AutoCloseable {
     return bindir;
   }
 
+  /** The postmaster's process (the first line of postmaster.pid), when it runs. */
+  public java.util.Optional<ProcessHandle> processHandle() {
+    try {
+      String first = Files.readAllLines(dataDir().resolve("postmaster.pid")).get(0).trim();
+      return ProcessHandle.of(Long.parseLong(first));
+    } catch (IOException | RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   /** pg_ctl stop -m fast. */
   @Override
   public void close() {

@@ -176,6 +176,11 @@ public final class LocalS3 implements AutoCloseable {
     throw last;
   }
 
+  /** The server's own process, when it runs as one (for pid files); empty in-process. */
+  public java.util.Optional<ProcessHandle> processHandle() {
+    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+  }
+
   public String endpoint() {
     return "http://127.0.0.1:" + port;
   }

@@ -165,6 +165,11 @@ public final class LocalTemporal implements AutoCloseable {
         realStart.codecEndpoint());
   }
 
+  /** The server's own process, when it runs as one (for pid files); empty in-process. */
+  public java.util.Optional<ProcessHandle> processHandle() {
+    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+  }
+
   /** False for the Java test server (no Schedules, no visibility). */
   public boolean realServer() {
     return real;

@@ -14,14 +14,8 @@ import io.drorch.activities.restoretest.RestoreTestActivitiesImpl;
 import io.drorch.activities.postgres.PostgresActivitiesImpl;
 import io.drorch.activities.storage.S3Clients;
 import io.drorch.activities.storage.StorageActivitiesImpl;
-import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
-import io.drorch.workflows.backup.FileBackupWorkflowImpl;
-import io.drorch.workflows.backup.RetentionWorkflowImpl;
 import io.drorch.workflows.common.TaskQueues;
-import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
-import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
-import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
-import io.drorch.workflows.recovery.RecoveryWorkflowImpl;
+import io.drorch.workflows.registry.WorkflowRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
@@ -84,10 +78,7 @@ public final class DrWorker implements AutoCloseable {
                 .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
                 .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
                 .build());
-    worker.registerWorkflowImplementationTypes(
-        DatabaseBackupWorkflowImpl.class, FileBackupWorkflowImpl.class, RetentionWorkflowImpl.class,
-        RecoveryWorkflowImpl.class, DatabaseRecoveryWorkflowImpl.class,
-        FileRecoveryWorkflowImpl.class, ApplicationRecoveryWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(WorkflowRegistry.implementations());
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
         new PostgresRecoveryActivitiesImpl(secrets.database(), s3),

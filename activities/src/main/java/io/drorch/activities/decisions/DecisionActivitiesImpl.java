@@ -20,8 +20,11 @@ public final class DecisionActivitiesImpl implements DecisionActivities {
 
   @Override
   public DecisionRecord confirmDecision(ConfirmDecisionInput input) {
+    // The parent's current run, not the run that started the child: after a reset of the parent
+    // that run is closed and the decisions are taken by the new one. (A parent's children end
+    // with it, and the child checks that the decision names its own backup and copy.)
     RecoveryWorkflow parent = client.newWorkflowStub(RecoveryWorkflow.class,
-        input.parentWorkflowId(), Optional.ofNullable(input.parentRunId()));
+        input.parentWorkflowId(), Optional.empty());
     return parent.status().decisions().stream()
         .filter(d -> d.step().equals(input.step()))
         .findFirst()

@@ -83,6 +83,19 @@ public final class Cron {
    * at most once in that window (monthly on the 31st, yearly).
    */
   public Optional<Duration> maxInterval() {
+    return INTERVALS.computeIfAbsent(expression, e -> computeMaxInterval());
+  }
+
+  /** maxInterval by expression: the worker loads its plan at every workflow's start. */
+  private static final Map<String, Optional<Duration>> INTERVALS =
+      java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<Duration>> eldest) {
+          return size() > 64;
+        }
+      });
+
+  private Optional<Duration> computeMaxInterval() {
     LocalDateTime start = LocalDateTime.of(2026, 1, 1, 0, 0);
     long first = -1;
     long previous = -1;

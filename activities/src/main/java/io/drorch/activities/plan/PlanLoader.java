@@ -352,7 +352,7 @@ public final class PlanLoader {
       if (host != null && host.chars().anyMatch(Character::isWhitespace)) {
         o.error("host", host, "must be a host name or IP address without spaces");
       }
-      Integer port = o.integer("port", 5432);
+      Integer port = o.integer("port", PlanDefaults.POSTGRES_PORT);
       if (port != null && (port < 1 || port > 65535)) {
         o.error("port", String.valueOf(port), "must be a TCP port between 1 and 65535");
         port = null;
@@ -371,10 +371,8 @@ public final class PlanLoader {
         o.error("migrations", migrations,
             "must be a Flyway location: filesystem:PATH or classpath:PACKAGE_PATH");
       }
-      String compression = o.string("compression", false);
-      if (compression == null) {
-        compression = "gzip";
-      } else if (!COMPRESSIONS.contains(compression)) {
+      String compression = o.stringOr("compression", PlanDefaults.COMPRESSION);
+      if (!COMPRESSIONS.contains(compression)) {
         o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
       }
       o.finish();
@@ -395,10 +393,8 @@ public final class PlanLoader {
           o.error("uploads", uploads, "must be a normalized path (no . or .. segments, no //)");
         }
       }
-      String compression = o.string("compression", false);
-      if (compression == null) {
-        compression = "gzip";
-      } else if (!COMPRESSIONS.contains(compression)) {
+      String compression = o.stringOr("compression", PlanDefaults.COMPRESSION);
+      if (!COMPRESSIONS.contains(compression)) {
         o.error("compression", compression, "must be one of gzip, zstd" + suggestion(compression, COMPRESSIONS));
       }
       o.finish();
@@ -441,7 +437,7 @@ public final class PlanLoader {
       if (retentionDays != null && retentionDays < 1) {
         o.error("retention-days", String.valueOf(retentionDays), "must be at least 1 (days)");
       }
-      Boolean versioning = o.bool("versioning", true);
+      Boolean versioning = o.bool("versioning", PlanDefaults.VERSIONING);
       Integer noncurrent = o.integer("noncurrent-version-days", retentionDays == null ? 30 : retentionDays);
       if (noncurrent != null && noncurrent < 1) {
         o.error("noncurrent-version-days", String.valueOf(noncurrent), "must be at least 1 (days)");
@@ -488,10 +484,8 @@ public final class PlanLoader {
       if (o == null) {
         return null;
       }
-      String timezone = o.string("timezone", false);
-      if (timezone == null) {
-        timezone = "UTC";
-      } else {
+      String timezone = o.stringOr("timezone", PlanDefaults.TIMEZONE);
+      if (!timezone.equals(PlanDefaults.TIMEZONE)) {
         try {
           ZoneId.of(timezone);
         } catch (DateTimeException e) {
@@ -692,7 +686,12 @@ public final class PlanLoader {
       }
       SmtpSettings smtp = null;
       if ("email".equals(type)) {
-        smtp = smtp(c.obj("smtp"));
+        boolean given = c.has("smtp");
+        Obj section = c.optionalObj("smtp");
+        if (!given) {
+          c.error("smtp", null, "is required (a section)");
+        }
+        smtp = smtp(section);
       } else if (c.has("smtp")) {
         c.optionalObj("smtp");
         c.error("smtp", null, "only email channels take an smtp section");
@@ -749,11 +748,11 @@ public final class PlanLoader {
       String url = null;
       String method = null;
       if (hasCommand && o.node.get("command").isTextual()) {
-        o.string("command", false);
+        o.known.add("command");
         o.error("command", o.node.get("command").asText(), "must be a list of arguments, never a"
             + " shell string: write [\"/opt/app/deploy.sh\", \"--version\", \"latest\"]");
       } else if (hasCommand) {
-        command = o.strings("command", true);
+        command = o.strings("command", false);
         if (command != null && command.isEmpty()) {
           o.error("command", "[]", "needs at least the program to run");
         } else if (command != null && command.get(0) != null) {
@@ -768,8 +767,10 @@ public final class PlanLoader {
         }
       }
       if (hasUrl) {
-        url = o.string("url", true);
-        if (url != null) {
+        url = o.string("url", false);
+        if (url == null) {
+          o.error("url", "\"\"", "must not be empty");
+        } else {
           String problem = httpUrlProblem(url);
           if (problem != null) {
             o.error("url", masked(url), problem);
@@ -782,8 +783,9 @@ public final class PlanLoader {
                 + " (an http(s) deploy webhook)"));
       }
       if (o.has("method")) {
-        String given = o.string("method", true);
-        method = given == null ? null : given.toUpperCase(Locale.ROOT);
+        String given = o.string("method", false);
+        method = given == null ? (hasUrl ? PlanDefaults.DEPLOY_METHOD : null)
+            : given.toUpperCase(Locale.ROOT);
         if (method != null) {
           if (!hasUrl) {
             o.error("method", method, "only a url deploy hook takes a method");
@@ -794,7 +796,7 @@ public final class PlanLoader {
           }
         }
       } else if (hasUrl) {
-        method = "POST";
+        method = PlanDefaults.DEPLOY_METHOD;
       }
       Duration timeout = o.duration("timeout", PlanDefaults.DEPLOY_TIMEOUT);
       o.finish();
@@ -843,7 +845,7 @@ public final class PlanLoader {
           o.error("url", masked(url), problem);
         }
       }
-      Integer status = o.integer("expect-status", 200);
+      Integer status = o.integer("expect-status", PlanDefaults.HEALTH_STATUS);
       if (status != null && (status < 100 || status > 599)) {
         o.error("expect-status", String.valueOf(status), "must be an HTTP status between 100 and 599");
       }
@@ -1048,13 +1050,59 @@ public final class PlanLoader {
         errors.add(new PlanProblem(child(key), value, problem));
       }
 
+      /** The declaration of {@code key} here, which must be of one of {@code types}. */
+      private PlanKeys.Key declared(String key, PlanKeys.Type... types) {
+        PlanKeys.Key k = PlanKeys.of(child(key));
+        if (!List.of(types).contains(k.type())) {
+          throw new IllegalStateException("the plan loader reads " + child(key) + " as "
+              + List.of(types) + " but PlanKeys declares it " + k);
+        }
+        return k;
+      }
+
+      /** Checks a read's required-ness and default against the declaration. */
+      private void expect(PlanKeys.Key k, boolean required, Object defaultValue) {
+        expectRequired(k, required);
+        expectDefault(k, defaultValue);
+      }
+
+      private void expectRequired(PlanKeys.Key k, boolean required) {
+        if (k.required() != required) {
+          throw new IllegalStateException("the plan loader reads " + k.path() + " as "
+              + (required ? "required" : "optional") + " but PlanKeys declares it " + k);
+        }
+      }
+
+      private void expectDefault(PlanKeys.Key k, Object defaultValue) {
+        if (k.defaultValue() != null && !java.util.Objects.equals(
+            PlanKeys.spelled(k.defaultValue()), PlanKeys.spelled(defaultValue))) {
+          throw new IllegalStateException("the plan loader's default for " + k.path() + " is "
+              + PlanKeys.spelled(defaultValue) + " but PlanKeys declares "
+              + PlanKeys.spelled(k.defaultValue()) + " (defaults come from PlanDefaults)");
+        }
+      }
+
       private JsonNode raw(String key) {
         known.add(key);
         JsonNode v = node.get(key);
         return v == null || v.isNull() ? null : v;
       }
 
+      /** Text (or one of an enum's values). */
       String string(String key, boolean required) {
+        expectRequired(declared(key, PlanKeys.Type.STRING, PlanKeys.Type.ENUM), required);
+        return text(key, required);
+      }
+
+      /** Optional text, or its declared default when absent. */
+      String stringOr(String key, String defaultValue) {
+        PlanKeys.Key k = declared(key, PlanKeys.Type.STRING, PlanKeys.Type.ENUM);
+        expect(k, false, defaultValue);
+        String s = text(key, false);
+        return s == null ? defaultValue : s;
+      }
+
+      private String text(String key, boolean required) {
         JsonNode v = raw(key);
         if (v == null) {
           if (required) {
@@ -1077,6 +1125,7 @@ public final class PlanLoader {
       }
 
       Integer integer(String key, Integer defaultValue) {
+        expect(declared(key, PlanKeys.Type.INTEGER), defaultValue == null, defaultValue);
         JsonNode v = raw(key);
         if (v == null) {
           if (defaultValue == null) {
@@ -1098,6 +1147,7 @@ public final class PlanLoader {
       }
 
       Boolean bool(String key, Boolean defaultValue) {
+        expect(declared(key, PlanKeys.Type.BOOLEAN), false, defaultValue);
         JsonNode v = raw(key);
         if (v == null) {
           return defaultValue;
@@ -1119,6 +1169,7 @@ public final class PlanLoader {
       }
 
       Duration duration(String key, Duration defaultValue) {
+        expect(declared(key, PlanKeys.Type.DURATION), defaultValue == null, defaultValue);
         JsonNode v = raw(key);
         if (v == null) {
           if (defaultValue == null) {
@@ -1130,7 +1181,7 @@ public final class PlanLoader {
           error(key, v.asText(), "needs a unit: " + Durations.FORMAT_HINT);
           return null;
         }
-        String s = string(key, true);
+        String s = text(key, true);
         if (s == null) {
           return null;
         }
@@ -1143,7 +1194,8 @@ public final class PlanLoader {
       }
 
       String cron(String key) {
-        String s = string(key, true);
+        expect(declared(key, PlanKeys.Type.CRON), true, null);
+        String s = text(key, true);
         if (s != null) {
           try {
             Cron.parse(s);
@@ -1155,7 +1207,8 @@ public final class PlanLoader {
       }
 
       List<String> strings(String key, boolean required) {
-        ArrayNode list = list(key, required);
+        expect(declared(key, PlanKeys.Type.STRINGS), required, null);
+        ArrayNode list = rawList(key, required);
         if (list == null) {
           return null;
         }
@@ -1172,11 +1225,13 @@ public final class PlanLoader {
         return out;
       }
 
+      /** A required list of mappings. */
       ArrayNode list(String key) {
-        return list(key, true);
+        expect(declared(key, PlanKeys.Type.LIST), true, null);
+        return rawList(key, true);
       }
 
-      ArrayNode list(String key, boolean required) {
+      private ArrayNode rawList(String key, boolean required) {
         JsonNode v = raw(key);
         if (v == null) {
           if (required) {
@@ -1198,14 +1253,21 @@ public final class PlanLoader {
 
       /** A section that may be left out: null when it is (no error). */
       Obj optionalObj(String key) {
+        expect(declared(key, PlanKeys.Type.SECTION, PlanKeys.Type.MAP), false, null);
         if (!has(key)) {
           known.add(key);
           return null;
         }
-        return obj(key);
+        return section(key);
       }
 
+      /** A required section. */
       Obj obj(String key) {
+        expect(declared(key, PlanKeys.Type.SECTION), true, null);
+        return section(key);
+      }
+
+      private Obj section(String key) {
         JsonNode v = raw(key);
         if (v == null) {
           error(key, null, "is required (a section)");

@@ -41,7 +41,10 @@ public final class PlanWriter {
 
   private PlanWriter() {}
 
-  /** Writes {@code plan} to {@code file} (and its allowed_signers beside it); returns the file. */
+  /**
+   * Writes {@code plan} to {@code file}, its allowed_signers and the plan's JSON Schema beside it
+   * (the file's first line names the schema for editors); returns the file.
+   */
   public static Path write(DrPlan plan, Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
@@ -57,7 +60,9 @@ public final class PlanWriter {
       plan = plan.withApprovals(new ApprovalSettings(a.signatures(), name, null, a.signers(),
           a.requesterMayApprove(), a.minApprovers()));
     }
-    Files.writeString(file, yaml(plan));
+    // editors check the written plan against the schema of the code that wrote it
+    Files.writeString(dir.resolve(PlanSchema.FILE), PlanSchema.json());
+    Files.writeString(file, PlanSchema.modeline(PlanSchema.FILE) + "\n" + yaml(plan));
     return file;
   }
 

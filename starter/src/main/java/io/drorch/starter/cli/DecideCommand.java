@@ -74,7 +74,31 @@ abstract class DecideCommand implements Callable<Integer> {
       + " with approvals.signatures: optional take it).")
   boolean unsigned;
 
+  @Option(names = "--wait", paramLabel = "DURATION", description = "Wait up to DURATION (e.g."
+      + " 5m) for the step to ask, instead of failing when nothing waits yet.")
+  String waitFor;
+
   abstract Verdict verdict();
+
+  /** The recovery's status once the step (or any step) waits, or at the --wait deadline. */
+  private RecoveryStatus statusWhenAsked(RecoveryWorkflow wf) {
+    RecoveryStatus status = wf.status();
+    if (waitFor == null) {
+      return status;
+    }
+    Instant deadline = Instant.now().plus(Durations.parse(waitFor));
+    while (status.pending().stream().noneMatch(p -> step == null || p.step().equals(step))
+        && Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      status = wf.status();
+    }
+    return status;
+  }
 
   @Override
   public Integer call() {
@@ -82,7 +106,7 @@ abstract class DecideCommand implements Callable<Integer> {
         : Durations.parse(expires);
     try (Temporal temporal = Temporal.connect(global)) {
       RecoveryWorkflow wf = RecoveryRuns.existing(temporal.client(), incident);
-      RecoveryStatus status = wf.status();
+      RecoveryStatus status = statusWhenAsked(wf);
       Instant now = Instant.now();
       if (canonical) {
         PendingDecision p = RecoveryRuns.pending(status, step);

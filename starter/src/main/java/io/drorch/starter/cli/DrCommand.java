@@ -11,6 +11,7 @@ import picocli.CommandLine;
     description = "DR Orchestrator: backups, recoveries and approvals as durable Temporal workflows.",
     subcommands = {
       DemoCommand.class,
+      LocalCommand.class,
       PlanCommand.class,
       StorageCommand.class,
       BackupCommand.class,

@@ -1,6 +1,7 @@
 package io.drorch.starter.cli;
 
 import io.drorch.activities.plan.PlanLoader;
+import io.drorch.activities.plan.PlanSchema;
 import io.drorch.activities.plan.ValidatedPlan;
 import io.drorch.starter.plan.PlanRenderer;
 import java.util.concurrent.Callable;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Mixin;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
     description = "Check or print the DR plan.",
-    subcommands = {PlanCommand.Validate.class, PlanCommand.Render.class})
+    subcommands = {PlanCommand.Validate.class, PlanCommand.Render.class, PlanCommand.Schema.class})
 class PlanCommand {
 
   @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -35,6 +36,20 @@ class PlanCommand {
     @Override
     public Integer call() {
       System.out.print(PlanRenderer.markdown(global.loadPlan()));
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "schema", mixinStandardHelpOptions = true,
+      description = {"Print the JSON Schema (draft-07) of the plan file, generated from the loader's"
+          + " declarations; the repository's copy is " + PlanSchema.FILE + ":",
+          "  ./dr plan schema > " + PlanSchema.FILE,
+          "Editors with the YAML language server check a plan whose first line is",
+          "  " + PlanSchema.MODELINE_PREFIX + PlanSchema.FILE})
+  static class Schema implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      System.out.print(PlanSchema.json());
       return ExitCodes.OK;
     }
   }

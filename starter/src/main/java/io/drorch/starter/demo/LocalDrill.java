@@ -88,59 +88,17 @@ public final class LocalDrill {
     DrPlan example = PlanLoader.load(planFile);
     Instant t0 = Instant.now();
     String incident = "DRILL-" + t0.toString().replaceAll("[^0-9]", "").substring(0, 14);
-    step("starting the local stack in " + dir.toAbsolutePath());
-    Path workerLog = dir.resolve("logs/worker.log");
-    if (!verbose) {
-      WorkerLogs.toFile(workerLog);
-    }
-    Path uploads = dir.resolve("uploads");
-    PayloadKeys keys = demoKeys();
-    try (CodecServer codec = CodecServer.start("127.0.0.1", 0, keys, List.of(), null);
-        LocalPostgres pg = LocalPostgres.start(dir.resolve("postgres"));
-        LocalS3 s3 = LocalS3.start(dir.resolve("s3"));
-        LocalTemporal temporal = LocalTemporal.start(dir.resolve("temporal"), codec.url());
-        DemoApplication app = DemoApplication.start(pg, LocalPlan.DATABASE, uploads);
-        S3Clients clients = new S3Clients(s3.credentials())) {
-      out.printf("  PostgreSQL %s:%d, S3 %s, Temporal %s (%s)%n", pg.host(), pg.port(),
-          s3.endpoint(), temporal.target(),
-          temporal.realServer() ? "temporal server start-dev" : "Java test server, no Web UI");
-      temporal.uiUrl().ifPresent(codec::allowOrigin);
-      temporal.uiUrl().ifPresent(u -> out.println("  Temporal Web UI: " + u
-          + " (decodes payloads through the codec server " + codec.url() + ")"));
-      out.println("  " + keys.describe());
-      out.println(verbose ? "  worker log: here, on stderr (--verbose)"
-          : "  worker log: " + workerLog + "   (--verbose shows it here)");
-      TemporalConnection connection = TemporalConnection.of(temporal.target(), temporal.namespace())
-          .withPayloadKeys(keys);
-      WorkflowClient client = connection.client(temporal.service());
-
-      step("the sample application: database '" + LocalPlan.DATABASE + "', uploads, the app");
-      resetSample(pg, uploads);
-      SampleApplication.createDatabase(pg, LocalPlan.DATABASE, scale);
-      SampleApplication.createUploads(uploads, 200);
-      step("the approvers' keys: ssh-keygen -t ed25519 for " + LocalPlan.approvers(example)
-          + " in " + dir.resolve("keys"));
-      ApproverKeys approverKeys =
-          ApproverKeys.in(dir.resolve("keys"), LocalPlan.approvers(example));
-      DrPlan plan = LocalPlan.of(example, pg, s3.endpoint(), uploads, app, dir, approverKeys);
-
-      step("dr storage init");
-      for (StorageSetup.Step s : StorageSetup.init(clients.client(plan.storage()), plan.storage())) {
-        out.printf("  %-11s %-11s %s%n", s.name(), s.outcome(), s.detail());
-      }
-      clients.store(plan.storage()).putIfAbsent(BackupKeys.root(plan.storage()) + LocalPlan.ENV_KEY,
-          ("# the application's environment, restored by the application recovery\n"
-              + "DATABASE_URL=postgresql://" + pg.host() + ":" + pg.port() + "/" + LocalPlan.DATABASE
-              + "\nUPLOADS_DIR=" + uploads.toAbsolutePath() + "\nSESSION_SECRET=drill-only\n")
-              .getBytes(StandardCharsets.UTF_8), "text/plain");
-
-      WorkerSecrets secrets =
-          new WorkerSecrets(DatabaseCredentials.fixed(pg.password()), s3.credentials());
-      Path planFile = dir.resolve("plan/dr-plan.yaml");
-      try (LocalWorker worker = LocalWorker.start(client, secrets, plan, planFile,
-          TaskQueues.DR)) {
-        out.printf("  the worker reads its plan %s (sha256 %s) and %s%n", planFile,
-            worker.planSha256(), planFile.resolveSibling("allowed_signers"));
+    try (LocalStack stack = LocalStack.start(dir, example, scale, true, verbose, out, this::step)) {
+      LocalPostgres pg = stack.pg();
+      LocalTemporal temporal = stack.temporal();
+      DemoApplication app = stack.app();
+      S3Clients clients = stack.clients();
+      WorkflowClient client = stack.client();
+      ApproverKeys approverKeys = stack.approverKeys();
+      DrPlan plan = stack.plan();
+      LocalWorker worker = stack.worker();
+      Path uploads = stack.uploads();
+      {
         step("dr backup database --wait   and   dr backup files --wait");
         WorkflowStub db = BackupRuns.startDatabase(client, worker.taskQueue(), "drill");
         WorkflowStub files = BackupRuns.startFiles(client, worker.taskQueue(), "drill");
@@ -156,7 +114,7 @@ public final class LocalDrill {
         }
         if (temporal.realServer()) {
           step("dr schedules apply");
-          ScheduleSync.apply(connection.scheduleClient(temporal.service()), plan, "schedule",
+          ScheduleSync.apply(stack.connection().scheduleClient(temporal.service()), plan, "schedule",
                   worker.taskQueue())
               .forEach(a -> out.printf("  %-20s %-8s %s%n", a.scheduleId(), a.action(), a.cron()));
         }
@@ -178,7 +136,7 @@ public final class LocalDrill {
 
         step("DISASTER: database '" + LocalPlan.DATABASE + "' dropped, " + uploads + " deleted");
         pg.dropDatabase(LocalPlan.DATABASE);
-        deleteTree(uploads);
+        LocalStack.deleteTree(uploads);
         app.undeploy();
 
         step("dr recover --incident " + incident + " --scope database,files,application"
@@ -220,22 +178,17 @@ public final class LocalDrill {
         out.println();
         out.println(ok ? term.green(verdict) : term.red(verdict));
         if (keepRunning) {
-          out.println("the stack keeps running; press Ctrl-C to stop");
+          Path env = stack.writeEnv();
+          out.println();
+          out.println("the stack keeps running (press Ctrl-C to stop it); its plan is "
+              + dir.resolve(LocalStack.PLAN_FILE) + ", its addresses and keys in " + env
+              + ". From another shell:");
+          stack.howToUse().forEach(c -> out.println("  " + c));
           Thread.currentThread().join();
         }
         return ok;
       }
     }
-  }
-
-  /**
-   * The payload keys of the drill: the environment's (DR_PAYLOAD_KEYS / DR_PAYLOAD_KEY), else a
-   * key file in the drill's directory, made on the first run and kept (the dev server's history
-   * in temporal.db outlives a run, and stays readable in the Web UI with the same key).
-   */
-  private PayloadKeys demoKeys() throws java.io.IOException {
-    PayloadKeys env = PayloadKeys.fromEnvironment();
-    return env.enabled() ? env : PayloadKeys.createIfMissing(dir.resolve("payload-keys"), "demo");
   }
 
   /**
@@ -276,38 +229,6 @@ public final class LocalDrill {
   private static String nextApprover(PendingDecision p) {
     return p.approvers().stream().filter(a -> !p.approvedBy().contains(a)).findFirst()
         .orElse(p.approvers().get(0));
-  }
-
-  /** A drill run again starts from the same sample: the previous run's data and copies go. */
-  private static void resetSample(LocalPostgres pg, Path uploads) throws Exception {
-    try (Connection c = pg.connect("postgres");
-        var r = c.createStatement().executeQuery(
-            "SELECT datname FROM pg_database WHERE datname LIKE '" + LocalPlan.DATABASE + "%'")) {
-      List<String> names = new java.util.ArrayList<>();
-      while (r.next()) {
-        names.add(r.getString(1));
-      }
-      names.forEach(pg::dropDatabase);
-    }
-    Path parent = uploads.toAbsolutePath().getParent();
-    if (Files.isDirectory(parent)) {
-      try (var s = Files.list(parent)) {
-        for (Path p : s.filter(p -> p.getFileName().toString().startsWith("uploads")).toList()) {
-          deleteTree(p);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws java.io.IOException {
-    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var s = Files.walk(root)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private void step(String what) {

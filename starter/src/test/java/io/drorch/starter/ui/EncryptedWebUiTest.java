@@ -45,7 +45,7 @@ class EncryptedWebUiTest {
         root.resolve("ui-test/check-recovery-page.mjs").toString(), uiUrl,
         Names.workflowId(INCIDENT), screenshot.toString(), expected))
         .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("UI_CHECK_TIMEOUT_MS", "25000");
+    pb.environment().put("UI_CHECK_TIMEOUT_MS", "60000"); // the page polls until the text shows; 25 s was too short under load
     Process p = pb.start();
     assertTrue(p.waitFor(3, TimeUnit.MINUTES), "the page check ended");
     String out = Files.readString(log);

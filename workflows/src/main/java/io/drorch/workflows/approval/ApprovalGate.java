@@ -2,6 +2,7 @@ package io.drorch.workflows.approval;
 
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.DecisionRequest;
 import io.drorch.workflows.contracts.plan.AllowedSigner;
@@ -82,9 +83,9 @@ public final class ApprovalGate {
     final List<SignedBy> approvals = new ArrayList<>();
     int level;
     Instant levelSince;
-    /** What the current wait lasts (the view's next-escalation time; queries cannot ask versions). */
-    Duration currentWait;
-    Instant waitSince;
+    /** When the current wait at {@link #waitLevel} ends (the view's next-escalation time: a query
+     * cannot ask which version the run follows, so the loop records what it chose). */
+    Instant waitUntil;
     int waitLevel;
     /** The last level's own timeout has passed (since then: reminders, or the abort). */
     boolean lastLevelTimedOut;
@@ -189,12 +190,13 @@ public final class ApprovalGate {
   }
 
   private void escalateWhileUnanswered(Pending p) {
+    boolean quiet = Versions.has(Versions.QUIET_WAITS);
+    int reminders = 0;
     while (pending.get(p.request.step()) == p) {
       int level = p.level;
       boolean last = level >= lastLevel();
-      Duration wait = waitAt(p, level, last);
-      p.currentWait = wait;
-      p.waitSince = now();
+      Duration wait = waitAt(p, level, last, quiet, reminders);
+      p.waitUntil = now().plus(wait);
       p.waitLevel = level;
       boolean changed = Timers.await(wait, waitSummary(p, level, last, wait),
           () -> pending.get(p.request.step()) != p || p.level != level);
@@ -202,7 +204,7 @@ public final class ApprovalGate {
         continue; // decided, or escalated by hand / by the RTO watch: restart at the new level
       }
       if (last) {
-        p.lastLevelTimedOut = true;
+        p.lastLevelTimedOut = true; // its own timeout has passed: from now on, the reminders
       }
       if (!last) {
         raise(p, "no answer from " + levelName(level) + " in " + Timers.human(wait));
@@ -212,6 +214,7 @@ public final class ApprovalGate {
             "nobody answered after the last escalation level; the plan says abort", now(),
             p.request.backupId(), p.request.copyFingerprint(), List.of(), 0));
       } else {
+        reminders++;
         notifier.send("reminder", level, "Still waiting for a decision: "
             + p.request.description() + " (open since " + p.openedAt + ")");
       }
@@ -220,21 +223,37 @@ public final class ApprovalGate {
 
   /**
    * How long to wait at {@code level}: its timeout; at the last level, its own timeout first and
-   * then the reminder interval. Runs started before {@value #LAST_LEVEL_CHANGE} waited only the
-   * reminder interval at the last level (so the plan's abort came early); they keep doing so.
+   * then the reminder waits. Runs started before {@value Versions#LAST_LEVEL_WAITS} waited only the
+   * reminder wait at the last level (so the plan's abort came early); they keep doing so.
    */
-  private Duration waitAt(Pending p, int level, boolean last) {
+  private Duration waitAt(Pending p, int level, boolean last, boolean quiet, int reminders) {
     if (!last) {
       return timeout(level);
     }
-    if (p.lastLevelTimedOut) {
-      return reminderInterval;
+    if (p.lastLevelTimedOut || !Versions.has(Versions.LAST_LEVEL_WAITS)) {
+      return reminderWait(quiet, reminders);
     }
-    int v = Workflow.getVersion(LAST_LEVEL_CHANGE, Workflow.DEFAULT_VERSION, 1);
-    return v == Workflow.DEFAULT_VERSION ? reminderInterval : timeout(level);
+    return timeout(level);
   }
 
-  static final String LAST_LEVEL_CHANGE = "last-level-waits-its-timeout";
+  /**
+   * How long to wait before reminder {@code sent + 1} after the last level. Quiet waits (change
+   * {@value Versions#QUIET_WAITS}): the plan's interval {@link PlanDefaults#FULL_REMINDERS} times,
+   * then doubling up to {@link PlanDefaults#QUIET_INTERVAL} (or the plan's interval if longer), so
+   * a month of waiting writes tens of reminders, not hundreds. Runs from before keep the interval.
+   */
+  Duration reminderWait(boolean quiet, int sent) {
+    if (!quiet || sent < PlanDefaults.FULL_REMINDERS) {
+      return reminderInterval;
+    }
+    Duration cap = reminderInterval.compareTo(PlanDefaults.QUIET_INTERVAL) > 0
+        ? reminderInterval : PlanDefaults.QUIET_INTERVAL;
+    Duration wait = reminderInterval;
+    for (int i = PlanDefaults.FULL_REMINDERS; i <= sent && wait.compareTo(cap) < 0; i++) {
+      wait = wait.multipliedBy(2);
+    }
+    return wait.compareTo(cap) > 0 ? cap : wait;
+  }
 
   private void raise(Pending p, String why) {
     if (p.level >= lastLevel()) {
@@ -535,7 +554,7 @@ public final class ApprovalGate {
 
   /** The run, backup and copy the decision names are the request's (null: they are). */
   private String binding(ApprovalDecision d, Pending p, boolean required) {
-    String run = Workflow.getInfo().getRunId();
+    String run = decisionRun();
     if (d.run() == null ? required : !d.run().strip().equals(run)) {
       return d.run() == null ? "the signed decision names no run (it must name run " + run + ")"
           : "the decision is for run " + d.run() + ", not this recovery's run " + run
@@ -661,8 +680,8 @@ public final class ApprovalGate {
     List<PendingDecision> out = new ArrayList<>();
     for (Pending p : pending.values()) {
       boolean last = p.level >= lastLevel();
-      Instant next = p.currentWait != null && p.level == p.waitLevel
-          ? p.waitSince.plus(p.currentWait)
+      Instant next = p.waitUntil != null && p.level == p.waitLevel
+          ? p.waitUntil
           : p.levelSince.plus(last ? reminderInterval : timeout(p.level));
       out.add(new PendingDecision(p.request.step(), p.request.kind(), p.request.description(),
           p.level, levelName(p.level), approvers(p.level), p.openedAt, next,
@@ -719,6 +738,16 @@ public final class ApprovalGate {
   private Duration timeout(int n) {
     Duration t = level(n).timeout();
     return t == null ? PlanDefaults.LEVEL_TIMEOUT : t;
+  }
+
+  /**
+   * The run a decision names: the run id this recovery was started with. A reset (or a
+   * continue-as-new) gives the workflow a new current run id but keeps this one, so decisions
+   * signed before it still count; another start of the same workflow id has another one, so a
+   * decision for an earlier run of the incident never does.
+   */
+  public static String decisionRun() {
+    return Workflow.getInfo().getOriginalExecutionRunId();
   }
 
   private static Instant now() {

@@ -2,6 +2,7 @@ package io.drorch.workflows.backup;
 
 import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Failures;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.ReleaseLeaseInput;
 import io.drorch.workflows.contracts.commands.WriteLeaseInput;
 import io.drorch.workflows.contracts.plan.StorageTarget;
@@ -35,7 +36,7 @@ public final class BackupLeases {
   /** How long a lease protects its backups when its holder does not release it. */
   public static final Duration TTL = Duration.ofDays(7);
 
-  static final String CHANGE_ID = "backup-lease";
+  static final String CHANGE_ID = Versions.BACKUP_LEASE;
 
   private BackupLeases() {}
 
@@ -77,6 +78,6 @@ public final class BackupLeases {
   }
 
   private static boolean enabled() {
-    return Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+    return Versions.has(CHANGE_ID);
   }
 }

@@ -7,6 +7,7 @@ import io.drorch.workflows.common.ActivityStubs;
 import io.drorch.workflows.common.Failures;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.ApplicationRecoveryInput;
 import io.drorch.workflows.contracts.commands.ApprovalDecision;
 import io.drorch.workflows.contracts.commands.DatabaseRecoveryInput;
@@ -317,7 +318,7 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     return new RecoveryStatus(input.incidentId(), phase, List.copyOf(timeline.values()),
         gate == null ? List.of() : gate.pending(), gate == null ? List.of() : gate.decisions(),
         startedAt, deadline, deadline == null ? 0 : Duration.between(now(), deadline).toSeconds(),
-        outcome, Workflow.getInfo().getWorkflowId(), Workflow.getInfo().getRunId(),
+        outcome, Workflow.getInfo().getWorkflowId(), ApprovalGate.decisionRun(),
         loaded == null ? null : loaded.sha256(), input.requestedBy(),
         gate == null ? List.of() : gate.refused());
   }
@@ -362,8 +363,23 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
   private void reportProgress() {
     Duration every = plan.notifications() == null || plan.notifications().progressInterval() == null
         ? PlanDefaults.PROGRESS_INTERVAL : plan.notifications().progressInterval();
-    while (!Timers.await(every, "next progress notification (every " + Timers.human(every) + ")",
-        () -> done)) {
+    boolean quiet = Versions.has(Versions.QUIET_WAITS);
+    while (true) {
+      // Quiet waits: while a decision is pending, progress once a day (the gate reminds); a
+      // decision opening or closing starts the wait again. Runs from before: every interval.
+      boolean waiting = quiet && gate.hasPending();
+      Duration wait = waiting ? PlanDefaults.QUIET_INTERVAL : every;
+      boolean unblocked = Timers.await(wait, waiting
+              ? "next progress notification (every " + Timers.human(wait) + " while a decision is"
+                  + " pending)"
+              : "next progress notification (every " + Timers.human(every) + ")",
+          () -> done || (quiet && gate.hasPending() != waiting));
+      if (unblocked) {
+        if (done) {
+          return;
+        }
+        continue; // (only with quiet waits)
+      }
       List<PendingDecision> pending = gate.pending();
       notifier.send("progress", 0, "Incident " + input.incidentId() + ": phase " + phase + ", "
           + Duration.between(now(), deadline).toMinutes() + " min left to the RTO"

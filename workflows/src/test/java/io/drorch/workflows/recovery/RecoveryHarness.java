@@ -215,6 +215,32 @@ final class RecoveryHarness {
     return recovery;
   }
 
+  /**
+   * Registers the recovery workflows and this harness's mocked activities on a worker of the
+   * test's own (e.g. one per build in a test that changes builds mid-run).
+   */
+  void register(Worker w) {
+    if (plan == null) {
+      plan = plan(OnUnanswered.REMIND);
+    }
+    w.registerWorkflowImplementationTypes(RecoveryWorkflowImpl.class,
+        DatabaseRecoveryWorkflowImpl.class, FileRecoveryWorkflowImpl.class,
+        ApplicationRecoveryWorkflowImpl.class);
+    w.registerActivitiesImplementations(storage, pg, files, app, notify, report, plans,
+        new GateConfirmations(env.getWorkflowClient()));
+  }
+
+  /** Starts recovery {@code incident} on {@code queue} (workers of the test's own). */
+  RecoveryWorkflow startOn(String queue, String incident, List<RecoveryScope> scope) {
+    RecoveryWorkflow r = env.getWorkflowClient().newWorkflowStub(RecoveryWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("recovery-" + incident)
+            .setTaskQueue(queue).build());
+    WorkflowClient.start(r::recover, new RecoveryInput(incident, scope, Tier.CRITICAL, null, null,
+        requestedBy));
+    recovery = r;
+    return r;
+  }
+
   /** What the worker's DecisionActivitiesImpl does: asks the parent's gate by query. */
   static final class GateConfirmations implements DecisionActivities {
     private final WorkflowClient client;
@@ -226,7 +252,7 @@ final class RecoveryHarness {
     @Override
     public DecisionRecord confirmDecision(ConfirmDecisionInput in) {
       return client.newWorkflowStub(RecoveryWorkflow.class, in.parentWorkflowId(),
-              java.util.Optional.ofNullable(in.parentRunId())).status().decisions().stream()
+              java.util.Optional.empty()).status().decisions().stream()
           .filter(d -> d.step().equals(in.step())).findFirst().orElse(null);
     }
   }
@@ -363,5 +389,15 @@ final class RecoveryHarness {
 
   List<Notification> events(String event) {
     return sent.stream().filter(n -> n.event().equals(event)).toList();
+  }
+
+  /** The notifications {@code event} of one incident. */
+  List<Notification> events(String incident, String event) {
+    return sent.stream().filter(n -> n.incidentId().equals(incident) && n.event().equals(event))
+        .toList();
+  }
+
+  Duration since(Notification n) {
+    return Duration.between(T0, n.at());
   }
 }

@@ -16,6 +16,13 @@ public final class PlanDefaults {
   public static final Duration LEVEL_TIMEOUT = Duration.ofMinutes(30);
   public static final Duration REMINDER_INTERVAL = Duration.ofHours(1);
   public static final Duration PROGRESS_INTERVAL = Duration.ofMinutes(15);
+  /**
+   * Quiet waits: reminders after the last level come at the plan's interval this many times, then
+   * the interval doubles up to {@link #QUIET_INTERVAL}; while a decision is pending, progress
+   * notifications come every {@link #QUIET_INTERVAL} (the reminders say the rest).
+   */
+  public static final int FULL_REMINDERS = 3;
+  public static final Duration QUIET_INTERVAL = Duration.ofDays(1);
   public static final Duration CATCHUP_WINDOW = Duration.ofHours(1);
   public static final String WORK_DIR = "/var/tmp/dr-orchestrator";
   public static final int RESTORE_JOBS = 2;
@@ -30,6 +37,18 @@ public final class PlanDefaults {
   public static final int SMTP_PORT = 587;
   /** E-mail is sent over STARTTLS unless the plan says {@code starttls: false}. */
   public static final boolean SMTP_STARTTLS = true;
+  /** {@code database.port}: PostgreSQL's port. */
+  public static final int POSTGRES_PORT = 5432;
+  /** {@code database.compression} and {@code files.compression}. */
+  public static final String COMPRESSION = "gzip";
+  /** {@code storage.versioning}. */
+  public static final boolean VERSIONING = true;
+  /** {@code schedules.timezone}. */
+  public static final String TIMEZONE = "UTC";
+  /** {@code deployment.deploy.method} of a url deploy hook. */
+  public static final String DEPLOY_METHOD = "POST";
+  /** {@code deployment.health.expect-status}. */
+  public static final int HEALTH_STATUS = 200;
   /** {@code storage.keep-verified}: the newest restore-verified backups kept per kind. */
   public static final int KEEP_VERIFIED = 1;
 

@@ -1,0 +1,161 @@
+package io.drorch.starter.histories;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.sun.net.httpserver.HttpServer;
+import io.drorch.local.SampleApplication;
+import io.drorch.starter.TestStack;
+import io.drorch.starter.Waits;
+import io.drorch.starter.backup.BackupRuns;
+import io.drorch.starter.demo.LocalWorker;
+import io.drorch.starter.recovery.RecoveryRuns;
+import io.drorch.workflows.contracts.commands.EscalateRequest;
+import io.drorch.workflows.contracts.plan.ApplicationTarget;
+import io.drorch.workflows.contracts.plan.DeployHook;
+import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.HealthCheck;
+import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.RecoveryReport;
+import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.RetentionResult;
+import io.drorch.workflows.contracts.values.Tier;
+import io.drorch.workflows.contracts.values.Verdict;
+import io.drorch.workflows.recovery.RecoveryWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.WorkflowExecutionHistory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records the histories {@code RecordedHistoriesReplayTest} replays: runs each scenario on the
+ * real Temporal dev server with the worker's real activities (PostgreSQL, S3) and writes every
+ * workflow's history as JSON to {@code <dir>/<WorkflowType>/<scenario>.json}. Runs only when
+ * asked: {@code scripts/record-histories} sets {@code -Ddr.record.histories=<dir>}.
+ *
+ * <p>A new workflow type gets a scenario here (start it, let it reach the states worth replaying,
+ * {@link #save} each run).
+ */
+class HistoryRecorder {
+  static final String DIR = "dr.record.histories";
+  static final List<RecoveryScope> ALL =
+      List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION);
+
+  private Path out;
+  private WorkflowClient client;
+
+  @Test
+  void record() throws Exception {
+    String dir = System.getProperty(DIR);
+    Assumptions.assumeTrue(dir != null && !dir.isBlank(),
+        "records only with -D" + DIR + "=<dir> (scripts/record-histories)");
+    out = Path.of(dir);
+    TestStack stack = TestStack.get();
+    client = stack.temporal.client();
+    HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    app.createContext("/", x -> {
+      x.sendResponseHeaders(200, -1);
+      x.close();
+    });
+    app.start();
+    try (LocalWorker worker = stack.worker(plan(stack, app.getAddress().getPort()))) {
+      String queue = worker.taskQueue();
+      backups(queue);
+      retention(queue);
+      waitingAndEscalated(stack, queue);
+      recovered(stack, queue);
+    } finally {
+      app.stop(0);
+    }
+  }
+
+  private DrPlan plan(TestStack stack, int appPort) throws Exception {
+    DrPlan base = stack.samplePlan("histories", "histories");
+    String migrations = "filesystem:" + SampleApplication.migrationsDir() + ",filesystem:"
+        + SampleApplication.pendingMigrationsDir();
+    String url = "http://127.0.0.1:" + appPort;
+    return stack.withWorkDir(base.withDatabase(base.database().withMigrations(migrations)),
+            "histories", List.of("SELECT count(*) > 0 FROM users"))
+        .withDeployment(new ApplicationTarget(
+            new DeployHook(null, url + "/deploy", "POST", Duration.ofMinutes(1)), null,
+            new HealthCheck(url + "/health", 200, Duration.ofMinutes(1), Duration.ofSeconds(1)),
+            Duration.ofSeconds(2)));
+  }
+
+  /** A database and a file backup. */
+  private void backups(String queue) throws Exception {
+    WorkflowStub db = BackupRuns.startDatabase(client, queue, "recorder");
+    BackupRuns.await(db);
+    save(db.getExecution().getWorkflowId(), "backup");
+    Thread.sleep(1100); // backup ids have whole seconds
+    WorkflowStub files = BackupRuns.startFiles(client, queue, "recorder");
+    BackupRuns.await(files);
+    save(files.getExecution().getWorkflowId(), "backup");
+  }
+
+  /** A retention sweep over what the backups left (nothing past retention: reads, keeps all). */
+  private void retention(String queue) throws Exception {
+    WorkflowStub sweep = BackupRuns.startRetention(client, queue, "recorder");
+    sweep.getResult(RetentionResult.class);
+    save(sweep.getExecution().getWorkflowId(), "sweep");
+  }
+
+  /** A recovery waiting for approval of both swaps, then escalated by hand to level 2. */
+  private void waitingAndEscalated(TestStack stack, String queue) throws Exception {
+    RecoveryWorkflow wf = RecoveryRuns.start(client, queue, "HIST-WAIT",
+        List.of(RecoveryScope.DATABASE, RecoveryScope.FILES), Tier.CRITICAL, null, null,
+        "recorder");
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(3));
+    Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(3));
+    String id = "recovery-HIST-WAIT";
+    save(id, "waiting-for-approval");
+    save(id + "-database", "waiting-for-approval");
+    save(id + "-files", "waiting-for-approval");
+    wf.escalate(new EscalateRequest("recorder", "recording the escalated history"));
+    Waits.pending(wf, "database-swap", 2, Duration.ofMinutes(1));
+    save(id, "escalated");
+    RecoveryRuns.decide(client, "HIST-WAIT", "dana", Verdict.REJECT, "database-swap",
+        "recorded", stack.signer("dana"));
+    RecoveryRuns.decide(client, "HIST-WAIT", "dana", Verdict.REJECT, "files-swap",
+        "recorded", stack.signer("dana"));
+    assertEquals(Outcome.ABORTED, RecoveryRuns.result(client, "HIST-WAIT").outcome());
+    save(id, "rejected");
+  }
+
+  /** A recovery of database, files and application, approved and recovered. */
+  private void recovered(TestStack stack, String queue) throws Exception {
+    RecoveryWorkflow wf = RecoveryRuns.start(client, queue, "HIST-OK", ALL, Tier.CRITICAL, null,
+        null, "recorder");
+    Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(3));
+    Waits.pending(wf, "files-swap", 0, Duration.ofMinutes(3));
+    RecoveryRuns.decide(client, "HIST-OK", "alice", Verdict.APPROVE, "database-swap", "ok",
+        stack.signer("alice"));
+    RecoveryRuns.decide(client, "HIST-OK", "alice", Verdict.APPROVE, "files-swap", "ok",
+        stack.signer("alice"));
+    RecoveryReport report = RecoveryRuns.result(client, "HIST-OK");
+    assertEquals(Outcome.RECOVERED, report.outcome(), report.outcomeDetail());
+    String id = "recovery-HIST-OK";
+    save(id, "recovered");
+    save(id + "-database", "recovered");
+    save(id + "-files", "recovered");
+    save(id + "-application", "recovered");
+  }
+
+  /** Writes the history of {@code workflowId} to {@code <dir>/<its type>/<scenario>.json}. */
+  private void save(String workflowId, String scenario) throws Exception {
+    WorkflowExecutionHistory history = client.fetchHistory(workflowId);
+    String type = history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
+        .getWorkflowType().getName();
+    Path file = out.resolve(type).resolve(scenario.toLowerCase(Locale.ROOT) + ".json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, history.toJson(true) + "\n");
+    System.out.printf("recorded %s (%d events) -> %s%n", workflowId, history.getEvents().size(),
+        file);
+  }
+}

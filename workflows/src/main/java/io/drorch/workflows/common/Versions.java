@@ -1,0 +1,62 @@
+package io.drorch.workflows.common;
+
+import io.temporal.workflow.Workflow;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The change ids of every versioned change to a workflow's command sequence, in one place, and
+ * the one way to ask for them. The policy (docs/ARCHITECTURE.md, "Changing a workflow safely"): a
+ * change that alters which commands an existing workflow type issues, or their order, goes behind
+ * {@link #has(String)} with a new constant here; the old branch stays until no run started before
+ * the change can still be open; a constant is never reused or renamed (it is recorded in
+ * histories as a marker).
+ */
+public final class Versions {
+  /** Recoveries lease their candidate backups against retention sweeps (issue 8, item 1). */
+  public static final String BACKUP_LEASE = "backup-lease";
+
+  /**
+   * Quiet waits (issue 8, item 6): while a decision is pending the recovery sends progress once a
+   * day instead of every progress interval (the gate's reminders say the same), and reminders
+   * after the last level back off (the plan's interval {@value
+   * io.drorch.workflows.contracts.plan.PlanDefaults#FULL_REMINDERS} times, then doubling up to a
+   * day): a recovery waiting 30 days stays far below Temporal's history limits.
+   */
+  public static final String QUIET_WAITS = "quiet-waits";
+
+  /**
+   * The last escalation level waits its own timeout before the reminders (and before the plan's
+   * abort); runs from before waited only the reminder interval there (issue 13).
+   */
+  public static final String LAST_LEVEL_WAITS = "last-level-waits-its-timeout";
+
+  /** Every change id above (a test checks each is used and unique). */
+  public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS);
+
+  private static final Set<String> SIMULATED_BEFORE = ConcurrentHashMap.newKeySet();
+
+  private Versions() {}
+
+  /**
+   * Whether this run has {@code changeId}: true for runs started on a build with the change,
+   * false for runs (or replays) of histories written before it. Call it at the same point of the
+   * code every time (it records a marker on first use).
+   */
+  public static boolean has(String changeId) {
+    if (SIMULATED_BEFORE.contains(changeId)) {
+      return false; // the build before the change, which never asked
+    }
+    return Workflow.getVersion(changeId, Workflow.DEFAULT_VERSION, 1) != Workflow.DEFAULT_VERSION;
+  }
+
+  /**
+   * Tests only: until closed, workers in this JVM behave like the build before {@code changeId}
+   * (they never ask for it and take the old branch), so a test can start a run on the old code
+   * and finish it on the new.
+   */
+  public static AutoCloseable simulateBuildBefore(String changeId) {
+    SIMULATED_BEFORE.add(changeId);
+    return () -> SIMULATED_BEFORE.remove(changeId);
+  }
+}

@@ -1,0 +1,50 @@
+package io.drorch.workflows.registry;
+
+import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
+import io.drorch.workflows.backup.FileBackupWorkflowImpl;
+import io.drorch.workflows.backup.RetentionWorkflowImpl;
+import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
+import io.drorch.workflows.recovery.RecoveryWorkflowImpl;
+import io.temporal.common.metadata.POJOWorkflowImplMetadata;
+import io.temporal.common.metadata.POJOWorkflowMethodMetadata;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every workflow implementation the worker hosts, in one list: the worker registers exactly these,
+ * and {@code RecordedHistoriesReplayTest} demands a recorded history for each of their types. A new
+ * workflow type is added here (and nowhere else in the worker), then recorded with
+ * {@code scripts/record-histories} (see docs/ARCHITECTURE.md, "Changing a workflow safely").
+ */
+public final class WorkflowRegistry {
+  private static final List<Class<?>> IMPLEMENTATIONS = List.of(
+      DatabaseBackupWorkflowImpl.class,
+      FileBackupWorkflowImpl.class,
+      RetentionWorkflowImpl.class,
+      RecoveryWorkflowImpl.class,
+      DatabaseRecoveryWorkflowImpl.class,
+      FileRecoveryWorkflowImpl.class,
+      ApplicationRecoveryWorkflowImpl.class);
+
+  private WorkflowRegistry() {}
+
+  /** The implementation classes, for {@code Worker.registerWorkflowImplementationTypes}. */
+  public static Class<?>[] implementations() {
+    return IMPLEMENTATIONS.toArray(new Class<?>[0]);
+  }
+
+  /** Workflow type name (what histories record) → its implementation class, sorted by name. */
+  public static Map<String, Class<?>> byType() {
+    Map<String, Class<?>> out = new TreeMap<>();
+    for (Class<?> impl : IMPLEMENTATIONS) {
+      for (POJOWorkflowMethodMetadata m
+          : POJOWorkflowImplMetadata.newInstance(impl).getWorkflowMethods()) {
+        out.put(m.getName(), impl);
+      }
+    }
+    return out;
+  }
+}
