@@ -231,16 +231,15 @@ class BackupCliTest {
       queue = worker.taskQueue();
       r = Cli.run(with(plan, "backup", "database", "--wait", "--task-queue", queue));
     }
-    assertEquals(1, r.exitCode());
+    assertEquals(4, r.exitCode(), "PostgreSQL unreachable: exit 4 (README): " + r.err());
     assertTrue(r.err().contains("DATABASE_UNREACHABLE") && r.err().contains(":1"), r.err());
     assertEquals(0, validBackups("cli-unreachable"));
     // retried by the activity's retry policy before failing: the history's last attempt > 1
     var client = stack.temporal.client();
-    var runs = client.listExecutions("TaskQueue = '" + queue + "'").toList();
-    for (int i = 0; runs.isEmpty() && i < 300; i++) { // visibility is eventually consistent
-      Thread.sleep(100);
-      runs = client.listExecutions("TaskQueue = '" + queue + "'").toList();
-    }
+    String query = "TaskQueue = '" + queue + "'";
+    io.drorch.starter.Waits.await("the backup run listed (visibility is eventually consistent)",
+        java.time.Duration.ofMinutes(1), () -> client.listExecutions(query).findAny().isPresent());
+    var runs = client.listExecutions(query).toList();
     assertEquals(1, runs.size(), runs.toString());
     var history = client.fetchHistory(runs.get(0).getExecution().getWorkflowId());
     int attempts = history.getEvents().stream()
