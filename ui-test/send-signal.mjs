@@ -3,8 +3,9 @@
 //
 //   node ui-test/send-signal.mjs <uiUrl> <workflowId> <signalName> <input.json> <screenshot.png>
 //
-// Opens the workflow's page, opens "Send a Signal" from the workflow actions, types the signal
-// name and the JSON input, submits, and waits for the UI to confirm it was sent. Exit 0 when
+// Opens the workflow's page, opens "Send a Signal" from "More Actions", types the signal name and
+// the JSON input (encoding json/plain), submits the form, and waits for the UI's request to be
+// answered 200 and the dialog to close. Exit 0 when
 // sent; 1 when the form could not be used or the UI reported an error (the page text is printed,
 // a screenshot written); 2 on bad usage or when Chromium / playwright-core is missing.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,39 +49,28 @@ try {
   await page.goto(url, { waitUntil: 'domcontentloaded', timeout: timeoutMs });
   await page.getByText(workflowId, { exact: true }).first().waitFor({ timeout: timeoutMs });
 
-  // "Send a Signal" sits in the workflow actions menu (the chevron beside "Request Cancellation")
-  const item = page.getByRole('menuitem', { name: /Send a Signal/i })
-    .or(page.getByRole('button', { name: /Send a Signal/i })).first();
-  const deadline = Date.now() + timeoutMs;
-  while (!(await item.isVisible().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('no "Send a Signal" in the workflow actions');
-    const toggle = page.getByRole('button', { name: /workflow actions|more actions|actions/i })
-      .or(page.locator('[data-testid*="workflow-actions"] button, button[aria-haspopup]')).last();
-    await toggle.click({ timeout: 5000 }).catch(() => {});
-    await item.waitFor({ state: 'visible', timeout: 2000 }).catch(() => {});
-  }
-  await item.click();
-
-  const dialog = page.getByRole('dialog').filter({ hasText: /Signal/i }).first();
+  // "Send a Signal" is in the "More Actions" menu beside "Request Cancellation" (UI 2.42)
+  await page.getByRole('button', { name: 'More Actions' }).click({ timeout: timeoutMs });
+  await page.getByRole('menuitem', { name: 'Send a Signal' }).click({ timeout: timeoutMs });
+  const dialog = page.getByRole('dialog', { name: 'Send a Signal' });
   await dialog.waitFor({ timeout: timeoutMs });
-  const name = dialog.getByLabel(/Signal name/i).or(dialog.locator('input[type="text"]')).first();
-  await name.fill(signalName);
-  await name.press('Tab').catch(() => {});
-  const editor = dialog.locator('.cm-content').first();
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
+  await dialog.locator('[data-testid="signal-name"]').fill(signalName);
+  await dialog.locator('.cm-content').click(); // the Data editor (CodeMirror), json/plain
   await page.keyboard.insertText(input);
-  await dialog.getByRole('button', { name: /^(Submit|Send|Send Signal)$/i }).first().click();
-  // the UI closes the dialog and shows a toast on success, an error in the dialog otherwise
-  await page.getByText(/Signal sent|successfully sent|signal.*success/i).first()
-    .waitFor({ timeout: 15000 })
-    .catch(async () => {
-      if (await dialog.isVisible().catch(() => false)) {
-        throw new Error('the form did not send the signal: '
-          + (await dialog.innerText().catch(() => '')));
-      }
-    });
+  // The form's own submit handler sends it (POST .../signal/<name>). In headless Chromium a
+  // mouse click on Submit closes the <form method="dialog"> natively before the page's handler
+  // sends anything, so the form is submitted with that Submit button as its submitter.
+  const sent = page.waitForResponse((r) => r.request().method() === 'POST'
+    && r.url().includes(`/workflows/${encodeURIComponent(workflowId)}/signal/${signalName}`),
+  { timeout: timeoutMs });
+  sent.catch(() => {}); // awaited below; a failure before that is reported, not this
+  await dialog.locator('form').evaluate((form) => form.requestSubmit(
+    form.querySelector('[data-testid="confirm-modal-button"]')));
+  const response = await sent;
+  if (response.status() !== 200) {
+    throw new Error(`the UI's signal request answered ${response.status()}: ${await response.text()}`);
+  }
+  await dialog.waitFor({ state: 'hidden', timeout: timeoutMs });
 } catch (e) {
   failure = e.message;
 } finally {

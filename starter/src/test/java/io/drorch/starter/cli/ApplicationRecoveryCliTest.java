@@ -295,7 +295,8 @@ class ApplicationRecoveryCliTest {
 
     PendingDecision unhealthy = awaitOtherPending(wf, deployFailed.step());
     assertTrue(unhealthy.step().startsWith("app-health"), unhealthy.step());
-    assertTrue(unhealthy.description().contains("sick"), unhealthy.description());
+    assertTrue(unhealthy.description().contains("last status 503 (expected 200)"),
+        unhealthy.description());
     Cli.Result skip = Cli.run(with("decide", "APP-2", "--as", "bob", "--verdict", "skip",
         "--comment", "checking by hand", "--key", key("bob")));
     assertEquals(0, skip.exitCode(), skip.err());
