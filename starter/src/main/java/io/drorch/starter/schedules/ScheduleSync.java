@@ -119,6 +119,10 @@ public final class ScheduleSync {
   public static String cron(ScheduleSpec spec) {
     List<String> out = new ArrayList<>(orEmpty(spec.getCronExpressions()));
     for (ScheduleCalendarSpec c : orEmpty(spec.getCalendars())) {
+      if (c.getComment() != null && !c.getComment().isBlank()) {
+        out.add(c.getComment()); // the server may keep the cron it was given as the comment
+        continue;
+      }
       // unset seconds, minutes and hours mean 0, unset days and months every one (the server's)
       String seconds = field(c.getSeconds(), 0, 59, "0");
       out.add((seconds.equals("0") ? "" : seconds + " ") + field(c.getMinutes(), 0, 59, "0") + " "
