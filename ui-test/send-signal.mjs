@@ -54,7 +54,20 @@ try {
   await page.getByRole('menuitem', { name: 'Send a Signal' }).click({ timeout: timeoutMs });
   const dialog = page.getByRole('dialog', { name: 'Send a Signal' });
   await dialog.waitFor({ timeout: timeoutMs });
-  await dialog.locator('[data-testid="signal-name"]').fill(signalName);
+  // a free text field, or (when the worker tells the UI its signals, as the Java SDK's does) a
+  // "Select a signal" list of the workflow's signal names
+  const field = dialog.locator('[data-testid="signal-name"]');
+  const select = dialog.getByText('Select a signal');
+  await field.or(select).first().waitFor({ timeout: timeoutMs });
+  if (await field.count()) {
+    await field.fill(signalName);
+  } else {
+    await select.click();
+    await page.getByRole('option', { name: signalName, exact: true })
+      .or(page.getByRole('menuitem', { name: signalName, exact: true }))
+      .or(page.getByRole('listbox').getByText(signalName, { exact: true }))
+      .first().click({ timeout: timeoutMs });
+  }
   await dialog.locator('.cm-content').click(); // the Data editor (CodeMirror), json/plain
   await page.keyboard.insertText(input);
   // The form's own submit handler sends it (POST .../signal/<name>). In headless Chromium a
