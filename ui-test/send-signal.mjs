@@ -57,15 +57,15 @@ try {
   // a free text field, or (when the worker tells the UI its signals, as the Java SDK's does) a
   // "Select a signal" list of the workflow's signal names
   const field = dialog.locator('[data-testid="signal-name"]');
-  const select = dialog.getByText('Select a signal');
+  const select = dialog.getByPlaceholder(/Select a signal/i).or(dialog.getByRole('combobox'))
+    .or(dialog.locator('[aria-haspopup="listbox"]'));
   await field.or(select).first().waitFor({ timeout: timeoutMs });
   if (await field.count()) {
     await field.fill(signalName);
   } else {
-    await select.click();
+    await select.first().click();
     await page.getByRole('option', { name: signalName, exact: true })
       .or(page.getByRole('menuitem', { name: signalName, exact: true }))
-      .or(page.getByRole('listbox').getByText(signalName, { exact: true }))
       .first().click({ timeout: timeoutMs });
   }
   await dialog.locator('.cm-content').click(); // the Data editor (CodeMirror), json/plain
@@ -92,6 +92,10 @@ try {
     await page.screenshot({ path: screenshot, fullPage: true }).catch(() => {});
     if (failure) {
       console.error(`page text:\n${await page.locator('body').innerText().catch(() => '')}`);
+      const form = await page.getByRole('dialog', { name: 'Send a Signal' }).innerHTML()
+        .catch(() => '');
+      console.error(`the form:\n${form.replace(/<svg.*?<\/svg>/gs, '').replace(/ class="[^"]*"/g, '')
+        .slice(0, 5000)}`);
     }
   }
   if (context) await context.close().catch(() => {});
