@@ -57,16 +57,13 @@ try {
   // a free text field, or (when the worker tells the UI its signals, as the Java SDK's does) a
   // "Select a signal" list of the workflow's signal names
   const field = dialog.locator('[data-testid="signal-name"]');
-  const select = dialog.getByPlaceholder(/Select a signal/i).or(dialog.getByRole('combobox'))
-    .or(dialog.locator('[aria-haspopup="listbox"]'));
+  const select = dialog.locator('[data-testid="signal-select-button"]');
   await field.or(select).first().waitFor({ timeout: timeoutMs });
   if (await field.count()) {
     await field.fill(signalName);
   } else {
-    await select.first().click();
-    await page.getByRole('option', { name: signalName, exact: true })
-      .or(page.getByRole('menuitem', { name: signalName, exact: true }))
-      .first().click({ timeout: timeoutMs });
+    await select.click();
+    await dialog.getByRole('option', { name: signalName, exact: true }).click({ timeout: timeoutMs });
   }
   await dialog.locator('.cm-content').click(); // the Data editor (CodeMirror), json/plain
   await page.keyboard.insertText(input);
