@@ -1,6 +1,7 @@
 package io.drorch.starter.histories;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.drorch.local.SampleApplication;
@@ -37,18 +38,51 @@ import org.junit.jupiter.api.Test;
  * Records the histories {@code RecordedHistoriesReplayTest} replays: runs each scenario on the
  * real Temporal dev server with the worker's real activities (PostgreSQL, S3) and writes every
  * workflow's history as JSON to {@code <dir>/<WorkflowType>/<scenario>.json}. Runs only when
- * asked: {@code scripts/record-histories} sets {@code -Ddr.record.histories=<dir>}.
+ * asked: {@code scripts/record-histories} sets {@code -Ddr.record.histories=<dir>} (the class name
+ * matches no surefire pattern, so a module's suite never runs it).
  *
- * <p>A new workflow type gets a scenario here (start it, let it reach the states worth replaying,
- * {@link #save} each run).
+ * <p>{@code -Ddr.record.only=<name>[,<name>...]} (the script's arguments) records only some: a
+ * name selects the scenarios whose name or one of whose workflow types contains it (ignoring
+ * case); a name matching a scenario writes all of its histories, a name matching only a type
+ * writes only that type's histories, so the other recorded files stay as they are. The backups
+ * always run (the recoveries restore them) but are written only when selected.
+ *
+ * <p>A new workflow type gets a scenario here: add it to {@link #scenarios} with the types it
+ * records (start it, let it reach the states worth replaying, {@link #save} each run).
  */
 class HistoryRecorder {
   static final String DIR = "dr.record.histories";
+  static final String ONLY = "dr.record.only";
   static final List<RecoveryScope> ALL =
       List.of(RecoveryScope.DATABASE, RecoveryScope.FILES, RecoveryScope.APPLICATION);
 
   private Path out;
   private WorkflowClient client;
+  private Selection only;
+  private Scenario current;
+
+  /**
+   * A scenario: its name (what {@code -Ddr.record.only} matches), the workflow types whose
+   * histories it saves (declared, so a selection by type knows which scenarios to run), its body.
+   */
+  record Scenario(String name, List<String> types, Body body) {}
+
+  interface Body {
+    void run(TestStack stack, String queue) throws Exception;
+  }
+
+  /** Every scenario, in the order they run (the backups first: the recoveries restore them). */
+  List<Scenario> scenarios() {
+    return List.of(
+        new Scenario("backup", List.of("DatabaseBackupWorkflow", "FileBackupWorkflow"),
+            (stack, queue) -> backups(queue)),
+        new Scenario("sweep", List.of("RetentionWorkflow"), (stack, queue) -> retention(queue)),
+        new Scenario("waiting-escalated-rejected",
+            List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow", "FileRecoveryWorkflow"),
+            this::waitingAndEscalated),
+        new Scenario("recovered", List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow",
+            "FileRecoveryWorkflow", "ApplicationRecoveryWorkflow"), this::recovered));
+  }
 
   @Test
   void record() throws Exception {
@@ -56,7 +90,16 @@ class HistoryRecorder {
     Assumptions.assumeTrue(dir != null && !dir.isBlank(),
         "records only with -D" + DIR + "=<dir> (scripts/record-histories)");
     out = Path.of(dir);
+    only = Selection.parse(System.getProperty(ONLY, ""));
+    List<Scenario> chosen = scenarios().stream()
+        .filter(sc -> sc.name().equals("backup") || only.runs(sc)).toList();
+    assertTrue(chosen.stream().anyMatch(only::runs), "-D" + ONLY + "=" + only
+        + " selects no scenario; the scenarios and their types: " + scenarios().stream()
+        .map(sc -> sc.name() + " " + sc.types()).toList());
     TestStack stack = TestStack.get();
+    assertTrue(stack.temporal.realServer(), "histories are recorded on the real Temporal dev"
+        + " server, not the Java test server: install the temporal CLI (scripts/ensure-tools.sh"
+        + " demo) or set DR_TEMPORAL_CLI");
     client = stack.temporal.client();
     HttpServer app = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     app.createContext("/", x -> {
@@ -66,10 +109,11 @@ class HistoryRecorder {
     app.start();
     try (LocalWorker worker = stack.worker(plan(stack, app.getAddress().getPort()))) {
       String queue = worker.taskQueue();
-      backups(queue);
-      retention(queue);
-      waitingAndEscalated(stack, queue);
-      recovered(stack, queue);
+      for (Scenario sc : chosen) {
+        System.out.println("[recorder] scenario " + sc.name());
+        current = sc;
+        sc.body().run(stack, queue);
+      }
     } finally {
       app.stop(0);
     }
@@ -149,15 +193,52 @@ class HistoryRecorder {
     save(id + "-application", "recovered");
   }
 
-  /** Writes the history of {@code workflowId} to {@code <dir>/<its type>/<scenario>.json}. */
+  /**
+   * Writes the history of {@code workflowId} to {@code <dir>/<its type>/<scenario>.json}, if the
+   * running scenario or that type is selected.
+   */
   private void save(String workflowId, String scenario) throws Exception {
     WorkflowExecutionHistory history = client.fetchHistory(workflowId);
     String type = history.getEvents().get(0).getWorkflowExecutionStartedEventAttributes()
         .getWorkflowType().getName();
+    assertTrue(current.types().contains(type), "scenario " + current.name() + " recorded a "
+        + type + ", which it does not declare: add it to its types in scenarios()");
+    if (!only.writes(current, type)) {
+      System.out.printf("not selected: %s (%s/%s)%n", workflowId, type, scenario);
+      return;
+    }
     Path file = out.resolve(type).resolve(scenario.toLowerCase(Locale.ROOT) + ".json");
     Files.createDirectories(file.getParent());
     Files.writeString(file, history.toJson(true) + "\n");
     System.out.printf("recorded %s (%d events) -> %s%n", workflowId, history.getEvents().size(),
         file);
+  }
+
+  /** The names given with {@code -Ddr.record.only} (none: everything). */
+  record Selection(List<String> names) {
+    static Selection parse(String csv) {
+      return new Selection(java.util.Arrays.stream(csv.split("[,\\s]+"))
+          .map(n -> n.trim().toLowerCase(Locale.ROOT)).filter(n -> !n.isEmpty()).toList());
+    }
+
+    boolean runs(Scenario sc) {
+      return names.isEmpty() || names.stream().anyMatch(n -> matches(sc.name(), n)
+          || sc.types().stream().anyMatch(t -> matches(t, n)));
+    }
+
+    /** A history of {@code type} recorded by scenario {@code sc} is written. */
+    boolean writes(Scenario sc, String type) {
+      return names.isEmpty()
+          || names.stream().anyMatch(n -> matches(sc.name(), n) || matches(type, n));
+    }
+
+    private static boolean matches(String what, String name) {
+      return what.toLowerCase(Locale.ROOT).contains(name);
+    }
+
+    @Override
+    public String toString() {
+      return String.join(",", names);
+    }
   }
 }

@@ -57,10 +57,7 @@ class RecordedHistoriesReplayTest {
 
   @TestFactory
   Stream<DynamicTest> everyRecordedHistoryReplaysOnTheCurrentCode() throws IOException {
-    assumeRecorded();
     List<Path> files = recorded();
-    assertFalse(files.isEmpty(), "no recorded histories under " + HISTORIES.toAbsolutePath()
-        + ": run scripts/record-histories");
     Worker worker = env.newWorker("replay-current");
     worker.registerWorkflowImplementationTypes(WorkflowRegistry.implementations());
     return files.stream().map(f -> DynamicTest.dynamicTest(HISTORIES.relativize(f).toString(),
@@ -69,18 +66,19 @@ class RecordedHistoriesReplayTest {
 
   @Test
   void everyRegisteredWorkflowTypeHasARecordedHistory() throws IOException {
-    assumeRecorded();
+    List<Path> files = recorded();
     List<String> missing = new ArrayList<>();
     for (Map.Entry<String, Class<?>> type : WorkflowRegistry.byType().entrySet()) {
       Path dir = HISTORIES.resolve(type.getKey());
-      boolean any = Files.isDirectory(dir) && recorded().stream().anyMatch(f -> f.startsWith(dir));
+      boolean any = files.stream().anyMatch(f -> f.startsWith(dir));
       if (!any) {
         missing.add(type.getKey() + " (" + type.getValue().getSimpleName() + ")");
       }
     }
     assertTrue(missing.isEmpty(), "no recorded history for " + missing + ": add a scenario to"
         + " starter/src/test/java/io/drorch/starter/histories/HistoryRecorder.java and run"
-        + " scripts/record-histories (docs/ARCHITECTURE.md, \"Changing a workflow safely\")");
+        + " scripts/record-histories <its type> (docs/ARCHITECTURE.md, \"Changing a workflow"
+        + " safely\")");
   }
 
   /**
@@ -89,7 +87,6 @@ class RecordedHistoriesReplayTest {
    */
   @Test
   void anUnversionedChangeToTheCommandsIsCaught() throws Exception {
-    assumeRecorded();
     Path recorded = HISTORIES.resolve("RecoveryWorkflow/recovered.json");
     assertTrue(Files.exists(recorded), recorded + " is missing: run scripts/record-histories");
     Worker worker = env.newWorker("replay-changed");
@@ -116,25 +113,22 @@ class RecordedHistoriesReplayTest {
     }
   }
 
-  /**
-   * Until the first recording is committed (scripts/record-histories) there is nothing to replay;
-   * once the directory exists, every check applies.
-   */
-  private static void assumeRecorded() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(HISTORIES),
-        "no histories recorded yet: run scripts/record-histories and commit " + HISTORIES);
-  }
-
   private static WorkflowExecutionHistory history(Path f) throws IOException {
     return WorkflowExecutionHistory.fromJson(Files.readString(f));
   }
 
-  private static List<Path> recorded() throws IOException {
-    if (!Files.isDirectory(HISTORIES)) {
-      return List.of();
-    }
+  /**
+   * The recorded histories; fails (never skips) when there are none: a missing folder means the
+   * replay tests protect nothing.
+   */
+  static List<Path> recorded() throws IOException {
+    assertTrue(Files.isDirectory(HISTORIES), "no recorded histories: " + HISTORIES.toAbsolutePath()
+        + " is missing; run scripts/record-histories and commit it");
     try (Stream<Path> s = Files.walk(HISTORIES)) {
-      return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      List<Path> files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+      assertFalse(files.isEmpty(), "no recorded histories under " + HISTORIES.toAbsolutePath()
+          + ": run scripts/record-histories and commit them");
+      return files;
     }
   }
 }
