@@ -118,6 +118,31 @@ class PlanSchemaTest {
   }
 
   @Test
+  void subSecondDurationsAreWrittenAndReadBackUnchanged(@TempDir Path dir) throws Exception {
+    var plan = PlanLoader.load(PlanFixtures.examplePlan());
+    var app = plan.deployment();
+    var hc = app.health();
+    plan = plan
+        .withNotifications(new io.drorch.workflows.contracts.plan.NotificationSettings(
+            java.time.Duration.ofMillis(1500), plan.notifications().channels(),
+            plan.notifications().contacts()))
+        .withDeployment(new io.drorch.workflows.contracts.plan.ApplicationTarget(app.deploy(),
+            app.environment(), new io.drorch.workflows.contracts.plan.HealthCheck(hc.url(),
+                hc.expectStatus(), java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(250)),
+            java.time.Duration.ofMinutes(1).plusMillis(5)));
+    Path out = PlanWriter.write(plan, dir.resolve("dr-plan.yaml"));
+    String text = Files.readString(out);
+    assertTrue(text.contains("1s500ms") && text.contains("250ms") && text.contains("1m5ms"), text);
+    assertEquals(Set.of(), schema().validate(YAML.readTree(text)), "the schema takes ms");
+    var back = PlanLoader.load(out);
+    assertEquals(java.time.Duration.ofMillis(1500), back.notifications().progressInterval());
+    assertEquals(java.time.Duration.ofMillis(250), back.deployment().health().interval());
+    assertEquals(java.time.Duration.ofMillis(60_005), back.deployment().monitorWindow());
+    // (the allowed_signers file is written anew beside the plan: its hash is its own)
+    assertEquals(plan.withApprovals(null), back.withApprovals(null), "read back as written");
+  }
+
+  @Test
   void everyKeyHasADescriptionAndTheBasePlansUseEveryKey() throws Exception {
     Set<String> used = new LinkedHashSet<>();
     for (ObjectNode base : basePlans()) {

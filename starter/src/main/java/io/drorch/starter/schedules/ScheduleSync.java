@@ -13,10 +13,12 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleRange;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.ArrayList;
@@ -114,6 +116,54 @@ public final class ScheduleSync {
       out.add(new Applied(d.id(), what, d.cron(), d.action().getWorkflowType()));
     }
     return out;
+  }
+
+  /**
+   * When a schedule runs, as cron: the server keeps a cron expression as a structured calendar and
+   * describes it so (its cron list comes back empty), so the calendar is written back as cron,
+   * {@code 0 2 * * *} for the plan's {@code 0 2 * * *}; a seconds field only when not 0. More
+   * than one calendar are joined with {@code ; }; interval specs read {@code every PT1H}.
+   */
+  public static String cron(ScheduleSpec spec) {
+    List<String> out = new ArrayList<>(orEmpty(spec.getCronExpressions()));
+    for (ScheduleCalendarSpec c : orEmpty(spec.getCalendars())) {
+      if (c.getComment() != null && !c.getComment().isBlank()) {
+        out.add(c.getComment()); // the server may keep the cron it was given as the comment
+        continue;
+      }
+      // unset seconds, minutes and hours mean 0, unset days and months every one (the server's)
+      String seconds = field(c.getSeconds(), 0, 59, "0");
+      out.add((seconds.equals("0") ? "" : seconds + " ") + field(c.getMinutes(), 0, 59, "0") + " "
+          + field(c.getHour(), 0, 23, "0") + " " + field(c.getDayOfMonth(), 1, 31, "*") + " "
+          + field(c.getMonth(), 1, 12, "*") + " " + field(c.getDayOfWeek(), 0, 6, "*"));
+    }
+    orEmpty(spec.getIntervals()).forEach(i -> out.add("every " + i.getEvery()));
+    return out.isEmpty() ? "-" : String.join("; ", out);
+  }
+
+  /** One cron field from its ranges: {@code *}, {@code 5}, {@code 1-5}, {@code 0-59/15}, lists. */
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  static String field(List<ScheduleRange> ranges, int min, int max, String unset) {
+    if (ranges == null || ranges.isEmpty()) {
+      return unset;
+    }
+    List<String> parts = new ArrayList<>();
+    for (ScheduleRange r : ranges) {
+      int start = r.getStart();
+      int end = Math.max(start, r.getEnd()); // end 0 (unset) means the start alone
+      int step = Math.max(1, r.getStep());
+      if (start <= min && end >= max) {
+        parts.add(step == 1 ? "*" : "*/" + step);
+      } else if (start == end) {
+        parts.add(String.valueOf(start));
+      } else {
+        parts.add(start + "-" + end + (step == 1 ? "" : "/" + step));
+      }
+    }
+    return String.join(",", parts);
   }
 
   /** Our schedules as the server has them (missing ones are left out). */

@@ -164,9 +164,11 @@ class HistoryRecorder {
   /** A database and a file backup. */
   private void backups(String queue) throws Exception {
     WorkflowStub db = BackupRuns.startDatabase(client, queue, "recorder");
-    BackupRuns.await(db);
+    long second = BackupRuns.await(db).startedAt().getEpochSecond();
     save(db.getExecution().getWorkflowId(), "backup");
-    Thread.sleep(1100); // backup ids have whole seconds
+    // backup ids have whole seconds: the next one starts in a later second
+    Waits.await("a second later than the database backup's", Duration.ofSeconds(10),
+        () -> java.time.Instant.now().getEpochSecond() > second);
     WorkflowStub files = BackupRuns.startFiles(client, queue, "recorder");
     BackupRuns.await(files);
     save(files.getExecution().getWorkflowId(), "backup");

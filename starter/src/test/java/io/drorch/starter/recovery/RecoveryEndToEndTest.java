@@ -130,12 +130,16 @@ class RecoveryEndToEndTest {
   }
 
   private void corruptNewest(TestStack stack, DrPlan plan, String queue) throws Exception {
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
+    BackupResult first =
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     var dbAtFirstBackup = db(stack, "e2e_corrupt");
     try (Connection c = stack.pg.connect("e2e_corrupt")) {
       c.createStatement().execute("DELETE FROM messages WHERE id % 3 = 0");
     }
-    Thread.sleep(1100); // a later backup id
+    // ids and workflow ids carry the start second: the next backup starts in a later one
+    long firstSecond = first.startedAt().getEpochSecond();
+    Waits.await("a second later than the first backup", Duration.ofSeconds(10),
+        () -> java.time.Instant.now().getEpochSecond() > firstSecond);
     BackupResult newest =
         BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     flipOneByte(stack, plan, newest.dataKey());
