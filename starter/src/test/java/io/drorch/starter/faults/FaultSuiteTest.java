@@ -244,6 +244,8 @@ class FaultSuiteTest {
     final double at;
     volatile Instant faultAt;
     volatile Throwable failed;
+    private boolean cancelled;
+    private boolean injecting;
 
     Fault(String name, Duration baseline, double at) {
       this.name = name;
@@ -256,18 +258,72 @@ class FaultSuiteTest {
     Thread fireAfter(Instant start) {
       Thread t = new Thread(() -> {
         try {
-          long wait = (long) (baseline.toMillis() * at)
-              - Duration.between(start, Instant.now()).toMillis();
-          Thread.sleep(Math.max(0, wait));
+          Instant when = start.plusMillis((long) (baseline.toMillis() * at));
+          while (Instant.now().isBefore(when)) {
+            synchronized (this) {
+              if (cancelled) {
+                return; // the cycle ended before the kill point
+              }
+            }
+            Thread.sleep(10);
+          }
+          synchronized (this) {
+            if (cancelled) {
+              return;
+            }
+            injecting = true;
+          }
           inject();
-        } catch (InterruptedException cycleEnded) {
-          // the cycle ended before the kill point
         } catch (Throwable e) {
           failed = e;
         }
       }, "fault-" + name);
       t.start();
       return t;
+    }
+
+    /** Stops a fault that has not fired yet; one that is firing finishes. */
+    synchronized void cancel() {
+      cancelled = true;
+    }
+  }
+
+  /**
+   * A fault fired from a thread of its own once a condition holds; {@link #stop} cancels it if it
+   * has not fired yet and waits for a firing one to finish (an outage runs its full length).
+   */
+  static final class Firer {
+    private final Thread thread;
+    private volatile boolean cancelled;
+    private volatile Instant firedAt;
+    private volatile Throwable failed;
+
+    Firer(String name, Check when, Action fault, Instant deadline) {
+      thread = new Thread(() -> {
+        try {
+          while (!cancelled && Instant.now().isBefore(deadline)) {
+            if (when.holds()) {
+              firedAt = Instant.now();
+              fault.run();
+              return;
+            }
+            Thread.sleep(10);
+          }
+        } catch (Throwable e) {
+          failed = e;
+        }
+      }, "fault-" + name);
+      thread.start();
+    }
+
+    /** When it fired (null: never). */
+    Instant stop() throws InterruptedException {
+      cancelled = true;
+      thread.join();
+      if (failed != null) {
+        throw new AssertionError("injecting the fault failed", failed);
+      }
+      return firedAt;
     }
   }
 
@@ -308,8 +364,8 @@ class FaultSuiteTest {
       }
     } finally {
       if (injector != null) {
-        injector.interrupt();
-        injector.join(Duration.ofMinutes(3).toMillis());
+        fault.cancel();
+        injector.join();
       }
     }
     trial.took = Duration.between(start, Instant.now());
@@ -336,9 +392,10 @@ class FaultSuiteTest {
     var before = fingerprintDb();
     Instant start = Instant.now();
     Instant deadline = start.plus(DEADLINE);
+    Firer firer = new Firer(tag, when, fault, deadline);
     String run = runs.startBackup(BackupKind.DATABASE, deadline);
-    Instant faultAt = fireWhen(when, fault, deadline);
     var ended = runs.awaitBackup(run, deadline);
+    Instant faultAt = firer.stop();
     String where;
     if (ended.ok()) {
       Optional<String> problem = restoreProblem(ended.result(), before);
@@ -380,39 +437,22 @@ class FaultSuiteTest {
     Instant start = Instant.now();
     Instant deadline = start.plus(DEADLINE);
     stack.pg.dropDatabase(DB);
-    Thread firer = new Thread(() -> {
-      try {
-        Instant at = fireWhen(when, fault, deadline);
-        firedAt[0] = at;
-      } catch (Exception e) {
-        fireFailed[0] = e;
-      }
-    }, "fault-" + tag);
-    firedAt[0] = null;
-    fireFailed[0] = null;
-    firer.start();
+    Firer firer = new Firer(tag, when, fault, deadline);
     var report = runs.recover("CHAOS-" + tag, DATABASE, FaultSuiteTest::approveOrRetry,
         deadline);
-    firer.interrupt();
-    firer.join();
-    if (fireFailed[0] != null) {
-      throw new AssertionError("injecting the fault of " + tag + " failed", fireFailed[0]);
-    }
+    Instant faultAt = firer.stop();
     String where = judgeRecovery(trial, tag, DATABASE, report, before, beforeFiles);
     trial.took = Duration.between(start, Instant.now());
-    trial.injected = firedAt[0] != null;
-    if (firedAt[0] != null) {
-      trial.stall = runs.stallAfter(start, firedAt[0]).orElse(null);
+    trial.injected = faultAt != null;
+    if (faultAt != null) {
+      trial.stall = runs.stallAfter(start, faultAt).orElse(null);
     }
     catalogCheck(trial, start);
-    trial.detail = tag + " (" + what + "): " + (firedAt[0] == null ? "fault NOT injected (the"
+    trial.detail = tag + " (" + what + "): " + (faultAt == null ? "fault NOT injected (the"
         + " condition never held), " : "") + where + ", " + secs(trial.took);
     System.out.println("fault suite: " + trial.detail);
     return trial;
   }
-
-  private final Instant[] firedAt = new Instant[1];
-  private final Exception[] fireFailed = new Exception[1];
 
   /**
    * A recovery while the live database is intact (say, to undo a bad change) with the work
@@ -435,8 +475,12 @@ class FaultSuiteTest {
     Instant start = Instant.now();
     Instant deadline = start.plus(DEADLINE);
     StringBuilder seen = new StringBuilder();
+    Instant[] asked = new Instant[1];
     Function<PendingDecision, Verdict> policy = p -> {
       if (p.step().contains("-failed-")) {
+        if (asked[0] == null) {
+          asked[0] = Instant.now();
+        }
         boolean liveIntact;
         try {
           liveIntact = before.equals(fingerprintDb());
@@ -465,7 +509,8 @@ class FaultSuiteTest {
     String where = judgeRecovery(trial, tag, DATABASE, report, before, beforeFiles);
     trial.lost |= lostBefore;
     trial.took = Duration.between(start, Instant.now());
-    trial.stall = runs.stallAfter(start, start).orElse(null);
+    // how long the recovery hung on the full disk before it asked a human
+    trial.stall = asked[0] == null ? null : Duration.between(start, asked[0]);
     catalogCheck(trial, start);
     if (seen.length() == 0) {
       trial.detail = tag + ": the restore did NOT fail on the full disk; " + where;
@@ -525,19 +570,6 @@ class FaultSuiteTest {
 
   interface Action {
     void run() throws Exception;
-  }
-
-  /** Waits (polling every 10 ms) for {@code when}, then runs {@code fault}; null if it never held. */
-  static Instant fireWhen(Check when, Action fault, Instant deadline) throws Exception {
-    while (Instant.now().isBefore(deadline)) {
-      if (when.holds()) {
-        Instant at = Instant.now();
-        fault.run();
-        return at;
-      }
-      Thread.sleep(10);
-    }
-    return null;
   }
 
   void s3Outage() throws Exception {
