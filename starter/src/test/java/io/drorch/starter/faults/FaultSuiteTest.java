@@ -72,7 +72,7 @@ import org.junit.jupiter.api.Test;
  * faults run {@code max(1, N/5)} trials each; {@code -Ddr.faults.outage=S} seconds the S3 server
  * stays down [8; 30 when N ≥ 20]; {@code -Ddr.faults.seed} [20261201] makes the kill points
  * (fractions of a fault-free cycle's duration) reproducible; {@code -Ddr.faults.deadline=S} per
- * run [240; 720 when N ≥ 20]. The full run is documented in README (Testing).
+ * run [300; 720 when N ≥ 20]. The full run is documented in README (Testing).
  */
 class FaultSuiteTest {
   static final long SEED = Long.getLong("dr.faults.seed", 20261201L);
@@ -82,7 +82,7 @@ class FaultSuiteTest {
   static final Duration OUTAGE = Duration.ofSeconds(Long.getLong("dr.faults.outage",
       FULL ? 30 : 8));
   static final Duration DEADLINE = Duration.ofSeconds(Long.getLong("dr.faults.deadline",
-      FULL ? 720 : 240));
+      FULL ? 720 : 300));
   static final String DB = "chaos_app";
   static final int SCALE = Integer.getInteger("dr.faults.scale", 3);
   static final int FILES = 200;
@@ -358,8 +358,9 @@ class FaultSuiteTest {
       } else {
         backedUpMark = mark;
         destroyLiveData();
+        // the recovery gets a deadline of its own
         var report = runs.recover("CHAOS-" + tag, BOTH, FaultSuiteTest::approveOrRetry,
-            deadline);
+            Instant.now().plus(DEADLINE));
         where = judgeRecovery(trial, tag, BOTH, report, beforeDb, beforeFiles);
       }
     } finally {
