@@ -158,7 +158,10 @@ public final class TestStack {
             new EscalationLevel(3, "CTO", List.of("carol"), List.of(), Duration.ofHours(1)),
             new EscalationLevel(4, "CEO", List.of("erin"), List.of(), Duration.ofHours(1))),
         new NotificationSettings(Duration.ofMinutes(15), List.of(new NotificationChannel("log", null))),
-        null, null, keys.approvals(false, java.util.Map.of()));
+        null, null, keys.approvals(false, java.util.Map.of()))
+        // tests that want verify-by-restore turn it on; the others back up without a restore test
+        .withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null, null,
+            io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   /**

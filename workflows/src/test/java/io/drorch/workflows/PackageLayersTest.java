@@ -31,8 +31,8 @@ class PackageLayersTest {
       Map.entry("postgres", 2), Map.entry("report", 2), Map.entry("storage", 2),
       Map.entry("plan", 2), Map.entry("decisions", 2), Map.entry("restoretest", 2),
       Map.entry("approval", 3),
-      Map.entry("backup", 4),
-      Map.entry("recovery", 5),
+      Map.entry("backup", 4), Map.entry("postincident", 4),
+      Map.entry("recovery", 5), Map.entry("drill", 5),
       Map.entry("registry", 6));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);

@@ -322,6 +322,9 @@ public final class PlanKeys {
         .describe("When the retention sweep runs: 5-field cron or a macro.");
     key("schedules.catchup-window", Type.DURATION).optional(PlanDefaults.CATCHUP_WINDOW)
         .describe("Missed runs within this window are still made up.");
+    key("schedules.drill", Type.CRON).optional(PlanDefaults.DRILL_SCHEDULE)
+        .describe("When the DR drill runs (`dr drill run` on a schedule): 5-field cron or a macro;"
+            + " default: quarterly.");
 
     section("contacts", false, "The written plan's Contact Information: named in every approval"
         + " request. A plan without it gets a warning.");
@@ -431,6 +434,37 @@ public final class PlanKeys {
         .describe("After the last escalation level: remind (keep waiting; never auto-approve) or abort.");
     key("recovery.reminder-interval", Type.DURATION).optional(PlanDefaults.REMINDER_INTERVAL)
         .describe("How often the last level is reminded.");
+
+    section("drills", false, "DR tests: what a drill restores into scratch targets that can never"
+        + " be the live ones, and which backups are proven restorable right after they commit.");
+    key("drills.scope", Type.STRINGS).optional(null).items(1, null)
+        .pattern("^\\s*([Dd][Aa][Tt][Aa][Bb][Aa][Ss][Ee]|[Ff][Ii][Ll][Ee][Ss])\\s*$")
+        .describe("What a drill restores when `dr drill run` gives no --scope: database and/or"
+            + " files; default: both.");
+    key("drills.keep-failed-for", Type.DURATION).optional(PlanDefaults.DRILL_KEEP_FAILED_FOR)
+        .describe("How long a failed drill's scratch targets are kept for inspection (at most"
+            + " 365d), then removed.");
+    key("drills.verify-by-restore", Type.ENUM)
+        .optional(PlanDefaults.VERIFY_BY_RESTORE.name().toLowerCase(Locale.ROOT))
+        .values("daily", "every", "off").anyCase()
+        .describe("After a backup commits, restore it into scratch and mark it"
+            + " VERIFIED_BY_RESTORE or FAILED_RESTORE: daily (the first database backup of each UTC day), every (every"
+            + " backup) or off.");
+
+    section("post-incident", false, "The post-mortem each recovery opens (`dr postmortem INC`):"
+        + " who owns its five items, when they are due, how people are reminded.");
+    key("post-incident.owner", Type.STRING).optional(null)
+        .describe("Who owns the items by default: an approver of an escalation level; default:"
+            + " the first approver of level 1.");
+    key("post-incident.due", Type.DURATION).optional(PlanDefaults.POST_INCIDENT_DUE)
+        .describe("Each item is due this long after the recovery ended (at least 1h).");
+    key("post-incident.remind-before", Type.DURATION)
+        .optional(PlanDefaults.POST_INCIDENT_REMIND_BEFORE)
+        .describe("The owner is reminded this long before an item is due.");
+    key("post-incident.reminder-interval", Type.DURATION)
+        .optional(PlanDefaults.POST_INCIDENT_REMINDER_INTERVAL)
+        .describe("Overdue items are reminded this often (at least 1m), one escalation level"
+            + " higher each time.");
 
     section("approvals", false, "Who may decide, and how it is proven.");
     key("approvals.signatures", Type.ENUM)

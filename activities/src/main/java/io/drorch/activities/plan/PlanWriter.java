@@ -12,6 +12,8 @@ import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrillSettings;
+import io.drorch.workflows.contracts.plan.PostIncidentSettings;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
@@ -101,7 +103,8 @@ public final class PlanWriter {
     if (sch != null) {
       root.put("schedules", map("timezone", s(sch.timezone()),
           "database-backup", s(sch.databaseBackup()), "file-backup", s(sch.fileBackup()),
-          "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow())));
+          "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow()),
+          "drill", s(sch.drill())));
     }
     Contacts contacts = plan.contacts();
     if (contacts != null) {
@@ -166,6 +169,18 @@ public final class PlanWriter {
           "allowed-signers", s(a.allowedSigners()),
           "requester-may-approve", a.requesterMayApprove(),
           "min-approvers", min.isEmpty() ? null : min));
+    }
+    DrillSettings dr = plan.drills();
+    if (dr != null) {
+      root.put("drills", map("scope", dr.scope() == null ? null : strings(dr.scope()),
+          "keep-failed-for", d(dr.keepFailedFor()),
+          "verify-by-restore", dr.verifyByRestore() == null ? null
+              : dr.verifyByRestore().name().toLowerCase(Locale.ROOT)));
+    }
+    PostIncidentSettings pi = plan.postIncident();
+    if (pi != null) {
+      root.put("post-incident", map("owner", s(pi.owner()), "due", d(pi.due()),
+          "remind-before", d(pi.remindBefore()), "reminder-interval", d(pi.reminderInterval())));
     }
     try {
       return "# written by the DR Orchestrator; check it with `dr plan validate --plan FILE`\n"

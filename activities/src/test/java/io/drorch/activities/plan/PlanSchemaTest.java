@@ -63,7 +63,8 @@ class PlanSchemaTest {
       Map.entry("deployment.environment.from", "config/app.env"),
       Map.entry("deployment.environment.to", "app.env"),
       Map.entry("deployment.health.url", "localhost:8080/health"),
-      Map.entry("recovery.work-dir", "tmp/dr"));
+      Map.entry("recovery.work-dir", "tmp/dr"),
+      Map.entry("drills.scope", "application"));
 
   enum Verdict { ACCEPT, REJECT }
 

@@ -550,7 +550,10 @@ public final class BackupBenchmark {
         null,
         new RecoverySettings(dir.resolve("work").toString(), 2, List.of(), OnUnanswered.REMIND,
             hour),
-        new ApprovalSettings(SignatureMode.OPTIONAL, null, null, List.of(), true, Map.of()));
+        new ApprovalSettings(SignatureMode.OPTIONAL, null, null, List.of(), true, Map.of()))
+        // measured backups only: no restore test after each one
+        .withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null, null,
+            io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   private static double seconds(long startNanos) {

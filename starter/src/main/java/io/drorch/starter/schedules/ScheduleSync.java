@@ -4,7 +4,10 @@ import io.drorch.starter.backup.BackupRuns;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
+import io.drorch.starter.drill.DrillRuns;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
+import io.drorch.workflows.drill.DrillWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
@@ -20,7 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention.
+ * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention,
+ * the quarterly DR drill.
  * {@link #apply} creates missing schedules and updates existing ones in place (keeping an
  * operator's pause), so running it twice leaves the same schedules. The plan gives only the
  * cron expressions: the scheduled workflows carry no plan, the worker on the task queue reads
@@ -30,6 +34,7 @@ public final class ScheduleSync {
   public static final String DATABASE_BACKUP = "dr-backup-database";
   public static final String FILE_BACKUP = "dr-backup-files";
   public static final String RETENTION = "dr-retention";
+  public static final String DRILL = "dr-drill";
 
   public record Applied(String scheduleId, String action, String cron, String workflowType) {}
 
@@ -47,7 +52,10 @@ public final class ScheduleSync {
             BackupRuns.fileInput(requestedBy), taskQueue)),
         new Desired(RETENTION, s.retention(), action(RetentionWorkflow.class,
             BackupRuns.RETENTION_ID, BackupRuns.retentionSummary(requestedBy),
-            BackupRuns.retentionInput(requestedBy), taskQueue)));
+            BackupRuns.retentionInput(requestedBy), taskQueue)),
+        new Desired(DRILL, PlanDefaults.drillSchedule(s), action(DrillWorkflow.class,
+            DrillRuns.SCHEDULE_ID_BASE, DrillRuns.summary(requestedBy),
+            DrillRuns.input(List.of(), requestedBy), taskQueue)));
   }
 
   public record Desired(String id, String cron, ScheduleActionStartWorkflow action) {}
@@ -111,7 +119,7 @@ public final class ScheduleSync {
   /** Our schedules as the server has them (missing ones are left out). */
   public static List<ScheduleDescription> describe(ScheduleClient client) {
     List<ScheduleDescription> out = new ArrayList<>();
-    for (String id : List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION)) {
+    for (String id : List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION, DRILL)) {
       try {
         out.add(client.getHandle(id).describe());
       } catch (io.temporal.client.schedules.ScheduleException

@@ -54,7 +54,12 @@ public enum DrError {
    * A retention sweep stopped on an error (a manifest or listing that could not be read after
    * retries, S3 unreachable): nothing more was deleted. The next scheduled sweep tries again.
    */
-  RETENTION_ABORTED(false);
+  RETENTION_ABORTED(false),
+  /**
+   * A DR drill failed: a backup did not restore, differs from its manifest or its checks, or the
+   * RTO was missed. The drill report says why; the scratch targets are kept for inspection.
+   */
+  DRILL_FAILED(false);
 
   private final boolean retryable;
 

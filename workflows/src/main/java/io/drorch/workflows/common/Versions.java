@@ -31,8 +31,24 @@ public final class Versions {
    */
   public static final String LAST_LEVEL_WAITS = "last-level-waits-its-timeout";
 
+  /**
+   * After a backup commits, its verify-by-restore child is started as the plan's
+   * {@code drills.verify-by-restore} asks (issue 11); backups from before commit without it.
+   */
+  public static final String VERIFY_BY_RESTORE = "verify-by-restore";
+
+  /**
+   * Recoveries order each kind's candidate backups to prefer restore-verified ones within the
+   * kind's RPO, restore-failed ones last (issue 11); runs from before take the newest valid first.
+   */
+  public static final String PREFER_VERIFIED = "prefer-verified";
+
+  /** A recovery opens its post-mortem workflow ({@code postincident-<INC>}) when it ends (issue 11). */
+  public static final String POST_INCIDENT = "post-incident";
+
   /** Every change id above (a test checks each is used and unique). */
-  public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS);
+  public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS,
+      VERIFY_BY_RESTORE, PREFER_VERIFIED, POST_INCIDENT);
 
   private static final Set<String> SIMULATED_BEFORE = ConcurrentHashMap.newKeySet();
 

@@ -3,6 +3,10 @@ package io.drorch.workflows.registry;
 import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
+import io.drorch.workflows.backup.VerifyByRestoreWorkflowImpl;
+import io.drorch.workflows.drill.DrillCleanupWorkflowImpl;
+import io.drorch.workflows.drill.DrillWorkflowImpl;
+import io.drorch.workflows.postincident.PostIncidentWorkflowImpl;
 import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
@@ -27,7 +31,11 @@ public final class WorkflowRegistry {
       RecoveryWorkflowImpl.class,
       DatabaseRecoveryWorkflowImpl.class,
       FileRecoveryWorkflowImpl.class,
-      ApplicationRecoveryWorkflowImpl.class);
+      ApplicationRecoveryWorkflowImpl.class,
+      VerifyByRestoreWorkflowImpl.class,
+      DrillWorkflowImpl.class,
+      DrillCleanupWorkflowImpl.class,
+      PostIncidentWorkflowImpl.class);
 
   private WorkflowRegistry() {}
 

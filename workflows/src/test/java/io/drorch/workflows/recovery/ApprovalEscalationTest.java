@@ -296,9 +296,11 @@ class ApprovalEscalationTest {
     h.awaitPending();
     r.escalate(new EscalateRequest("alice", "I am on a plane"));
     // the pending list is briefly empty while the escalation re-opens the decision one level higher
-    h.awaitVirtual(() -> r.status().pending().stream().anyMatch(p -> p.level() == 2),
+    // and its notification is an activity that may run a moment after the status shows level 2
+    h.awaitVirtual(() -> r.status().pending().stream().anyMatch(p -> p.level() == 2)
+            && !h.events("escalated").isEmpty(),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(30), "raised to level 2");
+        Duration.ofSeconds(30), "raised to level 2 and the escalation sent");
     assertEquals(2, h.events("escalated").get(0).level());
     r.decide(h.signed("dana", Verdict.APPROVE, null, null));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
