@@ -256,7 +256,8 @@ class FaultSuiteTest {
             0, "—", "not run in this build: RetentionFaultLoopTest (activities) writes it")));
     StringBuilder out = new StringBuilder("Fault table (seed " + SEED + ", " + KILLS
         + " kill points, " + EACH + " trial(s) per other fault, S3 outage " + OUTAGE.toSeconds()
-        + " s)\n\n").append(FaultRows.table(rows)).append("\nTrials:\n");
+        + " s" + (ONLY.isEmpty() ? "" : "; only " + String.join(", ", ONLY)) + ")\n\n")
+        .append(FaultRows.table(rows)).append("\nTrials:\n");
     tallies.forEach(t -> t.details.forEach(d -> out.append("- ").append(t.fault).append(": ")
         .append(d).append('\n')));
     rows.stream().filter(r -> !r.note().isEmpty())
