@@ -82,7 +82,7 @@ public final class LocalS3 implements AutoCloseable {
   private final int port;
   private final String accessKey;
   private final String secretKey;
-  private final Process process;
+  private volatile Process process;
   private final Thread shutdownHook;
   private volatile S3Client client;
   private volatile boolean closed;
@@ -109,75 +109,121 @@ public final class LocalS3 implements AutoCloseable {
     Properties keys = loadOrCreateKeys(base.resolve("credentials.properties"));
     String ak = keys.getProperty("accessKey");
     String sk = keys.getProperty("secretKey");
-    Path data = base.resolve("data");
-    Files.createDirectories(data);
-    Path log = base.resolve("s3proxy.log");
+    Files.createDirectories(base.resolve("data"));
 
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Procs.freePort();
-      Path propsFile = base.resolve("s3proxy.properties");
-      Properties p = new Properties();
-      p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
-      p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-      p.setProperty("s3proxy.identity", ak);
-      p.setProperty("s3proxy.credential", sk);
-      // the SDK's checksum/trailer headers and TransferManager headers are not all known to S3Proxy
-      p.setProperty("s3proxy.ignore-unknown-headers", "true");
-      p.setProperty("jclouds.provider", backend.provider());
-      p.setProperty("jclouds.identity", ak);
-      p.setProperty("jclouds.credential", sk);
-      p.setProperty("jclouds.filesystem.basedir", data.toString());
-      p.setProperty("jclouds.region", REGION);
-      try (OutputStream out = Files.newOutputStream(propsFile)) {
-        p.store(out, "written by io.drorch.local.LocalS3");
-      }
-      Files.setPosixFilePermissions(propsFile, PosixFilePermissions.fromString("rw-------"));
-
-      Path logback = base.resolve("s3proxy-logback.xml");
-      Files.writeString(logback, CHILD_LOGBACK, StandardCharsets.UTF_8);
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add(backend == Backend.TRANSIENT ? "-Xmx1g" : "-Xmx256m");
-      cmd.add("-XX:+UseSerialGC");
-      cmd.add("-Xss512k");
-      cmd.add("-Djava.net.preferIPv4Stack=true");
-      cmd.add("-Dlogback.configurationFile=" + logback);
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add("org.gaul.s3proxy.Main");
-      cmd.add("--properties");
-      cmd.add(propsFile.toString());
-      Process proc = Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
-          + " port " + port + " backend " + backend.provider());
+      Process proc = launch(base, backend, port, ak, sk);
       LocalS3 s3 = new LocalS3(base, backend, port, ak, sk, proc);
       Runtime.getRuntime().addShutdownHook(s3.shutdownHook);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      boolean up = false;
-      while (System.nanoTime() < deadline && proc.isAlive()) {
-        if (Procs.portAnswers(port)) {
-          up = true;
-          break;
-        }
-        sleep(50);
-      }
-      if (up) {
+      if (awaitPort(proc, port)) {
         return s3;
       }
       s3.close();
-      String tail = Procs.fileTail(log, 40);
-      last = new IOException((proc.isAlive() ? "S3Proxy did not open port " + port + " within 60 s"
-          : "S3Proxy exited with code " + proc.exitValue() + " before opening port " + port)
-          + "\n" + tail);
-      if (!tail.contains("Address already in use") && !tail.contains("BindException")) {
+      last = notUp(proc, port, base.resolve("s3proxy.log"));
+      if (!last.getMessage().contains("Address already in use")
+          && !last.getMessage().contains("BindException")) {
         break;
       }
     }
     throw last;
   }
 
+  /** Starts the S3Proxy child JVM on {@code port} with the keys and backend given. */
+  private static Process launch(Path base, Backend backend, int port, String ak, String sk)
+      throws IOException {
+    Path data = base.resolve("data");
+    Path log = base.resolve("s3proxy.log");
+    Path propsFile = base.resolve("s3proxy.properties");
+    Properties p = new Properties();
+    p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
+    p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
+    p.setProperty("s3proxy.identity", ak);
+    p.setProperty("s3proxy.credential", sk);
+    // the SDK's checksum/trailer headers and TransferManager headers are not all known to S3Proxy
+    p.setProperty("s3proxy.ignore-unknown-headers", "true");
+    p.setProperty("jclouds.provider", backend.provider());
+    p.setProperty("jclouds.identity", ak);
+    p.setProperty("jclouds.credential", sk);
+    p.setProperty("jclouds.filesystem.basedir", data.toString());
+    p.setProperty("jclouds.region", REGION);
+    try (OutputStream out = Files.newOutputStream(propsFile)) {
+      p.store(out, "written by io.drorch.local.LocalS3");
+    }
+    Files.setPosixFilePermissions(propsFile, PosixFilePermissions.fromString("rw-------"));
+
+    Path logback = base.resolve("s3proxy-logback.xml");
+    Files.writeString(logback, CHILD_LOGBACK, StandardCharsets.UTF_8);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(backend == Backend.TRANSIENT ? "-Xmx1g" : "-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xss512k");
+    cmd.add("-Djava.net.preferIPv4Stack=true");
+    cmd.add("-Dlogback.configurationFile=" + logback);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.gaul.s3proxy.Main");
+    cmd.add("--properties");
+    cmd.add(propsFile.toString());
+    return Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
+        + " port " + port + " backend " + backend.provider());
+  }
+
+  /** True once the port answers (within 60 s), false when the child died or never opened it. */
+  private static boolean awaitPort(Process proc, int port) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && proc.isAlive()) {
+      if (Procs.portAnswers(port)) {
+        return true;
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  private static IOException notUp(Process proc, int port, Path log) {
+    return new IOException((proc.isAlive() ? "S3Proxy did not open port " + port + " within 60 s"
+        : "S3Proxy exited with code " + proc.exitValue() + " before opening port " + port)
+        + "\n" + Procs.fileTail(log, 40));
+  }
+
+  /**
+   * Kills the server (SIGKILL: clients see refused connections from now on) without closing this
+   * instance; {@link #startServer()} brings it back on the same port and directory. For fault
+   * tests: "the S3 server is down for 30 s".
+   */
+  public synchronized void stopServer() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts the server again after {@link #stopServer()} on the same port (the filesystem backend
+   * keeps every object; the in-memory one starts empty); fails when the port was taken meanwhile.
+   */
+  public synchronized void startServer() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("closed: " + this);
+    }
+    if (process.isAlive()) {
+      return;
+    }
+    Process proc = launch(dir, backend, port, accessKey, secretKey);
+    process = proc;
+    if (!awaitPort(proc, port)) {
+      proc.destroyForcibly();
+      throw notUp(proc, port, dir.resolve("s3proxy.log"));
+    }
+  }
+
   /** The server's own process, when it runs as one (for pid files); empty in-process. */
-  public java.util.Optional<ProcessHandle> processHandle() {
+  public synchronized java.util.Optional<ProcessHandle> processHandle() {
     return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
   }
 
