@@ -23,6 +23,9 @@ public final class TreeSnapshot {
           continue;
         }
         String rel = root.relativize(p).toString();
+        if (rel.equals(io.drorch.activities.files.SwapMarker.NAME)) {
+          continue; // a recovery's marker (checked where it matters) is not data
+        }
         if (Files.isSymbolicLink(p)) {
           out.put(rel, "symlink -> " + Files.readSymbolicLink(p));
           continue;

@@ -233,6 +233,25 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code pg_ctl restart -m fast} on the same data directory and port: every session is
+   * terminated (a running pg_dump or pg_restore fails), the cluster comes back within seconds.
+   * For fault tests: "PostgreSQL restarted during a dump".
+   */
+  public synchronized void restartServer() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("closed: " + this);
+    }
+    Procs.Result r = Procs.runUnchecked(asPostgres(List.of(bindir.resolve("pg_ctl").toString(),
+        "-D", dataDir.toString(), "-l", dataDir.resolve("server.log").toString(), "-m", "fast",
+        "-w", "-t", "60", "restart"), asRoot), sock(), null, 90);
+    if (r.exitCode() != 0) {
+      throw new IOException("pg_ctl restart failed (exit " + r.exitCode() + ") for " + dataDir
+          + "\n" + Procs.tail(r.output(), 20) + "\n"
+          + Procs.fileTail(dataDir.resolve("server.log"), 30));
+    }
+  }
+
   /** pg_ctl stop -m fast. */
   @Override
   public void close() {

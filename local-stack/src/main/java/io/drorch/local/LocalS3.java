@@ -87,7 +87,7 @@ public final class LocalS3 implements AutoCloseable {
   private final int port;
   private final String accessKey;
   private final String secretKey;
-  private final Process process;
+  private volatile Process process;
   private final int securePort;
   private final Path caCertificate;
   private final Thread shutdownHook;
@@ -131,94 +131,134 @@ public final class LocalS3 implements AutoCloseable {
     Properties keys = loadOrCreateKeys(base.resolve("credentials.properties"));
     String ak = keys.getProperty("accessKey");
     String sk = keys.getProperty("secretKey");
-    Path data = base.resolve("data");
-    Files.createDirectories(data);
-    Path log = base.resolve("s3proxy.log");
+    Files.createDirectories(base.resolve("data"));
 
     Path keystore = tls ? keystore(base.resolve("tls")) : null;
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = Procs.freePort();
       int securePort = tls ? Procs.freePort() : -1;
-      Path propsFile = base.resolve("s3proxy.properties");
-      Properties p = new Properties();
-      p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
-      p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
-      p.setProperty("s3proxy.identity", ak);
-      p.setProperty("s3proxy.credential", sk);
-      // the SDK's checksum/trailer headers and TransferManager headers are not all known to S3Proxy
-      p.setProperty("s3proxy.ignore-unknown-headers", "true");
-      p.setProperty("jclouds.provider", backend.provider());
-      p.setProperty("jclouds.identity", ak);
-      p.setProperty("jclouds.credential", sk);
-      p.setProperty("jclouds.filesystem.basedir", data.toString());
-      p.setProperty("jclouds.region", REGION);
-      if (tls) {
-        p.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:" + securePort);
-        p.setProperty("s3proxy.keystore-path", keystore.toString());
-        p.setProperty("s3proxy.keystore-password", KEYSTORE_PASSWORD);
-      }
-      try (OutputStream out = Files.newOutputStream(propsFile)) {
-        p.store(out, "written by io.drorch.local.LocalS3");
-      }
-      Files.setPosixFilePermissions(propsFile, PosixFilePermissions.fromString("rw-------"));
-
-      Path logback = base.resolve("s3proxy-logback.xml");
-      Files.writeString(logback, CHILD_LOGBACK, StandardCharsets.UTF_8);
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add(backend == Backend.TRANSIENT ? "-Xmx1g" : "-Xmx256m");
-      cmd.add("-XX:+UseSerialGC");
-      cmd.add("-Xss512k");
-      cmd.add("-Djava.net.preferIPv4Stack=true");
-      cmd.add("-Dlogback.configurationFile=" + logback);
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add("org.gaul.s3proxy.Main");
-      cmd.add("--properties");
-      cmd.add(propsFile.toString());
-      Process proc = Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
-          + " port " + port + " backend " + backend.provider());
+      Process proc = launch(base, backend, port, ak, sk, securePort);
       LocalS3 s3 = new LocalS3(base, backend, port, ak, sk, proc, securePort,
           tls ? keystore.resolveSibling("ca.pem") : null);
       Runtime.getRuntime().addShutdownHook(s3.shutdownHook);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      boolean up = false;
-      while (System.nanoTime() < deadline && proc.isAlive()) {
-        if (Procs.portAnswers(port) && (!tls || Procs.portAnswers(securePort))) {
-          up = true;
-          break;
-        }
-        sleep(50);
-      }
-      if (up) {
+      if (awaitPort(proc, port, securePort)) {
         return s3;
       }
       s3.close();
-      String tail = Procs.fileTail(log, 40);
-      last = new IOException((proc.isAlive() ? "S3Proxy did not open port " + port + " within 60 s"
-          : "S3Proxy exited with code " + proc.exitValue() + " before opening port " + port)
-          + "\n" + tail);
-      if (!tail.contains("Address already in use") && !tail.contains("BindException")) {
+      last = notUp(proc, port, base.resolve("s3proxy.log"));
+      if (!last.getMessage().contains("Address already in use")
+          && !last.getMessage().contains("BindException")) {
         break;
       }
     }
     throw last;
   }
 
+  /**
+   * Starts the S3Proxy child JVM on {@code port} with the keys and backend given; with a {@code
+   * securePort} (not -1) also HTTPS there, with the keystore of {@code base/tls}.
+   */
+  private static Process launch(Path base, Backend backend, int port, String ak, String sk,
+      int securePort) throws IOException {
+    Path data = base.resolve("data");
+    Path log = base.resolve("s3proxy.log");
+    Path propsFile = base.resolve("s3proxy.properties");
+    Properties p = new Properties();
+    p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
+    p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
+    p.setProperty("s3proxy.identity", ak);
+    p.setProperty("s3proxy.credential", sk);
+    // the SDK's checksum/trailer headers and TransferManager headers are not all known to S3Proxy
+    p.setProperty("s3proxy.ignore-unknown-headers", "true");
+    p.setProperty("jclouds.provider", backend.provider());
+    p.setProperty("jclouds.identity", ak);
+    p.setProperty("jclouds.credential", sk);
+    p.setProperty("jclouds.filesystem.basedir", data.toString());
+    p.setProperty("jclouds.region", REGION);
+    if (securePort >= 0) {
+      p.setProperty("s3proxy.secure-endpoint", "https://127.0.0.1:" + securePort);
+      p.setProperty("s3proxy.keystore-path", base.resolve("tls").resolve("keystore.jks").toString());
+      p.setProperty("s3proxy.keystore-password", KEYSTORE_PASSWORD);
+    }
+    try (OutputStream out = Files.newOutputStream(propsFile)) {
+      p.store(out, "written by io.drorch.local.LocalS3");
+    }
+    Files.setPosixFilePermissions(propsFile, PosixFilePermissions.fromString("rw-------"));
+
+    Path logback = base.resolve("s3proxy-logback.xml");
+    Files.writeString(logback, CHILD_LOGBACK, StandardCharsets.UTF_8);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(backend == Backend.TRANSIENT ? "-Xmx1g" : "-Xmx256m");
+    cmd.add("-XX:+UseSerialGC");
+    cmd.add("-Xss512k");
+    cmd.add("-Djava.net.preferIPv4Stack=true");
+    cmd.add("-Dlogback.configurationFile=" + logback);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("org.gaul.s3proxy.Main");
+    cmd.add("--properties");
+    cmd.add(propsFile.toString());
+    return Procs.startLogged(cmd, base, log, "=== LocalS3 start " + java.time.Instant.now()
+        + " port " + port + " backend " + backend.provider());
+  }
+
+  /**
+   * True once the port (and the {@code securePort}, unless -1) answers (within 60 s), false when
+   * the child died or never opened it.
+   */
+  private static boolean awaitPort(Process proc, int port, int securePort) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline && proc.isAlive()) {
+      if (Procs.portAnswers(port) && (securePort < 0 || Procs.portAnswers(securePort))) {
+        return true;
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  private static IOException notUp(Process proc, int port, Path log) {
+    return new IOException((proc.isAlive() ? "S3Proxy did not open port " + port + " within 60 s"
+        : "S3Proxy exited with code " + proc.exitValue() + " before opening port " + port)
+        + "\n" + Procs.fileTail(log, 40));
+  }
+
+  /**
+   * Kills the server (SIGKILL: clients see refused connections from now on) without closing this
+   * instance; {@link #startServer()} brings it back on the same port and directory. For fault
+   * tests: "the S3 server is down for 30 s".
+   */
+  public synchronized void stopServer() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Starts the server again after {@link #stopServer()} on the same port (the filesystem backend
+   * keeps every object; the in-memory one starts empty); fails when the port was taken meanwhile.
+   */
+  public synchronized void startServer() throws IOException {
+    if (closed) {
+      throw new IllegalStateException("closed: " + this);
+    }
+    if (process.isAlive()) {
+      return;
+    }
+    Process proc = launch(dir, backend, port, accessKey, secretKey, securePort);
+    process = proc;
+    if (!awaitPort(proc, port, securePort)) {
+      proc.destroyForcibly();
+      throw notUp(proc, port, dir.resolve("s3proxy.log"));
+    }
+  }
+
   /** The server's own process, when it runs as one (for pid files); empty in-process. */
-  public java.util.Optional<ProcessHandle> processHandle() {
-    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
-  }
-
-  public String endpoint() {
-    return "http://127.0.0.1:" + port;
-  }
-
-  public int port() {
-    return port;
-  }
-
   /** The HTTPS endpoint, e.g. {@code https://127.0.0.1:PORT}; only after {@link #startWithTls}. */
   public String secureEndpoint() {
     if (securePort < 0) {
@@ -233,6 +273,18 @@ public final class LocalS3 implements AutoCloseable {
       throw new IllegalStateException("this LocalS3 was started without TLS (use startWithTls)");
     }
     return caCertificate;
+  }
+
+  public synchronized java.util.Optional<ProcessHandle> processHandle() {
+    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+  }
+
+  public String endpoint() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
   }
 
   public String accessKey() {
@@ -343,31 +395,6 @@ public final class LocalS3 implements AutoCloseable {
     Procs.stop(process, 5);
   }
 
-  private static final String KEYSTORE_PASSWORD = "local-s3-tls";
-
-  /**
-   * A keystore with a self-signed RSA certificate for 127.0.0.1 (made once per dir with the JDK's
-   * keytool), and its certificate as {@code ca.pem} beside it. 127.0.0.1 is also a DNS name in
-   * the certificate: pgBackRest 2.45 matches the endpoint against DNS names only (not IP SANs).
-   */
-  private static Path keystore(Path tlsDir) throws IOException {
-    Files.createDirectories(tlsDir);
-    Path ks = tlsDir.resolve("keystore.jks");
-    Path pem = tlsDir.resolve("ca.pem");
-    if (Files.exists(ks) && Files.exists(pem)) {
-      return ks;
-    }
-    Files.deleteIfExists(ks);
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Procs.run(List.of(keytool, "-genkeypair", "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048",
-        "-validity", "3650", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1,DNS:localhost,DNS:127.0.0.1",
-        "-keystore", ks.toString(), "-storetype", "JKS", "-storepass", KEYSTORE_PASSWORD,
-        "-keypass", KEYSTORE_PASSWORD), tlsDir, null, 120);
-    Procs.run(List.of(keytool, "-exportcert", "-rfc", "-alias", "s3", "-keystore", ks.toString(),
-        "-storepass", KEYSTORE_PASSWORD, "-file", pem.toString()), tlsDir, null, 60);
-    return ks;
-  }
-
   private static Properties loadOrCreateKeys(Path file) throws IOException {
     Properties p = new Properties();
     if (Files.exists(file)) {
@@ -394,5 +421,30 @@ public final class LocalS3 implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private static final String KEYSTORE_PASSWORD = "local-s3-tls";
+
+  /**
+   * A keystore with a self-signed RSA certificate for 127.0.0.1 (made once per dir with the JDK's
+   * keytool), and its certificate as {@code ca.pem} beside it. 127.0.0.1 is also a DNS name in
+   * the certificate: pgBackRest 2.45 matches the endpoint against DNS names only (not IP SANs).
+   */
+  private static Path keystore(Path tlsDir) throws IOException {
+    Files.createDirectories(tlsDir);
+    Path ks = tlsDir.resolve("keystore.jks");
+    Path pem = tlsDir.resolve("ca.pem");
+    if (Files.exists(ks) && Files.exists(pem)) {
+      return ks;
+    }
+    Files.deleteIfExists(ks);
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    Procs.run(List.of(keytool, "-genkeypair", "-alias", "s3", "-keyalg", "RSA", "-keysize", "2048",
+        "-validity", "3650", "-dname", "CN=127.0.0.1", "-ext", "SAN=IP:127.0.0.1,DNS:localhost,DNS:127.0.0.1",
+        "-keystore", ks.toString(), "-storetype", "JKS", "-storepass", KEYSTORE_PASSWORD,
+        "-keypass", KEYSTORE_PASSWORD), tlsDir, null, 120);
+    Procs.run(List.of(keytool, "-exportcert", "-rfc", "-alias", "s3", "-keystore", ks.toString(),
+        "-storepass", KEYSTORE_PASSWORD, "-file", pem.toString()), tlsDir, null, 60);
+    return ks;
   }
 }

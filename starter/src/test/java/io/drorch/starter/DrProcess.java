@@ -38,6 +38,7 @@ public final class DrProcess {
     Path err = Files.createTempFile("dr-err-", ".txt");
     try {
       Process p = start(cmd, env, out, err);
+      p.getOutputStream().close(); // no input: a command that asks reads end-of-file
       if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s: dr "

@@ -52,9 +52,10 @@ public final class TestStack {
   public final ApproverKeys keys;
   /** The approvers' public keys as an allowed_signers file (for plans made from dr-plan.yaml). */
   public final Path allowedSigners;
+  private boolean closed;
 
-  private TestStack() throws Exception {
-    dir = Files.createTempDirectory("dr-e2e-");
+  private TestStack(Path dir) throws Exception {
+    this.dir = dir;
     pg = LocalPostgres.start(dir.resolve("postgres"));
     s3 = LocalS3.start(dir.resolve("s3"));
     temporal = LocalTemporal.startRealServer(dir.resolve("temporal"));
@@ -104,9 +105,17 @@ public final class TestStack {
 
   public static synchronized TestStack get() throws Exception {
     if (instance == null) {
-      instance = new TestStack();
+      instance = new TestStack(Files.createTempDirectory("dr-e2e-"));
     }
     return instance;
+  }
+
+  /**
+   * A stack of its own (PostgreSQL, S3 server, Temporal dev server), not shared with other test
+   * classes: for tests that stop and restart its parts (the fault suite). Close it at the end.
+   */
+  public static TestStack isolated(String name) throws Exception {
+    return new TestStack(Files.createTempDirectory("dr-" + name + "-"));
   }
 
   /** A plan for this stack: a fresh sample database and uploads folder, and the given bucket. */
@@ -149,14 +158,21 @@ public final class TestStack {
             new EscalationLevel(3, "CTO", List.of("carol"), List.of(), Duration.ofHours(1)),
             new EscalationLevel(4, "CEO", List.of("erin"), List.of(), Duration.ofHours(1))),
         new NotificationSettings(Duration.ofMinutes(15), List.of(new NotificationChannel("log", null))),
-        null, null, keys.approvals(false, java.util.Map.of()));
+        null, null, keys.approvals(false, java.util.Map.of()))
+        // tests that want verify-by-restore turn it on; the others back up without a restore test
+        .withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null, null,
+            io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   /**
    * Stops everything and deletes the stack's directory (databases, buckets, worker logs: about a
    * gigabyte on a shared disk) unless {@code DR_KEEP_TEST_DIR} is set, to look at it afterwards.
    */
-  private synchronized void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     clients.close();
     temporal.close();
     s3.close();
@@ -168,7 +184,7 @@ public final class TestStack {
   }
 
   /** The /tmp/drorch-pgdata-* directory holding the cluster when LocalPostgres needed one. */
-  static Path pgHolder(Path dataDir) {
+  public static Path pgHolder(Path dataDir) {
     try {
       Path real = dataDir.toRealPath();
       Path holder = real.getParent();

@@ -40,13 +40,11 @@ class WorkerObservabilityTest {
   void workerServesTemporalMetricsAndLogsWorkflowIdsOfActivities() throws Exception {
     TestStack stack = TestStack.get();
     DrPlan plan = stack.samplePlan("observed_db", "observed");
-    int port = freePort();
+    int[] port = {0};
     Path log = stack.dir.resolve("observability-logs").resolve("worker.log");
     Path planFile = stack.planFile(plan, "observed");
     try (LocalTemporal temporal = LocalTemporal.startRealServer(stack.dir.resolve("obs-temporal"));
-        WorkerProcess worker = WorkerProcess.start(temporal.target(), stack, planFile, log,
-            Map.of(WorkerMetrics.PORT_ENV, Integer.toString(port),
-                WorkerMetrics.HOST_ENV, "127.0.0.1"))) {
+        WorkerProcess worker = withMetricsPort(temporal, stack, planFile, log, port)) {
       WorkflowStub run = BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test");
       String workflowId = run.getExecution().getWorkflowId();
       BackupResult result = BackupRuns.await(run);
@@ -61,7 +59,7 @@ class WorkerObservabilityTest {
       String[] body = {""};
       Waits.await("a completed and a failed DatabaseBackupWorkflow on /metrics",
           Duration.ofSeconds(40), () -> {
-            body[0] = scrape(port).orElse("");
+            body[0] = scrape(port[0]).orElse("");
             return counted(body[0], "temporal_workflow_completed_total", "DatabaseBackupWorkflow")
                 && counted(body[0], "temporal_workflow_failed_total", "DatabaseBackupWorkflow");
           });
@@ -126,6 +124,28 @@ class WorkerObservabilityTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.empty();
+    }
+  }
+
+  /**
+   * A worker serving metrics on a free port. The port is picked after the dev server took its
+   * own, and picked again when something else took it before the worker bound it (the flake of
+   * a port chosen, released, then taken by a process started in between).
+   */
+  private static WorkerProcess withMetricsPort(LocalTemporal temporal, TestStack stack,
+      Path planFile, Path log, int[] port) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      port[0] = freePort();
+      try {
+        return WorkerProcess.start(temporal.target(), stack, planFile, log,
+            Map.of(WorkerMetrics.PORT_ENV, Integer.toString(port[0]),
+                WorkerMetrics.HOST_ENV, "127.0.0.1"));
+      } catch (AssertionError e) {
+        String why = String.valueOf(e.getMessage());
+        if (attempt >= 3 || !why.contains("Cannot serve metrics on")) {
+          throw e;
+        }
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package io.drorch.worker;
 
 import io.drorch.activities.app.ApplicationActivitiesImpl;
+import io.drorch.activities.common.HeartbeatTicker;
 import io.drorch.activities.decisions.DecisionActivitiesImpl;
 import io.drorch.activities.files.FileActivitiesImpl;
 import io.drorch.activities.files.FileRecoveryActivitiesImpl;
@@ -24,6 +25,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import java.util.List;
 import org.slf4j.Logger;
@@ -73,20 +75,25 @@ public final class DrWorker implements AutoCloseable {
     plan.warnings().forEach(w -> log.warn("plan {}: {}", planSource, w));
     checkSearchAttributes(client);
     S3Clients s3 = new S3Clients(secrets.aws());
-    WorkerFactory factory = WorkerFactory.newInstance(client);
-    Worker worker =
-        factory.newWorker(
-            taskQueue,
-            WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
-                .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
-                .build());
+    WorkerFactory factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+        .setWorkerInterceptors(new HeartbeatTicker())
+        .build());
+    WorkerOptions options = WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(MAX_CONCURRENT_ACTIVITIES)
+        .setDefaultDeadlockDetectionTimeout(DEADLOCK_DETECTION.toMillis())
+        .setMaxHeartbeatThrottleInterval(HeartbeatTicker.MAX_THROTTLE)
+        .build();
+    Worker worker = factory.newWorker(taskQueue, options);
+    // steps that need this host's disk (the swap of a staging directory restored here)
+    String hostQueue = TaskQueues.ofHost(taskQueue, hostName());
+    FileRecoveryActivitiesImpl fileRecovery = new FileRecoveryActivitiesImpl(s3, hostQueue);
+    factory.newWorker(hostQueue, options).registerActivitiesImplementations(fileRecovery);
     worker.registerWorkflowImplementationTypes(WorkflowRegistry.implementations());
     worker.registerActivitiesImplementations(
         new PostgresActivitiesImpl(secrets.database(), s3),
         new PostgresRecoveryActivitiesImpl(secrets.database(), s3),
         new FileActivitiesImpl(s3),
-        new FileRecoveryActivitiesImpl(s3),
+        fileRecovery,
         new StorageActivitiesImpl(s3),
         new ApplicationActivitiesImpl(s3),
         new NotificationActivitiesImpl(),
@@ -98,17 +105,31 @@ public final class DrWorker implements AutoCloseable {
     DrPlan p = plan.plan();
     if (p.database() != null && p.database().pitr() != null && databaseHostQueue()) {
       // pgBackRest reads the data directory: its activities run only on the database host
-      String hostQueue = TaskQueues.databaseHost(taskQueue, p.database().host());
-      factory.newWorker(hostQueue, WorkerOptions.newBuilder()
+      String dbQueue = TaskQueues.databaseHost(taskQueue, p.database().host());
+      factory.newWorker(dbQueue, WorkerOptions.newBuilder(options)
               .setMaxConcurrentActivityExecutionSize(2)
               .build())
           .registerActivitiesImplementations(new PitrActivitiesImpl(s3));
-      log.info("polling the database host's queue '{}' too (pgBackRest)", hostQueue);
+      log.info("polling the database host's queue '{}' too (pgBackRest)", dbQueue);
     }
     factory.start();
-    log.info("DR worker on task queue '{}' with plan {} (sha256 {})", taskQueue, planSource,
-        plan.sha256());
+    log.info("DR worker on task queue '{}' (and '{}') with plan {} (sha256 {})", taskQueue,
+        hostQueue, planSource, plan.sha256());
     return new DrWorker(factory, s3, taskQueue, plan);
+  }
+
+  /** {@value TaskQueues#HOST_ENV}, else this machine's host name. */
+  static String hostName() {
+    String given = System.getenv(TaskQueues.HOST_ENV);
+    if (given != null && !given.isBlank()) {
+      return given.strip();
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      String env = System.getenv("HOSTNAME");
+      return env == null || env.isBlank() ? "localhost" : env;
+    }
   }
 
   /**

@@ -32,8 +32,9 @@ class PackageLayersTest {
       Map.entry("plan", 2), Map.entry("decisions", 2), Map.entry("restoretest", 2),
       Map.entry("pitr", 2),
       Map.entry("approval", 3),
-      Map.entry("backup", 4), Map.entry("rpo", 4),
-      Map.entry("recovery", 5),
+      Map.entry("backup", 4), Map.entry("postincident", 4),
+      Map.entry("rpo", 4),
+      Map.entry("recovery", 5), Map.entry("drill", 5),
       Map.entry("registry", 6));
 
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+);", Pattern.MULTILINE);

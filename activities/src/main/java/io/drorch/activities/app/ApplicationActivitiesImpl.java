@@ -33,6 +33,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -236,14 +237,18 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
         ? readFromStorage(source.from().substring(3), input.storage())
         : readFromFile(source.from());
     List<String> names = EnvFile.names(new String(content, StandardCharsets.UTF_8));
+    Path kept = keptEnvFile(to, input.incidentId());
     try {
+      keep(to, kept);
       writeAtomically(to, content);
     } catch (IOException e) {
-      throw DrError.BAD_INPUT.failure("Cannot write the environment file " + to + ": " + e
-          + ". The worker needs write access to its directory.", e);
+      throw DrError.BAD_INPUT.failure("Cannot write the environment file " + to + " (keeping the"
+          + " current one as " + kept + "): " + e + ". The worker needs write access to its"
+          + " directory.", e);
     }
-    LOG.info("Restored environment {} -> {} ({} variables: {})", source.from(), to, names.size(), names);
-    return new EnvironmentResult(to.toString(), names);
+    LOG.info("Restored environment {} -> {} ({} variables: {}); previous kept as {}",
+        source.from(), to, names.size(), names, Files.exists(kept) ? kept : "(there was none)");
+    return new EnvironmentResult(to.toString(), names, Files.exists(kept) ? kept.toString() : null);
   }
 
   private byte[] readFromStorage(String relativeKey, StorageTarget storage) {
@@ -297,6 +302,25 @@ public class ApplicationActivitiesImpl implements ApplicationActivities {
   private static ApplicationFailure tooBig(String where) {
     return DrError.BAD_INPUT.failure("The environment file " + where + " is larger than "
         + MAX_ENV_BYTES + " bytes; it is not an env file.");
+  }
+
+  /** {@code <to>.pre-<incident>}: where the file a recovery replaces is kept. */
+  static Path keptEnvFile(Path to, String incidentId) {
+    String tag = incidentId == null || !incidentId.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
+        ? "recovery" : incidentId;
+    return to.resolveSibling(to.getFileName() + ".pre-" + tag);
+  }
+
+  /**
+   * Keeps the current {@code to} as {@code kept} (mode 600: it holds secrets; written atomically)
+   * unless it was kept already: a retry after the replacement must not keep the restored file as
+   * "previous".
+   */
+  static void keep(Path to, Path kept) throws IOException {
+    if (Files.exists(kept, LinkOption.NOFOLLOW_LINKS) || !Files.isRegularFile(to)) {
+      return;
+    }
+    writeAtomically(kept, Files.readAllBytes(to));
   }
 
   /** Temp file (mode 600 from its creation) in the same directory, fsync, then an atomic rename. */

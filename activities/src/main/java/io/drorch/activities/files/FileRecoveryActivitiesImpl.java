@@ -48,17 +48,63 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
   private static final int MAX_PROBLEMS_IN_MESSAGE = 5;
 
   private final S3Clients s3;
+  /** This host's task queue, returned by a restore so the swap is sent here (null: none). */
+  private final String hostQueue;
 
   public FileRecoveryActivitiesImpl(S3Clients s3) {
+    this(s3, null);
+  }
+
+  public FileRecoveryActivitiesImpl(S3Clients s3, String hostQueue) {
     this.s3 = s3;
+    this.hostQueue = hostQueue;
   }
 
   @Override
   public RestoreFilesResult restoreToStaging(RestoreFilesInput input) {
+    int attempt = Heartbeats.context().map(c -> c.getInfo().getAttempt()).orElse(1);
+    return restoreAttempt(input, attempt);
+  }
+
+  /**
+   * Attempt {@code attempt}: extracts into its own staging directory {@code stagingDir.a<N>},
+   * fenced by a lock file beside it ({@code .a<N>.lock}, holding the attempt's id) for as long as
+   * it runs (TARGET_BUSY when another attempt holds it). The staging directories of earlier
+   * attempts are deleted only when their lock can be taken: an earlier attempt that still runs
+   * is never disturbed.
+   */
+  public RestoreFilesResult restoreAttempt(RestoreFilesInput input, int attempt) {
     BackupManifest m = checkInput(input);
     Path target = absolute(input.target().uploadsDir(), "files.uploads");
-    Path staging = absolute(input.stagingDir(), "the staging directory");
+    Path base = absolute(input.stagingDir(), "the staging directory");
+    Path staging = FileFence.attemptPath(base, attempt);
     checkStagingPlace(target, staging);
+    checkStagingPlace(target, base);
+    try (FileFence fence = FileFence.take(staging, "restore attempt " + attempt + " of "
+        + m.backupId())) {
+      for (Path busy : FileFence.deleteAbandoned(base, staging)) {
+        log.warn("staging {} is held by an earlier attempt still running: left alone", busy);
+      }
+      return restoreInto(input, m, target, staging);
+    }
+  }
+
+  /**
+   * Restores into exactly {@code input.stagingDir()} (no per-attempt name: a restore test's
+   * scratch directory, which its cleanup removes by that name), fenced while it runs.
+   */
+  public RestoreFilesResult restoreExactly(RestoreFilesInput input) {
+    BackupManifest m = checkInput(input);
+    Path target = absolute(input.target().uploadsDir(), "files.uploads");
+    Path dir = absolute(input.stagingDir(), "the scratch directory");
+    checkStagingPlace(target, dir);
+    try (FileFence fence = FileFence.take(dir, "a restore of " + m.backupId() + " into " + dir)) {
+      return restoreInto(input, m, target, dir);
+    }
+  }
+
+  private RestoreFilesResult restoreInto(RestoreFilesInput input, BackupManifest m, Path target,
+      Path staging) {
     Path work = absolute(input.workDir(), "recovery.workDir").resolve(safeName(input.incidentId()));
     FileCompression compression = FileCompression.ofFormat(m.format());
     Path zstd = compression == FileCompression.ZSTD
@@ -97,6 +143,8 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
     long downloaded = System.nanoTime();
 
     SafeExtractor.Summary extracted;
+    BackupDownload.checkSpace(staging.getParent(), m.files().totalBytes(),
+        "extract backup " + m.backupId() + " beside " + target);
     try {
       LongConsumer p = beat.phase("extract", m.files().totalBytes());
       extracted = zstd == null
@@ -138,6 +186,13 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
           + (verified.problemCount() > MAX_PROBLEMS_IN_MESSAGE ? "; …" : "")
           + ". The staging directory was deleted; pick another backup.");
     }
+    String marker = SwapMarker.text(input.incidentId(), m.backupId(), m.files().listingSha256());
+    try {
+      SwapMarker.write(staging, marker);
+    } catch (IOException e) {
+      deleteQuietly(staging);
+      throw restoreFailed("write the marker into " + staging, e);
+    }
     deleteQuietly(archive);
     deleteQuietly(listing);
     long done = System.nanoTime();
@@ -147,7 +202,7 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
         (downloaded - started) / 1_000_000, (extractedAt - downloaded) / 1_000_000,
         (done - extractedAt) / 1_000_000);
     return new RestoreFilesResult(staging.toString(), m.backupId(), verified.files(),
-        verified.bytes(), verified.entries(), verified.fingerprint());
+        verified.bytes(), verified.entries(), verified.fingerprint(), hostQueue, marker);
   }
 
   @Override
@@ -162,6 +217,59 @@ public class FileRecoveryActivitiesImpl implements FileRecoveryActivities {
       throw DrError.BAD_INPUT.failure("swapDirectory needs three different paths, got target "
           + target + ", staging " + staging + ", keep-as " + keepAs);
     }
+    try (FileFence fence = FileFence.take(Path.of(target + ".swap"), "a swap into " + target)) {
+      if (input.expectedFingerprint() != null
+          && Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+        reverify(staging, input.expectedFingerprint());
+      }
+      if (input.marker() != null) {
+        proveStagingOrSwapped(target, staging, input.marker());
+      }
+      return swap(target, staging, keepAs);
+    }
+  }
+
+  /**
+   * With a marker, nothing is inferred: staging must carry it, or (staging gone) the target must
+   * carry it, which proves an earlier attempt swapped; else STAGING_NOT_HERE (e.g. the swap runs
+   * on a host other than the one that restored staging).
+   */
+  private static void proveStagingOrSwapped(Path target, Path staging, String marker) {
+    if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+      if (!SwapMarker.carries(staging, marker)) {
+        throw DrError.STAGING_NOT_HERE.failure("The staging directory " + staging + " on host "
+            + host() + " does not carry this recovery's marker (" + SwapMarker.NAME + ": "
+            + marker.strip().replace('\n', ',') + "): it is not the restored copy that was"
+            + " approved. Nothing was swapped; restore again.");
+      }
+      return;
+    }
+    if (!SwapMarker.carries(target, marker)) {
+      throw DrError.STAGING_NOT_HERE.failure("The staging directory " + staging + " does not"
+          + " exist on host " + host() + ", and " + target + " does not carry this recovery's"
+          + " marker (" + SwapMarker.NAME + "), so the swap was not done either: the restore ran"
+          + " on another host, or staging was deleted. Nothing was swapped; restore again (the"
+          + " swap must run on the host that restored staging).");
+    }
+  }
+
+  /** The staging tree's fingerprint now must be the one its approval was bound to. */
+  private static void reverify(Path staging, String expected) {
+    String now;
+    try {
+      now = TreeFingerprint.of(staging);
+    } catch (IOException | UncheckedIOException e) {
+      throw restoreFailed("re-verify " + staging + " before the swap", e);
+    }
+    if (!expected.equals(now)) {
+      throw DrError.COPY_CHANGED.failure("The restored tree " + staging + " changed after it was"
+          + " verified and approved (fingerprint " + expected + " then, " + now + " now): not"
+          + " swapped, the live directory untouched. It is restored and verified again, and the"
+          + " approvers are asked again.");
+    }
+  }
+
+  private static SwapDirectoryResult swap(Path target, Path staging, Path keepAs) {
     boolean stagingExists = Files.exists(staging, LinkOption.NOFOLLOW_LINKS);
     boolean targetExists = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     boolean keepExists = Files.exists(keepAs, LinkOption.NOFOLLOW_LINKS);

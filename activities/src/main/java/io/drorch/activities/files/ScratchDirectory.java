@@ -51,7 +51,7 @@ public final class ScratchDirectory {
       throw DrError.RESTORE_FAILED.failure("Cannot write the scratch marker " + marker + ": " + e,
           e);
     }
-    return restore.restoreToStaging(new RestoreFilesInput(in.testId(), live, scratch.toString(),
+    return restore.restoreExactly(new RestoreFilesInput(in.testId(), live, scratch.toString(),
         in.storage(), in.backup(), in.workDir()));
   }
 

@@ -31,7 +31,8 @@ import java.util.Set;
  * PATH is relative to the root with {@code /} separators; a backslash is written {@code \\} and a
  * line break {@code \n}. {@link TreeVerifier} computes it while it checks a restored tree, and
  * {@link #of} recomputes it from disk (e.g. right before the swap). The lines are held in memory
- * (about 100 bytes per entry) to be sorted.
+ * (about 100 bytes per entry) to be sorted. The top-level {@link SwapMarker} file is left out: it
+ * is written after verification and names the recovery, not the data.
  */
 public final class TreeFingerprint {
   private TreeFingerprint() {}
@@ -66,9 +67,10 @@ public final class TreeFingerprint {
     return digest(lines);
   }
 
-  /** The fingerprint of these lines (sorted here). */
+  /** The fingerprint of these lines (sorted here; the top-level {@link SwapMarker} left out). */
   public static String digest(List<String> lines) {
     List<String> sorted = new ArrayList<>(lines);
+    sorted.removeIf(SwapMarker::isMarkerLine);
     Collections.sort(sorted);
     MessageDigest d = Sha256.newDigest();
     for (String line : sorted) {

@@ -6,11 +6,14 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The plan's durations: {@code 90s}, {@code 30m}, {@code 4h}, {@code 1d}, or sums like {@code 1h30m}. */
+/**
+ * The plan's durations: {@code 90s}, {@code 30m}, {@code 4h}, {@code 1d}, sums like {@code 1h30m},
+ * and milliseconds ({@code 250ms}, {@code 1s500ms}) for the short intervals of tests and drills.
+ */
 public final class Durations {
-  private static final Pattern WHOLE = Pattern.compile("(\\d{1,6}[dhms])+");
-  private static final Pattern PART = Pattern.compile("(\\d{1,6})([dhms])");
-  static final String FORMAT_HINT = "use a number and a unit (s, m, h, d), e.g. 90s, 30m, 4h, 1d or 1h30m";
+  private static final Pattern WHOLE = Pattern.compile("(\\d{1,6}(ms|[dhms]))+");
+  private static final Pattern PART = Pattern.compile("(\\d{1,6})(ms|[dhms])");
+  static final String FORMAT_HINT = "use a number and a unit (s, m, h, d), e.g. 90s, 30m, 4h, 1d or 1h30m (ms for milliseconds)";
 
   private Durations() {}
 
@@ -35,6 +38,7 @@ public final class Durations {
         case "d" -> Duration.ofDays(n);
         case "h" -> Duration.ofHours(n);
         case "m" -> Duration.ofMinutes(n);
+        case "ms" -> Duration.ofMillis(n);
         default -> Duration.ofSeconds(n);
       });
     }
@@ -44,8 +48,14 @@ public final class Durations {
     return total;
   }
 
-  /** The shortest plan spelling: {@code 1h30m}, {@code 1d}, {@code 90s} stays {@code 1m30s}. */
+  /**
+   * The shortest plan spelling that {@link #parse} reads back as the same duration: {@code 1h30m},
+   * {@code 1d}, {@code 90s} as {@code 1m30s}, {@code 1.5s} as {@code 1s500ms}.
+   */
   public static String compact(Duration d) {
+    if (d.getNano() % 1_000_000 != 0 || d.isNegative()) {
+      throw new IllegalArgumentException("a plan duration is positive whole milliseconds: " + d);
+    }
     if (d.isZero()) {
       return "0s";
     }
@@ -67,6 +77,10 @@ public final class Durations {
     if (seconds > 0) {
       sb.append(seconds).append('s');
     }
+    long millis = d.getNano() / 1_000_000;
+    if (millis > 0) {
+      sb.append(millis).append("ms");
+    }
     return sb.toString();
   }
 
@@ -85,6 +99,10 @@ public final class Durations {
     }
     if (s % 60 > 0) {
       parts.add(unit(s % 60, "second"));
+    }
+    long millis = d.getNano() / 1_000_000;
+    if (millis > 0) {
+      parts.add(unit(millis, "millisecond"));
     }
     return parts.isEmpty() ? "0 seconds" : String.join(" ", parts);
   }

@@ -237,6 +237,7 @@ public final class PlanKeys {
   static final String ABSOLUTE_PATH = "^\\s*/";
   static final String HTTPS_URL = "^\\s*[Hh][Tt][Tt][Pp][Ss]://[^/\\s?#@]+([/?#]\\S*)?\\s*$";
   static final String STANZA = "^\\s*[A-Za-z0-9][A-Za-z0-9_-]{0,62}\\s*$";
+  static final String PG_ROLE = "^\\s*[A-Za-z_][A-Za-z0-9_$-]{0,62}\\s*$";
   static final String PERSON_PHONE = "^\\s*\\+?[0-9][0-9 ().-]{3,30}\\s*$";
 
   static {
@@ -362,6 +363,9 @@ public final class PlanKeys {
         .describe("When the retention sweep runs: 5-field cron or a macro.");
     key("schedules.catchup-window", Type.DURATION).optional(PlanDefaults.CATCHUP_WINDOW)
         .describe("Missed runs within this window are still made up.");
+    key("schedules.drill", Type.CRON).optional(PlanDefaults.DRILL_SCHEDULE)
+        .describe("When the DR drill runs (`dr drill run` on a schedule): 5-field cron or a macro;"
+            + " default: quarterly.");
     key("schedules.rpo-watch", Type.DURATION).optional(null)
         .describe("How often the RPO watch checks the age of the newest archived WAL and of the"
             + " newest database and file backups against the RPOs, e.g. 5m; absent: no watch.");
@@ -474,6 +478,43 @@ public final class PlanKeys {
         .describe("After the last escalation level: remind (keep waiting; never auto-approve) or abort.");
     key("recovery.reminder-interval", Type.DURATION).optional(PlanDefaults.REMINDER_INTERVAL)
         .describe("How often the last level is reminded.");
+    key("recovery.restore-role", Type.STRING).optional(null).pattern(PG_ROLE)
+        .describe("PostgreSQL role that owns what pg_restore creates (pg_restore --role);"
+            + " missing: the connecting user.");
+    key("recovery.keep-copies", Type.DURATION).optional(PlanDefaults.KEEP_COPIES)
+        .describe("How long a recovery's kept copies (previous live data) and downloads stay"
+            + " before `dr cleanup` may remove them.");
+
+    section("drills", false, "DR tests: what a drill restores into scratch targets that can never"
+        + " be the live ones, and which backups are proven restorable right after they commit.");
+    key("drills.scope", Type.STRINGS).optional(null).items(1, null)
+        .pattern("^\\s*([Dd][Aa][Tt][Aa][Bb][Aa][Ss][Ee]|[Ff][Ii][Ll][Ee][Ss])\\s*$")
+        .describe("What a drill restores when `dr drill run` gives no --scope: database and/or"
+            + " files; default: both.");
+    key("drills.keep-failed-for", Type.DURATION).optional(PlanDefaults.DRILL_KEEP_FAILED_FOR)
+        .describe("How long a failed drill's scratch targets are kept for inspection (at most"
+            + " 365d), then removed.");
+    key("drills.verify-by-restore", Type.ENUM)
+        .optional(PlanDefaults.VERIFY_BY_RESTORE.name().toLowerCase(Locale.ROOT))
+        .values("daily", "every", "off").anyCase()
+        .describe("After a backup commits, restore it into scratch and mark it"
+            + " VERIFIED_BY_RESTORE or FAILED_RESTORE: daily (the first database backup of each UTC day), every (every"
+            + " backup) or off.");
+
+    section("post-incident", false, "The post-mortem each recovery opens (`dr postmortem INC`):"
+        + " who owns its five items, when they are due, how people are reminded.");
+    key("post-incident.owner", Type.STRING).optional(null)
+        .describe("Who owns the items by default: an approver of an escalation level; default:"
+            + " the first approver of level 1.");
+    key("post-incident.due", Type.DURATION).optional(PlanDefaults.POST_INCIDENT_DUE)
+        .describe("Each item is due this long after the recovery ended (at least 1h).");
+    key("post-incident.remind-before", Type.DURATION)
+        .optional(PlanDefaults.POST_INCIDENT_REMIND_BEFORE)
+        .describe("The owner is reminded this long before an item is due.");
+    key("post-incident.reminder-interval", Type.DURATION)
+        .optional(PlanDefaults.POST_INCIDENT_REMINDER_INTERVAL)
+        .describe("Overdue items are reminded this often (at least 1m), one escalation level"
+            + " higher each time.");
 
     section("approvals", false, "Who may decide, and how it is proven.");
     key("approvals.signatures", Type.ENUM)

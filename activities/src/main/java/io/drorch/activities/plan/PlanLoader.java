@@ -18,6 +18,8 @@ import io.drorch.workflows.contracts.plan.Contacts;
 import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrillSettings;
+import io.drorch.workflows.contracts.plan.PostIncidentSettings;
 import io.drorch.workflows.contracts.plan.EnvironmentSource;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.plan.FilesTarget;
@@ -35,6 +37,7 @@ import io.drorch.workflows.contracts.plan.ScheduleSettings;
 import io.drorch.workflows.contracts.plan.SignatureMode;
 import io.drorch.workflows.contracts.plan.SmtpSettings;
 import io.drorch.workflows.contracts.plan.StorageTarget;
+import io.drorch.workflows.contracts.plan.VerifyByRestore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -82,6 +85,8 @@ public final class PlanLoader {
   static final Set<String> DEPLOY_METHODS = Set.of("GET", "POST", "PUT", "PATCH");
   static final Set<String> ON_UNANSWERED = Set.of("remind", "abort");
   static final Set<String> SIGNATURE_MODES = Set.of("required", "optional");
+  static final Set<String> DRILL_SCOPES = Set.of("database", "files");
+  static final Set<String> VERIFY_MODES = Set.of("daily", "every", "off");
   static final Set<String> OBJECT_LOCK_MODES = Set.of("governance", "compliance");
   private static final Set<String> SECRET_KEYS = Set.of(
       "password", "passwd", "pwd", "pgpassword", "secret", "secretkey", "secretaccesskey",
@@ -227,6 +232,9 @@ public final class PlanLoader {
       ApplicationTarget deployment = deployment(top.optionalObj("deployment"));
       RecoverySettings recovery = recovery(top.optionalObj("recovery"));
       ApprovalSettings approvals = approvals(top.optionalObj("approvals"), escalation);
+      DrillSettings drills = drills(top.optionalObj("drills"));
+      PostIncidentSettings postIncident = postIncident(top.optionalObj("post-incident"),
+          escalation);
       top.finish();
 
       warnings(objectives, schedules, escalation, storage, database);
@@ -235,7 +243,76 @@ public final class PlanLoader {
         return null;
       }
       return new DrPlan(application, objectives, database, files, storage, schedules, escalation,
-          notifications, deployment, recovery, approvals);
+          notifications, deployment, recovery, approvals, drills, postIncident);
+    }
+
+    /** Optional section: DR drills and verify-by-restore; missing means the defaults. */
+    DrillSettings drills(Obj o) {
+      if (o == null) {
+        return PlanDefaults.DRILLS;
+      }
+      List<String> scope = o.strings("scope", false);
+      List<String> cleanScope = new ArrayList<>();
+      if (scope != null) {
+        for (int i = 0; i < scope.size(); i++) {
+          String v = scope.get(i) == null ? "" : scope.get(i).toLowerCase(Locale.ROOT);
+          if (!DRILL_SCOPES.contains(v)) {
+            o.error("scope[" + i + "]", scope.get(i), "must be database or files (a drill"
+                + " restores data into scratch; the application is never deployed by a drill)"
+                + suggestion(v, DRILL_SCOPES));
+          } else if (!cleanScope.contains(v)) {
+            cleanScope.add(v);
+          }
+        }
+        if (scope.isEmpty()) {
+          o.error("scope", "[]", "must name database and/or files (leave it out for both)");
+        }
+      }
+      Duration keep = o.duration("keep-failed-for", PlanDefaults.DRILL_KEEP_FAILED_FOR);
+      if (keep != null && (keep.isNegative() || keep.compareTo(Duration.ofDays(365)) > 0)) {
+        o.error("keep-failed-for", Durations.compact(keep), "must be between 0s and 365d (how"
+            + " long a failed drill's scratch targets are kept for inspection)");
+      }
+      String verify = o.string("verify-by-restore", false);
+      VerifyByRestore mode = PlanDefaults.VERIFY_BY_RESTORE;
+      if (verify != null) {
+        if (!VERIFY_MODES.contains(verify.toLowerCase(Locale.ROOT))) {
+          o.error("verify-by-restore", verify, "must be daily (the first database backup of each"
+              + " day is restored into scratch), every (every backup) or off"
+              + suggestion(verify, VERIFY_MODES));
+        } else {
+          mode = VerifyByRestore.valueOf(verify.toUpperCase(Locale.ROOT));
+        }
+      }
+      o.finish();
+      return new DrillSettings(cleanScope.isEmpty() ? PlanDefaults.DRILL_SCOPE
+          : List.copyOf(cleanScope), keep == null ? PlanDefaults.DRILL_KEEP_FAILED_FOR : keep,
+          mode);
+    }
+
+    /** Optional section: the post-mortem's owner, due dates and reminders. */
+    PostIncidentSettings postIncident(Obj o, List<EscalationLevel> escalation) {
+      if (o == null) {
+        return PlanDefaults.postIncident(null);
+      }
+      String owner = o.string("owner", false);
+      if (owner != null && escalation != null && escalation.stream()
+          .noneMatch(l -> l.approvers() != null && l.approvers().contains(owner))) {
+        o.error("owner", owner, "must be an approver of an escalation level (the post-mortem's"
+            + " reminders escalate along the chain from there)");
+      }
+      Duration due = o.duration("due", PlanDefaults.POST_INCIDENT_DUE);
+      Duration before = o.duration("remind-before", PlanDefaults.POST_INCIDENT_REMIND_BEFORE);
+      Duration every = o.duration("reminder-interval",
+          PlanDefaults.POST_INCIDENT_REMINDER_INTERVAL);
+      if (due != null && due.compareTo(Duration.ofHours(1)) < 0) {
+        o.error("due", Durations.compact(due), "must be at least 1h");
+      }
+      if (every != null && every.compareTo(Duration.ofMinutes(1)) < 0) {
+        o.error("reminder-interval", Durations.compact(every), "must be at least 1m");
+      }
+      o.finish();
+      return PlanDefaults.postIncident(new PostIncidentSettings(owner, due, before, every));
     }
 
     /**
@@ -588,8 +665,9 @@ public final class PlanLoader {
         o.error("rpo-watch", Durations.compact(rpoWatch), "must be at least 1s (how often the"
             + " RPO watch runs, e.g. 5m)");
       }
+      String drill = o.cronOr("drill", PlanDefaults.DRILL_SCHEDULE);
       o.finish();
-      return new ScheduleSettings(timezone, database, files, retention, catchup, rpoWatch);
+      return new ScheduleSettings(timezone, database, files, retention, catchup, drill, rpoWatch);
     }
 
     /**
@@ -979,10 +1057,16 @@ public final class PlanLoader {
         onUnanswered = OnUnanswered.valueOf(given.toUpperCase(Locale.ROOT));
       }
       Duration reminder = o.duration("reminder-interval", PlanDefaults.REMINDER_INTERVAL);
+      String role = o.string("restore-role", false);
+      if (role != null && !role.matches("[A-Za-z_][A-Za-z0-9_$-]{0,62}")) {
+        o.error("restore-role", role, "must be a PostgreSQL role name (letters, digits, '_',"
+            + " at most 63 characters), e.g. app_restore: pg_restore runs as --role=<it>");
+      }
+      Duration keep = o.duration("keep-copies", PlanDefaults.KEEP_COPIES);
       o.finish();
       return new RecoverySettings(workDir, jobs == null ? PlanDefaults.RESTORE_JOBS : jobs,
           checks == null ? List.of() : checks.stream().filter(c -> c != null).toList(),
-          onUnanswered, reminder);
+          onUnanswered, reminder, role, keep == null ? PlanDefaults.KEEP_COPIES : keep);
     }
 
     // --- warnings -------------------------------------------------------------------------------
@@ -1306,18 +1390,22 @@ public final class PlanLoader {
         }
       }
 
-      /** An optional cron, or its declared default when absent. */
-      String cronOr(String key, String defaultValue) {
-        expect(declared(key, PlanKeys.Type.CRON), false, defaultValue);
-        return raw(key) == null ? defaultValue : cronText(key);
-      }
-
       String cron(String key) {
         expect(declared(key, PlanKeys.Type.CRON), true, null);
-        return cronText(key);
+        return parsedCron(key);
       }
 
-      private String cronText(String key) {
+      /** An optional cron expression, or its declared default when absent. */
+      String cronOr(String key, String defaultValue) {
+        expect(declared(key, PlanKeys.Type.CRON), false, defaultValue);
+        if (!has(key)) {
+          known.add(key);
+          return defaultValue;
+        }
+        return parsedCron(key);
+      }
+
+      private String parsedCron(String key) {
         String s = text(key, true);
         if (s != null) {
           try {

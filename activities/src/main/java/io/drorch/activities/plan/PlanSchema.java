@@ -33,8 +33,9 @@ public final class PlanSchema {
   static final String DRAFT_07 = "http://json-schema.org/draft-07/schema#";
   /** Text holding a {@code ${VAR}} reference: checked only once substituted. */
   static final String PLACEHOLDER = "\\$\\{";
-  /** A plan duration, greater than zero: 90s, 30m, 4h, 1d, 1h30m. */
-  static final String DURATION = "^\\s*(?=[^1-9]*[1-9])([0-9]{1,6}[dhmsDHMS])+\\s*$";
+  /** A plan duration, greater than zero: 90s, 30m, 4h, 1d, 1h30m, 250ms. */
+  static final String DURATION =
+      "^\\s*(?=[^1-9]*[1-9])([0-9]{1,6}([mM][sS]|[dhmsDHMS]))+\\s*$";
   static final String BOOLEAN_TEXT = "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])?\\s*$";
   static final String BLANK = "^\\s*$";
   static final String NOT_BLANK = "\\S";

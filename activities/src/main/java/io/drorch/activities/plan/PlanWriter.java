@@ -13,6 +13,8 @@ import io.drorch.workflows.contracts.plan.DatabaseTarget;
 import io.drorch.workflows.contracts.plan.PitrSettings;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.DrillSettings;
+import io.drorch.workflows.contracts.plan.PostIncidentSettings;
 import io.drorch.workflows.contracts.plan.EscalationLevel;
 import io.drorch.workflows.contracts.plan.HealthCheck;
 import io.drorch.workflows.contracts.plan.NotificationChannel;
@@ -103,7 +105,7 @@ public final class PlanWriter {
       root.put("schedules", map("timezone", s(sch.timezone()),
           "database-backup", s(sch.databaseBackup()), "file-backup", s(sch.fileBackup()),
           "retention", s(sch.retention()), "catchup-window", d(sch.catchupWindow()),
-          "rpo-watch", d(sch.rpoWatch())));
+          "drill", s(sch.drill()), "rpo-watch", d(sch.rpoWatch())));
     }
     Contacts contacts = plan.contacts();
     if (contacts != null) {
@@ -154,7 +156,9 @@ public final class PlanWriter {
               : strings(r.integrityChecks()),
           "on-unanswered", r.onUnanswered() == null ? null
               : r.onUnanswered().name().toLowerCase(Locale.ROOT),
-          "reminder-interval", d(r.reminderInterval())));
+          "reminder-interval", d(r.reminderInterval()),
+          "restore-role", s(r.restoreRole()),
+          "keep-copies", d(r.keepCopies())));
     }
     ApprovalSettings a = plan.approvals();
     if (a != null) {
@@ -168,6 +172,18 @@ public final class PlanWriter {
           "allowed-signers", s(a.allowedSigners()),
           "requester-may-approve", a.requesterMayApprove(),
           "min-approvers", min.isEmpty() ? null : min));
+    }
+    DrillSettings dr = plan.drills();
+    if (dr != null) {
+      root.put("drills", map("scope", dr.scope() == null ? null : strings(dr.scope()),
+          "keep-failed-for", d(dr.keepFailedFor()),
+          "verify-by-restore", dr.verifyByRestore() == null ? null
+              : dr.verifyByRestore().name().toLowerCase(Locale.ROOT)));
+    }
+    PostIncidentSettings pi = plan.postIncident();
+    if (pi != null) {
+      root.put("post-incident", map("owner", s(pi.owner()), "due", d(pi.due()),
+          "remind-before", d(pi.remindBefore()), "reminder-interval", d(pi.reminderInterval())));
     }
     try {
       return "# written by the DR Orchestrator; check it with `dr plan validate --plan FILE`\n"

@@ -110,12 +110,12 @@ public final class Jdbc {
     return t;
   }
 
-  static String firstLine(String s) {
+  public static String firstLine(String s) {
     return s == null ? "" : s.strip().lines().findFirst().orElse("");
   }
 
   /** {@code "schema"."name"}: an identifier quoted for SQL. */
-  static String quoteIdent(String name) {
+  public static String quoteIdent(String name) {
     return "\"" + name.replace("\"", "\"\"") + "\"";
   }
 }

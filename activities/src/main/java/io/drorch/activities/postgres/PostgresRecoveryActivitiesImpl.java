@@ -15,7 +15,6 @@ import io.drorch.workflows.contracts.values.MigrateDatabaseResult;
 import io.drorch.workflows.contracts.values.RestoreDatabaseResult;
 import io.drorch.workflows.contracts.values.SwapDatabaseResult;
 import io.drorch.workflows.postgres.PostgresRecoveryActivities;
-import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -88,14 +87,47 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
   // ---- restore -------------------------------------------------------------------------------
 
   /**
-   * Idempotent: a retry reuses a complete verified download, drops the partial database of the
-   * earlier attempt and restores again, ending in the same database. The decompressed {@code
-   * .dump} of a zstd backup is deleted afterwards; the downloaded file is kept for retries (the
-   * workflow's cleanup removes {@code workDir/incidentId}).
+   * Idempotent: a retry reuses a complete verified download, restores into its own database and
+   * drops those of earlier attempts that no longer run. The decompressed {@code .dump} of a zstd
+   * backup is deleted afterwards; the downloaded file is kept for the retry of a failed restore
+   * and deleted after a successful one ({@code dr cleanup} removes what a stopped recovery left).
    */
   @Override
   public RestoreDatabaseResult restoreFromBackup(RestoreDatabaseInput input) {
-    return restore(input, null);
+    int attempt = Heartbeats.context().map(c -> c.getInfo().getAttempt()).orElse(1);
+    return restoreAttempt(input, attempt);
+  }
+
+  /**
+   * Attempt {@code attempt} of a restore: into its own database {@code restoreName_a<attempt>},
+   * fenced by that name's advisory lock for as long as it runs (TARGET_BUSY when another attempt
+   * holds it). Databases of earlier attempts are dropped only when their lock can be taken: an
+   * earlier attempt that still runs (a "zombie" whose heartbeat timed out) is never disturbed.
+   */
+  RestoreDatabaseResult restoreAttempt(RestoreDatabaseInput input, int attempt) {
+    validateRestore(input);
+    String base = input.restoreName();
+    String name = attemptName(base, attempt);
+    checkName("restoreName (attempt " + attempt + ")", name);
+    RestoreDatabaseInput mine = new RestoreDatabaseInput(input.incidentId(), input.live(), name,
+        input.storage(), input.backup(), input.workDir(), input.jobs(), input.restoreRole());
+    Optional<String> password = credentials.password(input.live());
+    try (AttemptFence fence = AttemptFence.take(
+        Jdbc.connect(input.live().withName(MAINTENANCE_DB), password), name,
+        "restore attempt " + attempt)) {
+      List<String> busy = fence.dropAbandoned(base);
+      if (!busy.isEmpty()) {
+        log.warn("restore {}: earlier attempts still running on {}: left alone", name, busy);
+      }
+      return restore(mine, null, "attempt " + attempt);
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, input.live(), "fencing restore attempt " + name);
+    }
+  }
+
+  /** {@code base_a<attempt>}: each attempt of a restore has a database of its own. */
+  static String attemptName(String base, int attempt) {
+    return base + "_a" + Math.max(1, attempt);
   }
 
   /**
@@ -103,6 +135,11 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
    * right after {@code CREATE DATABASE}: how a scratch database carries its mark from the start.
    */
   RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment) {
+    return restore(input, createdComment, null);
+  }
+
+  private RestoreDatabaseResult restore(RestoreDatabaseInput input, String createdComment,
+      String attempt) {
     validateRestore(input);
     BackupManifest m = input.backup();
     DatabaseTarget live = input.live();
@@ -111,10 +148,12 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path zstd = compression == DumpCompression.ZSTD
         ? tools.systemBinary("zstd", DumpToStorage.ZSTD_HINT) : null;
     Optional<String> password = credentials.password(live);
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    ActivityExecutionContext ctx = Heartbeats.context().orElse(null);
 
     Path dir = Path.of(input.workDir()).resolve(input.incidentId());
     Path file = dir.resolve(m.backupId() + compression.extension);
+    // each attempt decompresses into a file of its own: a zombie never writes what this one reads
+    String dumpName = m.backupId() + (attempt == null ? "" : "." + input.restoreName()) + ".dump";
     log.info("restore {}: downloading {} to {}", input.restoreName(), m.dataKey(), file);
     StepClock clock = new StepClock();
     BackupDownload.Downloaded d = BackupDownload.toFile(s3.store(input.storage()), m.dataKey(),
@@ -125,7 +164,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     Path dump = file;
     try {
       if (zstd != null) {
-        dump = dir.resolve(m.backupId() + ".dump");
+        dump = dir.resolve(dumpName);
         Path out = dump;
         run(List.of(zstd.toString(), "-d", "-q", "-f", file.toString(), "-o", dump.toString()),
             Optional.empty(), ctx, () -> sizeOf(out), "zstd -d of " + file);
@@ -140,8 +179,9 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
             + " WHERE datname = " + literal(live.name()));
         st.execute("DROP DATABASE IF EXISTS " + Jdbc.quoteIdent(input.restoreName())
             + " WITH (FORCE)");
-        String owner = superuser && liveOwner != null
-            ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
+        String role = input.restoreRole();
+        String owner = role != null && !role.isBlank() ? " OWNER " + Jdbc.quoteIdent(role)
+            : superuser && liveOwner != null ? " OWNER " + Jdbc.quoteIdent(liveOwner) : "";
         st.execute("CREATE DATABASE " + Jdbc.quoteIdent(input.restoreName()) + owner);
         if (createdComment != null) {
           st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
@@ -154,7 +194,11 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
 
       List<String> cmd = new ArrayList<>(List.of(pgRestore.toString(),
           "-j", String.valueOf(Math.max(1, input.jobs())), "--exit-on-error", "--no-password"));
-      if (!superuser) {
+      if (input.restoreRole() != null && !input.restoreRole().isBlank()) {
+        // a tampered dump runs with this role's rights only, and owns nothing else
+        cmd.add("--no-owner");
+        cmd.add("--role=" + input.restoreRole());
+      } else if (!superuser) {
         cmd.add("--no-owner");
       }
       cmd.addAll(PgTools.connectionArgs(live));
@@ -171,16 +215,21 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
       long ms = (System.nanoTime() - t0) / 1_000_000;
       log.info("restore {}: done in {} ms ({} bytes downloaded, reused: {}; steps {})",
           restored.name(), ms, d.sizeBytes(), d.reused(), clock.millis());
+      deleteQuietly(file); // used: a download is kept only for the retry of a failed restore
       return new RestoreDatabaseResult(input.restoreName(), m.backupId(),
           d.reused() ? 0 : d.sizeBytes(), d.sha256(), ms, clock.millis());
     } finally {
       if (dump != file) {
-        try {
-          Files.deleteIfExists(dump);
-        } catch (IOException e) {
-          log.warn("cannot delete {}: {}", dump, e.toString());
-        }
+        deleteQuietly(dump);
       }
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("cannot delete {}: {}", p, e.toString());
     }
   }
 
@@ -400,6 +449,58 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     DatabaseTarget db = input.database();
     validateServer(db);
     Optional<String> password = credentials.password(db);
+    boolean close = Boolean.TRUE.equals(input.closeAfter());
+    if (close) {
+      openTo(db, password, false); // an earlier round closed it
+    }
+    IntegrityResult r = verify(input, db, password);
+    if (close) {
+      closeToConnections(db, password);
+    }
+    return r;
+  }
+
+  /**
+   * Closes the restored database to connections until the swap: CONNECT revoked from PUBLIC,
+   * ALLOW_CONNECTIONS false, every session ended. Nothing (the application's role included) can
+   * change it between its verification and the swap, which re-verifies it.
+   */
+  static void closeToConnections(DatabaseTarget db, Optional<String> password) {
+    try (Connection c = Jdbc.connect(db.withName(MAINTENANCE_DB), password);
+        Statement st = c.createStatement()) {
+      String q = Jdbc.quoteIdent(db.name());
+      st.execute("REVOKE CONNECT ON DATABASE " + q + " FROM PUBLIC");
+      st.execute("ALTER DATABASE " + q + " ALLOW_CONNECTIONS false");
+      terminate(c, db.name());
+      log.info("{} closed to connections until the swap", db.name());
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, db, "closing " + db.name() + " to connections");
+    }
+  }
+
+  /**
+   * Lets connections into {@code db} again: only its owner and superusers while {@code public}
+   * is false (CONNECT stays revoked from PUBLIC), everyone as before when true (after the swap).
+   */
+  static void openTo(DatabaseTarget db, Optional<String> password, boolean everyone) {
+    try (Connection c = Jdbc.connect(db.withName(MAINTENANCE_DB), password);
+        Statement st = c.createStatement()) {
+      open(st, db.name(), everyone);
+    } catch (SQLException e) {
+      throw restoreSqlFailure(e, db, "opening " + db.name() + " to connections");
+    }
+  }
+
+  private static void open(Statement st, String name, boolean everyone) throws SQLException {
+    String q = Jdbc.quoteIdent(name);
+    st.execute("ALTER DATABASE " + q + " ALLOW_CONNECTIONS true");
+    if (everyone) {
+      st.execute("GRANT CONNECT ON DATABASE " + q + " TO PUBLIC");
+    }
+  }
+
+  private IntegrityResult verify(VerifyIntegrityInput input, DatabaseTarget db,
+      Optional<String> password) {
     LongConsumer progress = Heartbeats.bytesProgress();
     List<String> problems = new ArrayList<>();
     Map<String, Long> found = new TreeMap<>();
@@ -559,7 +660,10 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
     String mark = SWAP_MARK + input.restoreName();
     Optional<String> password = credentials.password(live);
-    try (Connection c = Jdbc.connect(live.withName(MAINTENANCE_DB), password)) {
+    try (Connection c = Jdbc.connect(live.withName(MAINTENANCE_DB), password);
+        AttemptFence fence = AttemptFence.take(
+            Jdbc.connect(live.withName(MAINTENANCE_DB), password), "swap:" + liveName,
+            "a swap into " + liveName)) {
       for (int attempt = 1; ; attempt++) {
         c.setAutoCommit(true);
         boolean restoreExists = exists(c, input.restoreName());
@@ -581,6 +685,9 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
               + "' as '" + input.keepAs() + "': a database with that name already exists."
               + " Drop or rename it (after checking it is not needed), then retry.");
         }
+        if (input.expectedFingerprint() != null) {
+          reverify(live, input.restoreName(), input.expectedFingerprint(), password);
+        }
         terminate(c, liveName);
         terminate(c, input.restoreName());
         try {
@@ -588,6 +695,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
           try (Statement st = c.createStatement()) {
             st.execute("COMMENT ON DATABASE " + Jdbc.quoteIdent(input.restoreName()) + " IS "
                 + literal(mark));
+            open(st, input.restoreName(), true); // it becomes the live database
             if (liveExists) {
               st.execute("ALTER DATABASE " + Jdbc.quoteIdent(liveName) + " RENAME TO "
                   + Jdbc.quoteIdent(input.keepAs()));
@@ -625,6 +733,31 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
+  /**
+   * The restored database's fingerprint, taken now (owner/superuser only: CONNECT stays revoked),
+   * must be the one its approval was bound to; else it is closed again and COPY_CHANGED thrown.
+   */
+  private static void reverify(DatabaseTarget live, String restoreName, String expected,
+      Optional<String> password) {
+    DatabaseTarget restored = live.withName(restoreName);
+    openTo(restored, password, false);
+    String now;
+    try (Connection c = Jdbc.connect(restored, password)) {
+      now = DatabaseFingerprint.take(c, Heartbeats.bytesProgress()).fingerprint();
+    } catch (SQLException e) {
+      throw DrError.INTEGRITY_FAILED.failure("Re-verifying '" + restoreName + "' before the swap"
+          + " failed: " + Jdbc.firstLine(e.getMessage()), e);
+    }
+    if (!expected.equals(now)) {
+      closeToConnections(restored, password);
+      throw DrError.COPY_CHANGED.failure("The restored database '" + restoreName + "' changed"
+          + " after it was verified and approved (fingerprint " + expected + " then, " + now
+          + " now): not swapped, the live database untouched. It is restored and verified"
+          + " again, and the approvers are asked again.");
+    }
+    log.info("swap: {} re-verified (fingerprint {})", restoreName, now);
+  }
+
   static boolean exists(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, name);
@@ -644,7 +777,7 @@ public final class PostgresRecoveryActivitiesImpl implements PostgresRecoveryAct
     }
   }
 
-  private static void terminate(Connection c, String name) throws SQLException {
+  static void terminate(Connection c, String name) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
         + " FROM pg_stat_activity WHERE datname = ? AND pid <> pg_backend_pid()")) {
       ps.setString(1, name);

@@ -158,9 +158,14 @@ public final class ReportMarkdown {
     }
     line(md, "");
 
-    line(md, "## Post-recovery checklist");
-    List<String> checklist = empty(r.postRecoveryChecklist()) ? DEFAULT_CHECKLIST : r.postRecoveryChecklist();
-    checklist.forEach(item -> line(md, "- [ ] " + oneLine(item)));
+    if (r.postmortem() != null) {
+      postmortem(md, r.postmortem());
+    } else {
+      line(md, "## Post-recovery checklist");
+      List<String> checklist = empty(r.postRecoveryChecklist()) ? DEFAULT_CHECKLIST
+          : r.postRecoveryChecklist();
+      checklist.forEach(item -> line(md, "- [ ] " + oneLine(item)));
+    }
     if (r.jsonKey() != null || r.markdownKey() != null) {
       line(md, "");
       line(md, "---");
@@ -194,6 +199,33 @@ public final class ReportMarkdown {
 
   private static String shortHash(String sha) {
     return sha == null ? null : sha.length() > 16 ? sha.substring(0, 16) + "…" : sha;
+  }
+
+  /** The post-mortem: its five items with owner, due date and answer; the actions; closed when. */
+  static void postmortem(StringBuilder md,
+      io.drorch.workflows.contracts.values.Postmortem p) {
+    line(md, "## Post-mortem" + (p.closed() ? " (closed " + time(p.closedAt()) + ")" : " (open)"));
+    line(md, "");
+    line(md, "| | item | owner | due | done | answer |");
+    line(md, "|---|---|---|---|---|---|");
+    for (var it : p.items()) {
+      cells(md, String.valueOf(it.number()), it.title(), it.owner(), time(it.due()),
+          it.done() ? MET + " " + time(it.recordedAt()) + " by " + it.recordedBy() : "open",
+          it.answer());
+    }
+    if (!empty(p.actions())) {
+      line(md, "");
+      line(md, "Preventive measures:");
+      line(md, "");
+      for (var a : p.actions()) {
+        line(md, "- [" + (a.done() ? "x" : " ") + "] #" + a.number() + " " + oneLine(a.text())
+            + " (owner " + a.owner() + ", due " + time(a.due()) + ")");
+      }
+    }
+    if (!empty(p.attendees())) {
+      line(md, "");
+      line(md, "Team review attendees: " + String.join(", ", p.attendees()));
+    }
   }
 
   /**

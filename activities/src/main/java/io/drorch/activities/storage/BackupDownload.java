@@ -59,7 +59,10 @@ public final class BackupDownload {
         }
       }
       Files.deleteIfExists(file);
-      Path part = file.resolveSibling(file.getFileName() + ".part");
+      // each attempt writes a part file of its own: a zombie attempt never writes what this reads
+      Path part = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid()
+          + "-" + Thread.currentThread().getId() + ".part");
+      checkSpace(dir == null ? file.toAbsolutePath() : dir, expectedSize, "download " + key);
       boolean present;
       try {
         present = store.head(key).isPresent();
@@ -116,6 +119,33 @@ public final class BackupDownload {
     } catch (IOException e) {
       throw new UncheckedIOException("preparing " + file + " for " + key + " failed", e);
     }
+  }
+
+  /** Headroom kept free beyond what a download or an extraction needs. */
+  public static final long SPACE_MARGIN = 64L << 20;
+
+  /**
+   * INSUFFICIENT_SPACE (nothing written) unless {@code dir}'s file system has {@code needed} bytes
+   * plus {@link #SPACE_MARGIN} free for {@code what}.
+   */
+  public static void checkSpace(Path dir, long needed, String what) {
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return; // cannot tell: the write itself reports a full disk
+    }
+    if (free < needed + SPACE_MARGIN) {
+      throw DrError.INSUFFICIENT_SPACE.failure("Not enough free space to " + what + " in " + dir
+          + ": it needs " + mib(needed) + " (plus " + mib(SPACE_MARGIN) + " headroom), "
+          + mib(free) + " is free. Nothing was written. Free space there (`dr cleanup <incident>`"
+          + " removes the copies and downloads of earlier recoveries) or point recovery.work-dir"
+          + " at a larger file system, then RETRY.");
+    }
+  }
+
+  private static String mib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
   }
 
   /** SHA-256 of a local file, reporting bytes read. */

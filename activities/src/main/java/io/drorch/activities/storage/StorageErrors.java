@@ -40,6 +40,23 @@ public final class StorageErrors {
         "Cannot " + action + " in " + where + ": " + e.getMessage(), e);
   }
 
+  /**
+   * True when {@code e} (or a cause) is the SDK failing to reach S3 at all: a client-side error
+   * over an I/O error (connection refused, unknown host, timeout), not an answer from the server.
+   */
+  public static boolean unreachable(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof SdkClientException) {
+        for (Throwable io = c.getCause(); io != null && io.getCause() != io; io = io.getCause()) {
+          if (io instanceof java.io.IOException) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
+  }
+
   static String code(S3Exception e) {
     return e.awsErrorDetails() == null ? String.valueOf(e.statusCode())
         : e.awsErrorDetails().errorCode();

@@ -31,7 +31,8 @@ public final class StorageSetup {
   /** Abandoned multipart uploads are removed by S3 itself after this many days. */
   static final int ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
 
-  public enum Outcome { DONE, ALREADY, UNSUPPORTED, SKIPPED, FAILED }
+  /** UNREACHABLE: the S3 server could not be reached at all (nothing else is tried). */
+  public enum Outcome { DONE, ALREADY, UNSUPPORTED, SKIPPED, FAILED, UNREACHABLE }
 
   public record Step(String name, Outcome outcome, String detail) {}
 
@@ -40,7 +41,7 @@ public final class StorageSetup {
   public static List<Step> init(S3Client s3, StorageTarget t) {
     List<Step> steps = new ArrayList<>();
     steps.add(bucket(s3, t));
-    if (steps.get(0).outcome() == Outcome.FAILED) {
+    if (steps.get(0).outcome() == Outcome.FAILED || steps.get(0).outcome() == Outcome.UNREACHABLE) {
       return steps;
     }
     steps.add(
@@ -90,7 +91,7 @@ public final class StorageSetup {
             .getOriginalMessage());
       }
     } catch (RuntimeException e) {
-      return new Step("bucket", Outcome.FAILED,
+      return new Step("bucket", StorageErrors.unreachable(e) ? Outcome.UNREACHABLE : Outcome.FAILED,
           StorageErrors.translate(e, t, "check the bucket").getOriginalMessage());
     }
     boolean lock = t.objectLock() != null;

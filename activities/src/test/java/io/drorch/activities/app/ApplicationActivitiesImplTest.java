@@ -199,8 +199,43 @@ class ApplicationActivitiesImplTest extends ActivityTestBase {
     assertFalse(r.toString().contains("Sup3rS3cret"), r.toString());
     assertFalse(r.toString().contains("sk-VERY-SECRET-VALUE"), r.toString());
     try (Stream<Path> left = Files.list(to.getParent())) {
-      assertEquals(List.of(to), left.toList(), "no temp file left behind");
+      assertEquals(List.of(to), left.filter(p -> !p.getFileName().toString().contains(".pre-"))
+          .toList(), "no temp file left behind");
     }
+  }
+
+  @Test
+  void theReplacedEnvFileIsKeptAsPreIncidentAndARetryKeepsTheOriginal() throws Exception {
+    Path from = tmp.resolve("kept.env");
+    Files.writeString(from, ENV_TEXT);
+    Path to = tmp.resolve("etc/kept/app.env");
+    Files.createDirectories(to.getParent());
+    Files.writeString(to, "OLD=1\nSECRET=before\n");
+    EnvironmentInput in = new EnvironmentInput(
+        new EnvironmentSource(from.toString(), to.toString()), storage(), "INC-42");
+
+    EnvironmentResult r = activities.restoreEnvironment(in);
+    Path kept = to.resolveSibling("app.env.pre-INC-42");
+    assertEquals(kept.toString(), r.keptAs());
+    assertEquals("OLD=1\nSECRET=before\n", Files.readString(kept));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
+    assertRestored(to, r);
+
+    // a retry (the file is already replaced) must not overwrite the kept original
+    EnvironmentResult again = activities.restoreEnvironment(in);
+    assertEquals(kept.toString(), again.keptAs());
+    assertEquals("OLD=1\nSECRET=before\n", Files.readString(kept));
+  }
+
+  @Test
+  void nothingIsKeptWhenThereWasNoEnvFile() throws Exception {
+    Path from = tmp.resolve("fresh.env");
+    Files.writeString(from, ENV_TEXT);
+    Path to = tmp.resolve("etc/fresh/app.env");
+    EnvironmentResult r = activities.restoreEnvironment(new EnvironmentInput(
+        new EnvironmentSource(from.toString(), to.toString()), storage(), "INC-43"));
+    assertEquals(null, r.keptAs());
+    assertFalse(Files.exists(to.resolveSibling("app.env.pre-INC-43")));
   }
 
   @Test

@@ -97,6 +97,8 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(original.size(), r.verifiedEntries());
     assertEquals(original, TreeSnapshot.of(staging));
     assertEquals(damaged, TreeSnapshot.of(uploads), "restoreToStaging touched the live directory");
+    assertEquals(SwapMarker.text(INCIDENT, m.backupId(), m.files().listingSha256()), r.marker());
+    assertEquals(r.marker(), Files.readString(staging.resolve(SwapMarker.NAME)));
     // the fingerprint the verifier computed is the one recomputed from disk, and the damaged
     // live tree has another
     assertEquals(64, r.fingerprint().length());
@@ -117,6 +119,7 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(original, TreeSnapshot.of(uploads));
     assertEquals(damaged, TreeSnapshot.of(keepAs));
     assertFalse(Files.exists(staging));
+    assertEquals(r.marker(), Files.readString(uploads.resolve(SwapMarker.NAME)), "carried along");
 
     // a retry (e.g. the result was lost) confirms instead of failing or moving anything
     assertEquals(s, recovery.swapDirectory(swap));
@@ -124,6 +127,80 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
     assertEquals(damaged, TreeSnapshot.of(keepAs));
     System.out.printf("restore of %d files / %d bytes (%d bytes gzip): %d ms, swap: %d ms%n",
         r.files(), r.bytes(), m.sizeBytes(), restoreMs, swapMs);
+  }
+
+  /**
+   * A zombie: attempt 1 still runs in another process (holds its lock file, writes into its
+   * staging) after its heartbeat timed out. Attempt 2 extracts into its own staging and leaves the zombie's alone; a
+   * colliding attempt on the zombie's staging and a swap while another holds the target's lock
+   * give way (TARGET_BUSY). Once the zombie's lock is released, the next attempt deletes it.
+   */
+  @Test
+  void aLaterAttemptNeverDeletesWhatAStillRunningEarlierAttemptOwns() throws Exception {
+    Path uploads = sampleUploads();
+    Map<String, String> original = TreeSnapshot.of(uploads);
+    BackupManifest m = backUp(uploads);
+    FileRecoveryActivitiesImpl impl = new FileRecoveryActivitiesImpl(clients);
+    Path zombieStaging = staging(uploads);
+    Files.createDirectories(zombieStaging);
+    Files.writeString(zombieStaging.resolve("half-extracted.txt"), "zombie at work");
+    Path zombieLock = zombieStaging.resolveSibling(zombieStaging.getFileName() + ".lock");
+    Path swapLock = uploads.resolveSibling(uploads.getFileName() + ".swap.lock");
+    try (LockHolder zombie = LockHolder.hold(zombieLock)) {
+      RestoreFilesResult second = impl.restoreAttempt(restoreInput(uploads, m), 2);
+      Path secondStaging = Path.of(second.stagingDir());
+      assertEquals(uploads.getFileName() + ".restore-" + INCIDENT + ".a2",
+          secondStaging.getFileName().toString());
+      assertEquals(original, TreeSnapshot.of(secondStaging));
+      assertEquals("zombie at work",
+          Files.readString(zombieStaging.resolve("half-extracted.txt")), "zombie disturbed");
+
+      ApplicationFailure busy = direct(() -> impl.restoreAttempt(restoreInput(uploads, m), 1));
+      assertEquals("TARGET_BUSY", busy.getType());
+      assertTrue(Files.exists(zombieStaging.resolve("half-extracted.txt")));
+
+      try (LockHolder swapping = LockHolder.hold(swapLock)) {
+        Map<String, String> live = TreeSnapshot.of(uploads);
+        ApplicationFailure swapBusy = direct(() -> impl.swapDirectory(new SwapDirectoryInput(
+            uploads.toString(), secondStaging.toString(), uploads + ".pre-zr")));
+        assertEquals("TARGET_BUSY", swapBusy.getType());
+        assertEquals(live, TreeSnapshot.of(uploads), "swapped anyway");
+      }
+    } // kill -9 of the zombie's process: its lock goes with it
+
+    RestoreFilesResult third = impl.restoreAttempt(restoreInput(uploads, m), 3);
+    assertFalse(Files.exists(zombieStaging), "what the dead attempt left is deleted");
+    assertEquals(original, TreeSnapshot.of(Path.of(third.stagingDir())));
+  }
+
+  /** A backup larger than the free space is refused before anything is written. */
+  @Test
+  void notEnoughSpaceIsRefusedBeforeExtracting() throws Exception {
+    Path uploads = sampleUploads();
+    BackupManifest m = backUp(uploads);
+    FileBackupDetails f = m.files();
+    BackupManifest huge = withFiles(m, new FileBackupDetails(f.sourceDir(), f.listingKey(),
+        f.listingSha256(), f.fileCount(), Long.MAX_VALUE / 4));
+    ApplicationFailure af = failure(() -> recovery.restoreToStaging(restoreInput(uploads, huge)));
+    assertEquals("INSUFFICIENT_SPACE", af.getType());
+    assertTrue(af.getOriginalMessage().contains("Not enough free space to extract"),
+        af.getOriginalMessage());
+    assertTrue(af.getOriginalMessage().contains("recovery.work-dir"), af.getOriginalMessage());
+    assertFalse(Files.exists(staging(uploads).resolve("users")), "extracted anyway");
+
+    // and before a download bigger than the work directory's free space
+    BackupManifest big = new BackupManifest(m.formatVersion(), m.backupId(), m.kind(),
+        m.application(), m.dataKey(), m.format(), Long.MAX_VALUE / 4, m.sha256(), m.startedAt(),
+        m.finishedAt(), m.workflowId(), m.database(), m.files());
+    ApplicationFailure dl = failure(() -> recovery.restoreToStaging(restoreInput(uploads, big)));
+    assertEquals("INSUFFICIENT_SPACE", dl.getType());
+    assertTrue(dl.getOriginalMessage().contains("to download " + m.dataKey()),
+        dl.getOriginalMessage());
+    try (Stream<Path> left = Files.list(workDir().resolve(INCIDENT))) {
+      assertEquals(java.util.List.of(), left.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(m.backupId() + ".") && n.endsWith(".part")).toList(),
+          "nothing downloaded");
+    }
   }
 
   @Test
@@ -330,11 +407,13 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
 
   private RestoreFilesInput restoreInput(Path uploads, BackupManifest m) {
     return new RestoreFilesInput(INCIDENT, new FilesTarget(uploads.toString()),
-        staging(uploads).toString(), storage(), m, workDir().toString());
+        uploads.resolveSibling(uploads.getFileName() + ".restore-" + INCIDENT).toString(),
+        storage(), m, workDir().toString());
   }
 
+  /** Where attempt 1 extracts. */
   private static Path staging(Path uploads) {
-    return uploads.resolveSibling(uploads.getFileName() + ".restore-" + INCIDENT);
+    return uploads.resolveSibling(uploads.getFileName() + ".restore-" + INCIDENT + ".a1");
   }
 
   private Path workDir() {
@@ -343,6 +422,11 @@ class FileRecoveryActivitiesTest extends ActivityTestBase {
 
   private StorageTarget storage() {
     return storage(BUCKET, "prod/app");
+  }
+
+  /** The failure of an activity called directly (not through a stub). */
+  private static ApplicationFailure direct(Runnable call) {
+    return org.junit.jupiter.api.Assertions.assertThrows(ApplicationFailure.class, call::run);
   }
 
   private static ApplicationFailure failure(Runnable call) {

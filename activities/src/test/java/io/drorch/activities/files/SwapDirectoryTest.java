@@ -74,4 +74,53 @@ class SwapDirectoryTest {
     assertEquals(DrError.BAD_INPUT.name(), f.getType());
     assertTrue(Files.exists(staging));
   }
+
+  /**
+   * Host affinity (issue 8, item 2): with a marker nothing is inferred. Staging missing on this
+   * host and the live directory without this recovery's marker (the restore ran elsewhere) fails
+   * loudly, the live directory untouched; the marker in the live directory proves a swap done
+   * earlier; a staging directory without the marker is not the approved copy.
+   */
+  @Test
+  void withAMarkerAMissingStagingIsNeverTakenForADoneSwap() throws Exception {
+    String marker = SwapMarker.text("INC-1", "files-1", "abc");
+    SwapDirectoryInput pinned = new SwapDirectoryInput(target.toString(), staging.toString(),
+        keepAs.toString(), null, marker);
+    Files.writeString(Files.createDirectory(target).resolve("old"), "old");
+
+    ApplicationFailure elsewhere = assertThrows(ApplicationFailure.class,
+        () -> activities.swapDirectory(pinned));
+    assertEquals(DrError.STAGING_NOT_HERE.name(), elsewhere.getType());
+    assertTrue(elsewhere.isNonRetryable());
+    assertTrue(elsewhere.getOriginalMessage().contains("does not exist on host"),
+        elsewhere.getOriginalMessage());
+    assertEquals("old", Files.readString(target.resolve("old")), "the live directory untouched");
+    assertFalse(Files.exists(keepAs));
+
+    Files.writeString(Files.createDirectory(staging).resolve("new"), "new");
+    ApplicationFailure foreign = assertThrows(ApplicationFailure.class,
+        () -> activities.swapDirectory(pinned));
+    assertEquals(DrError.STAGING_NOT_HERE.name(), foreign.getType(), "staging without marker");
+    assertTrue(Files.exists(staging.resolve("new")));
+
+    SwapMarker.write(staging, marker);
+    assertEquals(new SwapDirectoryResult(target.toString(), keepAs.toString()),
+        activities.swapDirectory(pinned));
+    assertEquals("new", Files.readString(target.resolve("new")));
+    // a retry after the swap: staging gone, the marker in the live directory proves it was done
+    assertEquals(new SwapDirectoryResult(target.toString(), keepAs.toString()),
+        activities.swapDirectory(pinned));
+    assertTrue(SwapMarker.carries(target, marker));
+  }
+
+  /** The marker is not part of a fingerprint: written after verification, the copy unchanged. */
+  @Test
+  void theMarkerIsLeftOutOfTheFingerprint() throws Exception {
+    Files.writeString(Files.createDirectory(staging).resolve("new"), "new");
+    String before = TreeFingerprint.of(staging);
+    SwapMarker.write(staging, SwapMarker.text("INC-1", "files-1", "abc"));
+    assertEquals(before, TreeFingerprint.of(staging));
+    Files.writeString(staging.resolve("other"), "x");
+    assertFalse(before.equals(TreeFingerprint.of(staging)));
+  }
 }

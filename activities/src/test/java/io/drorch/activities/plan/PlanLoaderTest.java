@@ -313,6 +313,11 @@ class PlanLoaderTest {
     assertEquals(Duration.ofDays(1), Durations.parse("1d"));
     assertEquals(Duration.ofSeconds(90), Durations.parse("90s"));
     assertEquals("1h30m", Durations.compact(Duration.ofMinutes(90)));
+    assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
+    assertEquals(Duration.ofMillis(61_500), Durations.parse("1m1s500ms"));
+    assertEquals("1s500ms", Durations.compact(Duration.ofMillis(1500)));
+    assertEquals("250ms", Durations.compact(Duration.ofMillis(250)));
+    assertEquals("1 second 500 milliseconds", Durations.human(Duration.ofMillis(1500)));
     assertEquals(Optional.of(Duration.ofHours(24)), Cron.parse("0 2 * * *").maxInterval());
     assertEquals(Optional.of(Duration.ofHours(1)), Cron.parse("@hourly").maxInterval());
     assertEquals(Optional.of(Duration.ofDays(7)), Cron.parse("0 3 * * SUN").maxInterval());

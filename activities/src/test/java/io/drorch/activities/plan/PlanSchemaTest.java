@@ -69,7 +69,9 @@ class PlanSchemaTest {
       Map.entry("deployment.environment.from", "config/app.env"),
       Map.entry("deployment.environment.to", "app.env"),
       Map.entry("deployment.health.url", "localhost:8080/health"),
-      Map.entry("recovery.work-dir", "tmp/dr"));
+      Map.entry("recovery.work-dir", "tmp/dr"),
+      Map.entry("drills.scope", "application"),
+      Map.entry("recovery.restore-role", "app restore"));
 
   enum Verdict { ACCEPT, REJECT }
 
@@ -119,6 +121,31 @@ class PlanSchemaTest {
     assertEquals(PlanSchema.modeline(PlanSchema.FILE), Files.readAllLines(out).get(0));
     assertEquals(PlanSchema.json(), Files.readString(dir.resolve(PlanSchema.FILE)));
     assertEquals(Set.of(), schema().validate(YAML.readTree(out.toFile())));
+  }
+
+  @Test
+  void subSecondDurationsAreWrittenAndReadBackUnchanged(@TempDir Path dir) throws Exception {
+    var plan = PlanLoader.load(PlanFixtures.examplePlan());
+    var app = plan.deployment();
+    var hc = app.health();
+    plan = plan
+        .withNotifications(new io.drorch.workflows.contracts.plan.NotificationSettings(
+            java.time.Duration.ofMillis(1500), plan.notifications().channels(),
+            plan.notifications().contacts()))
+        .withDeployment(new io.drorch.workflows.contracts.plan.ApplicationTarget(app.deploy(),
+            app.environment(), new io.drorch.workflows.contracts.plan.HealthCheck(hc.url(),
+                hc.expectStatus(), java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(250)),
+            java.time.Duration.ofMinutes(1).plusMillis(5)));
+    Path out = PlanWriter.write(plan, dir.resolve("dr-plan.yaml"));
+    String text = Files.readString(out);
+    assertTrue(text.contains("1s500ms") && text.contains("250ms") && text.contains("1m5ms"), text);
+    assertEquals(Set.of(), schema().validate(YAML.readTree(text)), "the schema takes ms");
+    var back = PlanLoader.load(out);
+    assertEquals(java.time.Duration.ofMillis(1500), back.notifications().progressInterval());
+    assertEquals(java.time.Duration.ofMillis(250), back.deployment().health().interval());
+    assertEquals(java.time.Duration.ofMillis(60_005), back.deployment().monitorWindow());
+    // (the allowed_signers file is written anew beside the plan: its hash is its own)
+    assertEquals(plan.withApprovals(null), back.withApprovals(null), "read back as written");
   }
 
   @Test
@@ -380,6 +407,7 @@ class PlanSchemaTest {
         .set("smtp", NODES.objectNode().put("host", "smtp.example.com").put("port", 587)
             .put("from", "DR Orchestrator <dr@example.com>").put("starttls", true)
             .put("username", "dr-orchestrator"));
+    ((ObjectNode) a.get("recovery")).put("restore-role", "app_restore");
     ObjectNode b = a.deepCopy();
     ObjectNode deploy = (ObjectNode) b.at("/deployment/deploy");
     deploy.remove("command");

@@ -31,6 +31,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,7 +120,7 @@ class DatabaseRecoveryActivitiesTest {
     sql(live, "INSERT INTO users(id, email, display_name, role, created_at)"
         + " VALUES (999999, 'late@example.com', 'Late', 'member', now())");
     String liveBefore = fingerprint(live);
-    String restoreName = "ai_docs_restore_inc_42";
+    String restoreName = "ai_docs_restore_inc_42_a1";
 
     long t0 = System.nanoTime();
     RestoreDatabaseResult r = recovery.restoreFromBackup(restoreInput("INC-42", live, restoreName,
@@ -213,35 +214,143 @@ class DatabaseRecoveryActivitiesTest {
     s3.client().putObject(x -> x.bucket(BUCKET).key(b.dataKey()), RequestBody.fromBytes(data));
 
     ApplicationFailure f = failure(() -> recovery.restoreFromBackup(
-        restoreInput("INC-7", "ai_docs_flip", "ai_docs_restore_inc_7", b)));
+        restoreInput("INC-7", "ai_docs_flip", "ai_docs_restore_inc_7_a1", b)));
     assertEquals("CHECKSUM_MISMATCH", f.getType());
     assertTrue(f.isNonRetryable());
     String msg = f.getOriginalMessage();
     assertTrue(msg.contains(b.dataKey()) && msg.contains(b.sha256()), msg);
-    assertFalse(databaseExists("ai_docs_restore_inc_7"));
+    assertFalse(databaseExists("ai_docs_restore_inc_7_a1"));
     try (Stream<Path> files = Files.list(tmp.resolve("work").resolve("INC-7"))) {
       assertEquals(List.of(), files.toList(), "a corrupt download was left behind");
     }
   }
 
   @Test
-  void restoringTwiceEndsWithOneCorrectDatabaseAndReusesTheDownload() throws Exception {
-    RestoreDatabaseInput in = restoreInput("INC-8", "ai_docs_twice", "ai_docs_restore_inc_8",
+  void restoringTwiceEndsWithOneCorrectDatabaseAndTheDownloadIsDeletedAfterUse()
+      throws Exception {
+    RestoreDatabaseInput in = restoreInput("INC-8", "ai_docs_twice", "ai_docs_restore_inc_8_a1",
         gzipBackup);
     recovery.restoreFromBackup(in);
+    assertDownloadsGone("INC-8");
     // what a crashed first attempt could have left: extra objects in the restore database
-    sql("ai_docs_restore_inc_8", "CREATE TABLE leftover(x int)", "DELETE FROM messages");
-    long t0 = System.nanoTime();
+    sql("ai_docs_restore_inc_8_a1", "CREATE TABLE leftover(x int)", "DELETE FROM messages");
     RestoreDatabaseResult second = recovery.restoreFromBackup(in);
-    System.out.printf("second restore (download reused): %d ms%n", ms(t0));
-    assertEquals(0, second.downloadedBytes(), "the verified download should have been reused");
-    assertEquals(original, fingerprint("ai_docs_restore_inc_8"));
-    assertFalse(databaseExists("ai_docs_restore_inc_8_1"));
+    assertEquals(gzipBackup.sizeBytes(), second.downloadedBytes(), "deleted after use: again");
+    assertEquals(original, fingerprint("ai_docs_restore_inc_8_a1"));
+    assertDownloadsGone("INC-8");
+  }
+
+  private static void assertDownloadsGone(String incident) throws IOException {
+    try (Stream<Path> files = Files.list(tmp.resolve("work").resolve(incident))) {
+      assertEquals(List.of(), files.map(p -> p.getFileName().toString()).toList(),
+          "downloads are deleted after a successful restore");
+    }
+  }
+
+  /**
+   * A zombie: attempt 1 of a restore whose heartbeat timed out but which still runs (its session
+   * holds the fence of ai_docs_restore_inc_20_a1 and writes there). Attempt 2 restores into its
+   * own database and must not drop the zombie's; a colliding attempt on the zombie's name gives
+   * way (TARGET_BUSY) without touching it; a swap while another holds the target's fence gives
+   * way too. Once the zombie's session is gone, the next attempt drops what it left.
+   */
+  @Test
+  void aLaterAttemptNeverDeletesWhatAStillRunningEarlierAttemptOwns() throws Exception {
+    PostgresRecoveryActivitiesImpl impl =
+        new PostgresRecoveryActivitiesImpl(DatabaseCredentials.fixed(pg.password()), clients);
+    String base = "ai_docs_restore_inc_20";
+    String zombieDb = base + "_a1";
+    RestoreDatabaseInput in = restoreInput("INC-20", "ai_docs_zr", base, gzipBackup);
+    sql("postgres", "CREATE DATABASE " + zombieDb);
+    try (Connection zombie = pg.connect("postgres")) {
+      assertTrue(AttemptFence.tryLock(zombie, zombieDb), "the zombie takes its fence");
+      sql(zombieDb, "CREATE TABLE zombie_work(x int)", "INSERT INTO zombie_work VALUES (1)");
+
+      RestoreDatabaseResult second = impl.restoreAttempt(in, 2);
+      assertEquals(base + "_a2", second.restoreName());
+      assertEquals(original, fingerprint(base + "_a2"));
+      assertTrue(databaseExists(zombieDb), "attempt 2 deleted the running attempt's database");
+      assertTrue(exists(zombieDb, "SELECT count(*) = 1 FROM zombie_work"));
+
+      ApplicationFailure busy = failure(() -> impl.restoreAttempt(in, 1));
+      assertEquals("TARGET_BUSY", busy.getType());
+      assertTrue(busy.getOriginalMessage().contains(zombieDb), busy.getOriginalMessage());
+      assertTrue(exists(zombieDb, "SELECT count(*) = 1 FROM zombie_work"), "touched while busy");
+
+      // a swap still running elsewhere holds the live name's fence: this one gives way
+      assertTrue(AttemptFence.tryLock(zombie, "swap:ai_docs_zr"));
+      ApplicationFailure swapBusy = failure(() -> impl.swapDatabase(
+          new SwapDatabaseInput(target("ai_docs_zr"), base + "_a2", "ai_docs_zr_pre")));
+      assertEquals("TARGET_BUSY", swapBusy.getType());
+      assertTrue(databaseExists(base + "_a2") && !databaseExists("ai_docs_zr"), "swapped anyway");
+    } // the zombie's session ends: its fences go with it
+
+    impl.restoreAttempt(in, 3);
+    assertFalse(databaseExists(zombieDb), "what the dead attempt left is dropped");
+    assertFalse(databaseExists(base + "_a2"), "an earlier attempt's copy is dropped");
+    assertEquals(original, fingerprint(base + "_a3"));
+    assertEquals(new SwapDatabaseResult("ai_docs_zr", null), impl.swapDatabase(
+        new SwapDatabaseInput(target("ai_docs_zr"), base + "_a3", "ai_docs_zr_pre")));
+  }
+
+  /**
+   * Approval binds to what was verified: after verification the restored database is closed to
+   * connections; tampered with between approval and swap (someone reopens it and deletes rows),
+   * the swap re-verifies, refuses (COPY_CHANGED) and closes it again, the live database untouched;
+   * an untouched copy swaps and accepts connections again.
+   */
+  @Test
+  void aCopyChangedBetweenApprovalAndSwapIsNotSwapped() throws Exception {
+    String live = "ai_docs_tamper";
+    createFrom(live, SOURCE);
+    String liveBefore = fingerprint(live);
+    String db = "ai_docs_restore_inc_22_a1";
+    recovery.restoreFromBackup(restoreInput("INC-22", live, db, gzipBackup));
+    IntegrityResult verified = recovery.verifyIntegrity(new VerifyIntegrityInput(target(db),
+        gzipBackup.database().rowCounts(), null, List.of(), 2, true));
+    assertTrue(verified.ok(), verified.problems().toString());
+    assertThrows(SQLException.class, () -> pg.connect(db).close(), "closed to connections");
+
+    sql("postgres", "ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
+    sql(db, "DELETE FROM messages WHERE id IN (SELECT id FROM messages LIMIT 1)");
+    ApplicationFailure changed = failure(() -> recovery.swapDatabase(new SwapDatabaseInput(
+        target(live), db, "ai_docs_tamper_pre", verified.fingerprint())));
+    assertEquals("COPY_CHANGED", changed.getType());
+    assertTrue(changed.getOriginalMessage().contains(verified.fingerprint()),
+        changed.getOriginalMessage());
+    assertEquals(liveBefore, fingerprint(live), "the live database was touched");
+    assertFalse(databaseExists("ai_docs_tamper_pre"));
+    assertThrows(SQLException.class, () -> pg.connect(db).close(), "closed again");
+
+    String db2 = "ai_docs_restore_inc_23_a1";
+    recovery.restoreFromBackup(restoreInput("INC-23", live, db2, gzipBackup));
+    IntegrityResult fresh = recovery.verifyIntegrity(new VerifyIntegrityInput(target(db2),
+        gzipBackup.database().rowCounts(), null, List.of(), 2, true));
+    assertEquals(new SwapDatabaseResult(live, "ai_docs_tamper_pre"), recovery.swapDatabase(
+        new SwapDatabaseInput(target(live), db2, "ai_docs_tamper_pre", fresh.fingerprint())));
+    assertEquals(original, fingerprint(live), "swapped in and open to connections again");
+  }
+
+  /** recovery.restore-role: pg_restore --no-owner --role=<it>: the objects belong to that role. */
+  @Test
+  void aRestoreRoleOwnsWhatTheRestoreCreates() throws Exception {
+    sql("postgres", "DO $$ BEGIN CREATE ROLE dr_restore_role NOLOGIN; EXCEPTION WHEN"
+        + " duplicate_object THEN NULL; END $$");
+    RestoreDatabaseInput base = restoreInput("INC-21", "ai_docs_role", "ai_docs_restore_inc_21_a1",
+        gzipBackup);
+    RestoreDatabaseInput in = new RestoreDatabaseInput(base.incidentId(), base.live(),
+        base.restoreName(), base.storage(), base.backup(), base.workDir(), base.jobs(),
+        "dr_restore_role");
+    recovery.restoreFromBackup(in);
+    assertEquals(original, fingerprint("ai_docs_restore_inc_21_a1"));
+    assertTrue(exists("ai_docs_restore_inc_21_a1", "SELECT bool_and(tableowner = 'dr_restore_role')"
+        + " FROM pg_tables WHERE schemaname = 'public'"));
+    assertEquals("dr_restore_role", owner("ai_docs_restore_inc_21_a1"));
   }
 
   @Test
   void whenTheLiveDatabaseIsGoneSwapJustRenamesTheRestoredOne() throws Exception {
-    String restoreName = "ai_docs_restore_inc_9";
+    String restoreName = "ai_docs_restore_inc_9_a1";
     recovery.restoreFromBackup(restoreInput("INC-9", "ai_docs_gone", restoreName, gzipBackup));
     assertFalse(databaseExists("ai_docs_gone"));
     SwapDatabaseInput in = new SwapDatabaseInput(target("ai_docs_gone"), restoreName,
@@ -259,14 +368,11 @@ class DatabaseRecoveryActivitiesTest {
     env.setActivityHeartbeatListener(Long.class, beat::set);
     long t0 = System.nanoTime();
     RestoreDatabaseResult r = recovery.restoreFromBackup(
-        restoreInput("INC-10", "ai_docs_z", "ai_docs_restore_inc_10", zstdBackup));
+        restoreInput("INC-10", "ai_docs_z", "ai_docs_restore_inc_10_a1", zstdBackup));
     assertTrue(beat.get() > 0, "no byte progress heartbeat: " + beat.get());
     System.out.printf("zstd restore: %d ms (%d bytes)%n", ms(t0), r.downloadedBytes());
-    assertEquals(original, fingerprint("ai_docs_restore_inc_10"));
-    try (Stream<Path> files = Files.list(tmp.resolve("work").resolve("INC-10"))) {
-      assertEquals(List.of(zstdBackup.backupId() + ".dump.zst"),
-          files.map(p -> p.getFileName().toString()).toList(), "decompressed dump not removed");
-    }
+    assertEquals(original, fingerprint("ai_docs_restore_inc_10_a1"));
+    assertDownloadsGone("INC-10"); // the download and the decompressed dump
   }
 
   /**
@@ -286,11 +392,11 @@ class DatabaseRecoveryActivitiesTest {
           null, null);
       a.restoreFromBackup(new RestoreDatabaseInput("INC-16", live, "ai_docs_restore_inc_16",
           storage(), gzipBackup, tmp.resolve("work").toString(), 2));
-      assertEquals(original, fingerprint("ai_docs_restore_inc_16"));
-      assertEquals("restorer", owner("ai_docs_restore_inc_16"));
-      assertTrue(exists("ai_docs_restore_inc_16", "SELECT bool_and(tableowner = 'restorer')"
+      assertEquals(original, fingerprint("ai_docs_restore_inc_16_a1"));
+      assertEquals("restorer", owner("ai_docs_restore_inc_16_a1"));
+      assertTrue(exists("ai_docs_restore_inc_16_a1", "SELECT bool_and(tableowner = 'restorer')"
           + " FROM pg_tables WHERE schemaname = 'public'"));
-      SwapDatabaseInput in = new SwapDatabaseInput(live, "ai_docs_restore_inc_16", "ai_docs_ns_old");
+      SwapDatabaseInput in = new SwapDatabaseInput(live, "ai_docs_restore_inc_16_a1", "ai_docs_ns_old");
       assertEquals(new SwapDatabaseResult("ai_docs_ns", null), a.swapDatabase(in));
       assertEquals(new SwapDatabaseResult("ai_docs_ns", null), a.swapDatabase(in));
       assertEquals(original, fingerprint("ai_docs_ns"));
@@ -303,7 +409,7 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void verifyReportsRowCountDifferencesMissingTablesAndFailingChecks() throws Exception {
-    String db = "ai_docs_restore_inc_11";
+    String db = "ai_docs_restore_inc_11_a1";
     recovery.restoreFromBackup(restoreInput("INC-11", "ai_docs_v", db, gzipBackup));
     long usersBefore = gzipBackup.database().rowCounts().get("public.users");
     sql(db, "DELETE FROM api_tokens WHERE user_id = 1", "DELETE FROM documents WHERE owner_id = 1",
@@ -330,7 +436,7 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void parallelCountsEqualSerialCountsAndAMismatchStillFails() throws Exception {
-    String db = "ai_docs_restore_inc_13";
+    String db = "ai_docs_restore_inc_13_a1";
     recovery.restoreFromBackup(restoreInput("INC-13", "ai_docs_pc", db, gzipBackup));
     Map<String, Long> manifest = gzipBackup.database().rowCounts();
     IntegrityResult serial = recovery.verifyIntegrity(
@@ -358,7 +464,7 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void parallelCountsShareOneSnapshot() throws Exception {
-    String db = "ai_docs_restore_inc_14";
+    String db = "ai_docs_restore_inc_14_a1";
     recovery.restoreFromBackup(restoreInput("INC-14", "ai_docs_ps", db, gzipBackup));
     sql(db, "CREATE TABLE big_a AS SELECT g FROM generate_series(1, 300000) g",
         "CREATE TABLE big_b AS SELECT g FROM generate_series(1, 300000) g");
@@ -390,7 +496,7 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void flywayValidateProblemIsReportedWhenMigrationsDiffer() throws Exception {
-    String db = "ai_docs_restore_inc_12";
+    String db = "ai_docs_restore_inc_12_a1";
     recovery.restoreFromBackup(restoreInput("INC-12", "ai_docs_fv", db, gzipBackup));
     recovery.applyMigrations(new MigrateDatabaseInput(target(db), migrations));
     // the worker's copy of V2 differs from the one applied (an edited migration)
@@ -418,7 +524,7 @@ class DatabaseRecoveryActivitiesTest {
 
   @Test
   void failingMigrationIsMigrationFailedAndMissingLocationIsBadInput() throws Exception {
-    String db = "ai_docs_restore_inc_13";
+    String db = "ai_docs_restore_inc_13_a1";
     recovery.restoreFromBackup(restoreInput("INC-13", "ai_docs_mf", db, gzipBackup));
     Path bad = Files.createDirectories(tmp.resolve("bad-migrations"));
     Files.writeString(bad.resolve("V3__broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x int;");
@@ -451,14 +557,14 @@ class DatabaseRecoveryActivitiesTest {
 
     createFrom("ai_docs_c", SOURCE);
     createFrom("ai_docs_keep_c", SOURCE);
-    recovery.restoreFromBackup(restoreInput("INC-15", "ai_docs_c", "ai_docs_restore_c", gzipBackup));
+    recovery.restoreFromBackup(restoreInput("INC-15", "ai_docs_c", "ai_docs_restore_c_a1", gzipBackup));
     ApplicationFailure conflict = failure(() -> recovery.swapDatabase(
-        new SwapDatabaseInput(target("ai_docs_c"), "ai_docs_restore_c", "ai_docs_keep_c")));
+        new SwapDatabaseInput(target("ai_docs_c"), "ai_docs_restore_c_a1", "ai_docs_keep_c")));
     assertEquals("SWAP_CONFLICT", conflict.getType());
-    assertTrue(databaseExists("ai_docs_c") && databaseExists("ai_docs_restore_c"));
+    assertTrue(databaseExists("ai_docs_c") && databaseExists("ai_docs_restore_c_a1"));
 
     ApplicationFailure nothing = failure(() -> recovery.swapDatabase(
-        new SwapDatabaseInput(target("ai_docs_none"), "ai_docs_restore_none", "ai_docs_keep_none")));
+        new SwapDatabaseInput(target("ai_docs_none"), "ai_docs_restore_none_a1", "ai_docs_keep_none")));
     assertEquals("BAD_INPUT", nothing.getType());
   }
 
@@ -474,10 +580,11 @@ class DatabaseRecoveryActivitiesTest {
         r.finishedAt(), "test", r.details(), null);
   }
 
+  /** @param restoreName the database attempt 1 restores into ({@code <base>_a1}) */
   private static RestoreDatabaseInput restoreInput(String incident, String live,
       String restoreName, BackupManifest backup) {
-    return new RestoreDatabaseInput(incident, target(live), restoreName, storage(), backup,
-        tmp.resolve("work").toString(), 2);
+    return new RestoreDatabaseInput(incident, target(live), restoreName.replaceAll("_a1$", ""),
+        storage(), backup, tmp.resolve("work").toString(), 2);
   }
 
   private static DatabaseTarget target(String name) {

@@ -112,4 +112,42 @@ class ReportActivitiesImplTest extends ActivityTestBase {
     ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
     assertEquals(DrError.BAD_INPUT.name(), af.getType());
   }
+
+  @Test
+  void thePostmortemReRendersTheReportAndKeepsTheFirstVersion() throws Exception {
+    RecoveryReport report = report("INC-44", Outcome.RECOVERED);
+    ReportLocation at = activities.writeReport(new WriteReportInput(storage(), report));
+    String firstMd = read(at.markdownKey());
+    String firstJson = read(at.jsonKey());
+    assertTrue(firstMd.contains("- [ ] Analyze root cause"), firstMd);
+    Instant t = Instant.parse("2026-11-27T10:00:00Z");
+    io.drorch.workflows.contracts.values.Postmortem pm =
+        new io.drorch.workflows.contracts.values.Postmortem("INC-44", List.of(
+            new io.drorch.workflows.contracts.values.PostmortemItem(1, "Document the incident",
+                "alice", t, true, "db-1 ran out of disk", "alice", t, 0, 0),
+            new io.drorch.workflows.contracts.values.PostmortemItem(2, "Analyze root cause",
+                "alice", t, true, "WAL archiving stalled", "bob", t, 1, 1)),
+            List.of(new io.drorch.workflows.contracts.values.ActionItem(1, "alert at 80% disk",
+                "dana", t, true, "dana", t)), List.of("alice", "bob"), t, t);
+
+    ReportLocation again = activities.writePostmortem(
+        new io.drorch.workflows.contracts.commands.WritePostmortemInput(storage(), pm));
+    // a retry after a lost response changes nothing: the first version stays the first
+    activities.writePostmortem(
+        new io.drorch.workflows.contracts.commands.WritePostmortemInput(storage(), pm));
+
+    assertEquals(at, again);
+    String md = read(at.markdownKey());
+    assertTrue(md.contains("## Post-mortem (closed"), md);
+    assertTrue(md.contains("WAL archiving stalled"), md);
+    assertTrue(md.contains("- [x] #1 alert at 80% disk (owner dana"), md);
+    assertTrue(md.contains("Team review attendees: alice, bob"), md);
+    assertTrue(!md.contains("- [ ] Analyze root cause"), md);
+    RecoveryReport back = Json.read(read(at.jsonKey()).getBytes(StandardCharsets.UTF_8),
+        RecoveryReport.class);
+    assertEquals(pm, back.postmortem());
+    assertEquals(report.decisions(), back.decisions());
+    assertEquals(firstMd, read("ai-docs/reports/INC-44/recovery-report.v1.md"));
+    assertEquals(firstJson, read("ai-docs/reports/INC-44/recovery-report.v1.json"));
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.drorch.activities.ActivityTestBase;
 import io.drorch.activities.common.Json;
 import io.drorch.activities.storage.FaultInjector.Fault;
+import io.drorch.local.FaultRows;
 import io.drorch.workflows.backup.BackupKeys;
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.contracts.commands.WriteLeaseInput;
@@ -60,6 +61,7 @@ class RetentionFaultLoopTest extends ActivityTestBase {
     int abortedCleanly = 0;
     int dataLost = 0;
     int finishedAfter = 0;
+    long longestSweepMs = 0;
     List<String> lines = new ArrayList<>();
     try (SweepHarness h = new SweepHarness(s3.credentials())) {
       // calibration: how many requests a fault-free sweep of one fixture makes
@@ -78,6 +80,7 @@ class RetentionFaultLoopTest extends ActivityTestBase {
         Fault fault = Fault.values()[trial % Fault.values().length];
         h.faults.failRequests(at, burst, fault);
         String outcome;
+        long t0 = System.nanoTime();
         try {
           RetentionResult r = h.sweep(f.st);
           boolean exact = f.expectedAfterCompletedSweep()
@@ -91,6 +94,7 @@ class RetentionFaultLoopTest extends ActivityTestBase {
           outcome = clean ? "aborted cleanly" : "aborted UNCLEANLY: " + e.getCause();
           abortedCleanly += clean ? 1 : 0;
         }
+        longestSweepMs = Math.max(longestSweepMs, (System.nanoTime() - t0) / 1_000_000);
         List<String> lost = f.lost();
         dataLost += lost.isEmpty() ? 0 : 1;
         int injected = h.faults.injected().size();
@@ -120,6 +124,11 @@ class RetentionFaultLoopTest extends ActivityTestBase {
     Path out = Path.of("target", "faults", "retention-sweep.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table.toString());
+    // the row of the one fault table FaultSuiteTest (starter) prints
+    FaultRows.write("retention-sweep", new FaultRows.Row(
+        "transient S3 error during the retention sweep", trials, completed, abortedCleanly,
+        dataLost, String.format(java.util.Locale.ROOT, "%.1f s (longest sweep)",
+            longestSweepMs / 1000.0), "RetentionFaultLoopTest, seed " + SEED));
 
     assertEquals(0, dataLost, table.toString());
     assertEquals(trials, completed + abortedCleanly, table.toString());

@@ -62,7 +62,7 @@ public final class BackupTable {
    * restore failed: see {@code --json} for why), {@code not tested}, or {@code ?} for an
    * unreadable marker.
    */
-  static String verified(StoredBackup b) {
+  public static String verified(StoredBackup b) {
     RestoreVerification v = b.verification();
     if (v == null) {
       return "not tested";

@@ -361,7 +361,7 @@ public final class BackupBenchmark {
     // the bench's plan takes unsigned decisions (signatures: optional): it only rejects
     wf.decide(ApprovalDecision.unsigned("bench", Verdict.REJECT, null, "benchmark only"));
     WorkflowStub.fromTyped(wf).getResult(Object.class);
-    pg.dropDatabase(Names.database(db, "_restore_", incident));
+    pg.dropDatabase(Names.database(db, "_restore_", incident) + "_a1"); // its first attempt
     deleteTree(dir.resolve("work").resolve(incident));
     return new Sample(ours, oursCpu, backup.sizeBytes(), heap);
   }
@@ -550,7 +550,10 @@ public final class BackupBenchmark {
         null,
         new RecoverySettings(dir.resolve("work").toString(), 2, List.of(), OnUnanswered.REMIND,
             hour),
-        new ApprovalSettings(SignatureMode.OPTIONAL, null, null, List.of(), true, Map.of()));
+        new ApprovalSettings(SignatureMode.OPTIONAL, null, null, List.of(), true, Map.of()))
+        // measured backups only: no restore test after each one
+        .withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null, null,
+            io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   private static double seconds(long startNanos) {

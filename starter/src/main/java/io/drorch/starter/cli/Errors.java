@@ -14,6 +14,10 @@ final class Errors {
         return "cannot read a payload: " + c.getMessage(); // e.g. encrypted with a key we lack
       }
     }
+    if (io.drorch.activities.storage.StorageErrors.unreachable(e)) {
+      return "S3 is unreachable: " + e.getMessage() + ". Check storage.endpoint in the plan and"
+          + " the network.";
+    }
     if (e instanceof WorkflowFailedException wfe) {
       Throwable c = wfe.getCause();
       while (c instanceof TemporalFailure && c.getCause() != null
@@ -35,6 +39,16 @@ final class Errors {
           + wse.getCause().getMessage();
     }
     return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** The ApplicationFailure that explains {@code e} (itself or a workflow's cause), or null. */
+  static ApplicationFailure applicationFailure(Throwable e) {
+    for (Throwable c = e; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof ApplicationFailure af) {
+        return af;
+      }
+    }
+    return null;
   }
 
   /** The innermost cause's own message (e.g. an Update validator's reason). */

@@ -1,6 +1,7 @@
 package io.drorch.starter.cli;
 
 import io.drorch.activities.plan.PlanException;
+import io.drorch.activities.storage.StorageErrors;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 
@@ -12,7 +13,8 @@ import io.temporal.failure.ApplicationFailure;
  *   1  the operation ran and failed (a backup failed, a backup is not valid)
  *   2  usage error (unknown command or option; invalid payload keys)
  *   3  the plan file is missing or invalid
- *   4  a service is unreachable or refused us (Temporal, S3, PostgreSQL)
+ *   4  a service is unreachable or refused us (Temporal, S3, PostgreSQL), also when a workflow
+ *      failed because the worker could not reach it (DATABASE_UNREACHABLE, STORAGE_UNAVAILABLE)
  * </pre>
  */
 public final class ExitCodes {
@@ -24,12 +26,24 @@ public final class ExitCodes {
 
   private ExitCodes() {}
 
+  /**
+   * The failure types of a workflow or activity that mean a service could not be reached: exit 4
+   * like a connection the CLI itself cannot make.
+   */
+  static final java.util.Set<String> UNREACHABLE_TYPES = java.util.Set.of(
+      io.drorch.workflows.common.DrError.DATABASE_UNREACHABLE.name(),
+      io.drorch.workflows.common.DrError.STORAGE_UNAVAILABLE.name());
+
   static int of(Throwable e) {
     if (e instanceof PlanException) {
       return BAD_PLAN;
     }
+    if (StorageErrors.unreachable(e)) {
+      return UNAVAILABLE;
+    }
     if (e instanceof WorkflowFailedException || e instanceof ApplicationFailure) {
-      return FAILED;
+      ApplicationFailure af = Errors.applicationFailure(e);
+      return af != null && UNREACHABLE_TYPES.contains(af.getType()) ? UNAVAILABLE : FAILED;
     }
     if (e instanceof UnavailableException) {
       return UNAVAILABLE;

@@ -1,5 +1,7 @@
 package io.drorch.starter.cli;
 
+import io.drorch.workflows.contracts.plan.DrPlan;
+
 import io.drorch.activities.plan.PlanLoader;
 import io.drorch.activities.plan.PlanSchema;
 import io.drorch.activities.plan.ValidatedPlan;
@@ -33,9 +35,14 @@ class PlanCommand {
   static class Render implements Callable<Integer> {
     @Mixin GlobalOptions global;
 
+    @picocli.CommandLine.Option(names = "--no-last-drill",
+        description = "Do not read the last drill's report from S3.")
+    boolean noDrill;
+
     @Override
     public Integer call() {
-      System.out.print(PlanRenderer.markdown(global.loadPlan()));
+      DrPlan plan = global.loadPlan();
+      System.out.print(PlanRenderer.markdown(plan, noDrill ? null : DrillsCommand.lastDrill(plan)));
       return ExitCodes.OK;
     }
   }

@@ -45,8 +45,11 @@ class SchedulesCommand {
         }
         for (ScheduleDescription d : all) {
           var info = d.getInfo();
-          System.out.printf("%-20s cron=%s paused=%s next=%s actions=%d last=%s%n", d.getId(),
-              d.getSchedule().getSpec().getCronExpressions(),
+          var spec = d.getSchedule().getSpec();
+          System.out.printf("%-20s cron=%s (%s) paused=%s next=%s actions=%d last=%s%n", d.getId(),
+              ScheduleSync.cron(spec),
+              spec.getTimeZoneName() == null || spec.getTimeZoneName().isEmpty() ? "UTC"
+                  : spec.getTimeZoneName(),
               d.getSchedule().getState() != null && d.getSchedule().getState().isPaused(),
               info.getNextActionTimes().isEmpty() ? "-" : info.getNextActionTimes().get(0),
               info.getNumActions(),

@@ -25,6 +25,9 @@ class StorageCommand {
       try (S3Clients s3 = S3Clients.withDefaultCredentials()) {
         List<StorageSetup.Step> steps = StorageSetup.init(s3.client(plan.storage()), plan.storage());
         steps.forEach(s -> System.out.printf("%-11s %-11s %s%n", s.name(), s.outcome(), s.detail()));
+        if (steps.stream().anyMatch(s -> s.outcome() == StorageSetup.Outcome.UNREACHABLE)) {
+          return ExitCodes.UNAVAILABLE;
+        }
         return steps.stream().anyMatch(s -> s.outcome() == StorageSetup.Outcome.FAILED)
             ? ExitCodes.FAILED : ExitCodes.OK;
       }

@@ -76,7 +76,10 @@ public final class DataFingerprint {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";
   }
 
-  /** path → "dir" | "link:TARGET" | "file:SIZE:SHA256:MODE", for the whole tree. */
+  /**
+   * path → "dir" | "link:TARGET" | "file:SIZE:SHA256:MODE", for the whole tree; a recovery's
+   * marker at the top ({@value io.drorch.activities.files.SwapMarker#NAME}) is not data.
+   */
   public static Map<String, String> tree(Path root) throws IOException {
     Map<String, String> out = new TreeMap<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -91,6 +94,9 @@ public final class DataFingerprint {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         String rel = root.relativize(file).toString();
+        if (rel.equals(io.drorch.activities.files.SwapMarker.NAME)) {
+          return FileVisitResult.CONTINUE;
+        }
         if (attrs.isSymbolicLink()) {
           out.put(rel, "link:" + Files.readSymbolicLink(file));
         } else {

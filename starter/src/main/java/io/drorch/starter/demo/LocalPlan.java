@@ -57,7 +57,10 @@ public final class LocalPlan {
             example.contacts()),
         application, recovery,
         keys.approvals(example.approvals() != null && example.approvals().requesterMayApprove(),
-            example.approvals() == null ? java.util.Map.of() : example.approvals().minApprovers()));
+            example.approvals() == null ? java.util.Map.of() : example.approvals().minApprovers()))
+        // the demo backs up and recovers at once: no restore test running beside the recovery
+        .withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null, null,
+            io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   /** Every approver named in the plan's escalation levels, in order. */

@@ -75,6 +75,14 @@ public final class PlanRenderer {
   }
 
   public static String markdown(DrPlan plan) {
+    return markdown(plan, null);
+  }
+
+  /**
+   * The written plan with {@code lastDrill} (one paragraph: the newest drill's result, or why it
+   * could not be read) under "Testing Procedures"; null leaves the section out.
+   */
+  public static String markdown(DrPlan plan, String lastDrill) {
     StringBuilder md = new StringBuilder();
     StorageTarget s = plan.storage();
     DatabaseTarget db = plan.database();
@@ -264,12 +272,28 @@ public final class PlanRenderer {
     approvals(md, plan);
 
     line(md, "## Testing Procedures");
-    line(md, "1. Quarterly disaster recovery testing: `" + CMD_DRILL + "` recovers the newest backups"
-        + " into scratch targets and measures the achieved RTO and RPO");
-    line(md, "2. Document test results and improvements (each drill writes a report to `" + root + "reports/`)");
+    var drills = io.drorch.workflows.contracts.plan.PlanDefaults.drills(plan.drills());
+    line(md, "1. Quarterly disaster recovery testing: `" + CMD_DRILL + "` restores the newest valid"
+        + " backups (" + String.join(", ", drills.scope()) + ") into scratch targets that can never"
+        + " be the live ones, runs the migrations and integrity checks and measures the achieved"
+        + " RTO and RPO; scheduled " + schedule(sch, io.drorch.workflows.contracts.plan.PlanDefaults
+            .drillSchedule(sch)) + " (`" + CMD_SCHEDULES + "`). A failed drill alerts levels 1 and"
+        + " 2 and keeps its scratch targets " + Durations.human(drills.keepFailedFor())
+        + " for inspection (`dr drill cleanup DRILL` removes them now)");
+    line(md, "2. Document test results and improvements: each drill writes a report to `" + root
+        + "drills/<drill>/`; `dr drills list` shows them with pass/fail and RTO/RPO");
     line(md, "3. Update recovery procedures based on test findings: edit `dr-plan.yaml`, check it with `"
         + CMD_VALIDATE + "` and re-render this document with `" + CMD_RENDER + "`");
+    line(md, "4. Every backup proven restorable: verify-by-restore `"
+        + drills.verifyByRestore().name().toLowerCase(java.util.Locale.ROOT) + "` (daily: the first"
+        + " database backup of each day is restored into scratch after it commits and marked"
+        + " VERIFIED-BY-RESTORE or FAILED-RESTORE; recoveries prefer verified backups)");
     line(md, "");
+    if (lastDrill != null) {
+      line(md, "### Last drill");
+      line(md, lastDrill);
+      line(md, "");
+    }
 
     line(md, "## Post-Recovery Procedures");
     line(md, "1. Document the incident (start from the recovery report)");

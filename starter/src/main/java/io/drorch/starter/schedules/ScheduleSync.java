@@ -7,25 +7,30 @@ import io.drorch.workflows.backup.BaseBackupWorkflow;
 import io.drorch.workflows.backup.DatabaseBackupWorkflow;
 import io.drorch.workflows.backup.FileBackupWorkflow;
 import io.drorch.workflows.backup.RetentionWorkflow;
+import io.drorch.starter.drill.DrillRuns;
 import io.drorch.workflows.contracts.plan.DrPlan;
+import io.drorch.workflows.contracts.plan.PlanDefaults;
+import io.drorch.workflows.drill.DrillWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleCalendarSpec;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleRange;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleUpdate;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention;
- * with {@code database.pitr} the weekly full and daily differential base backups; with {@code
- * schedules.rpo-watch} the RPO watch (an interval).
+ * Temporal Schedules from the plan: daily database backup, daily file backup, daily retention,
+ * the quarterly DR drill; with {@code database.pitr} the weekly full and daily differential base
+ * backups; with {@code schedules.rpo-watch} the RPO watch (an interval).
  * {@link #apply} creates missing schedules and updates existing ones in place (keeping an
  * operator's pause), so running it twice leaves the same schedules. The plan gives only the
  * cron expressions: the scheduled workflows carry no plan, the worker on the task queue reads
@@ -35,11 +40,12 @@ public final class ScheduleSync {
   public static final String DATABASE_BACKUP = "dr-backup-database";
   public static final String FILE_BACKUP = "dr-backup-files";
   public static final String RETENTION = "dr-retention";
+  public static final String DRILL = "dr-drill";
   public static final String BASE_FULL = "dr-backup-base-full";
   public static final String BASE_DIFF = "dr-backup-base-diff";
   public static final String RPO_WATCH = "dr-rpo-watch";
-  static final List<String> ALL = List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION, BASE_FULL,
-      BASE_DIFF, RPO_WATCH);
+  static final List<String> ALL = List.of(DATABASE_BACKUP, FILE_BACKUP, RETENTION, DRILL,
+      BASE_FULL, BASE_DIFF, RPO_WATCH);
 
   public record Applied(String scheduleId, String action, String cron, String workflowType) {}
 
@@ -57,7 +63,10 @@ public final class ScheduleSync {
             BackupRuns.fileInput(requestedBy), taskQueue)),
         new Desired(RETENTION, s.retention(), action(RetentionWorkflow.class,
             BackupRuns.RETENTION_ID, BackupRuns.retentionSummary(requestedBy),
-            BackupRuns.retentionInput(requestedBy), taskQueue))));
+            BackupRuns.retentionInput(requestedBy), taskQueue)),
+        new Desired(DRILL, PlanDefaults.drillSchedule(s), action(DrillWorkflow.class,
+            DrillRuns.SCHEDULE_ID_BASE, DrillRuns.summary(requestedBy),
+            DrillRuns.input(List.of(), requestedBy), taskQueue))));
     var pitr = plan.database() == null ? null : plan.database().pitr();
     if (pitr != null) {
       out.add(new Desired(BASE_FULL, pitr.fullBackup(), action(BaseBackupWorkflow.class,
@@ -145,6 +154,54 @@ public final class ScheduleSync {
       out.add(new Applied(d.id(), what, d.when(), d.action().getWorkflowType()));
     }
     return out;
+  }
+
+  /**
+   * When a schedule runs, as cron: the server keeps a cron expression as a structured calendar and
+   * describes it so (its cron list comes back empty), so the calendar is written back as cron,
+   * {@code 0 2 * * *} for the plan's {@code 0 2 * * *}; a seconds field only when not 0. More
+   * than one calendar are joined with {@code ; }; interval specs read {@code every PT1H}.
+   */
+  public static String cron(ScheduleSpec spec) {
+    List<String> out = new ArrayList<>(orEmpty(spec.getCronExpressions()));
+    for (ScheduleCalendarSpec c : orEmpty(spec.getCalendars())) {
+      if (c.getComment() != null && !c.getComment().isBlank()) {
+        out.add(c.getComment()); // the server may keep the cron it was given as the comment
+        continue;
+      }
+      // unset seconds, minutes and hours mean 0, unset days and months every one (the server's)
+      String seconds = field(c.getSeconds(), 0, 59, "0");
+      out.add((seconds.equals("0") ? "" : seconds + " ") + field(c.getMinutes(), 0, 59, "0") + " "
+          + field(c.getHour(), 0, 23, "0") + " " + field(c.getDayOfMonth(), 1, 31, "*") + " "
+          + field(c.getMonth(), 1, 12, "*") + " " + field(c.getDayOfWeek(), 0, 6, "*"));
+    }
+    orEmpty(spec.getIntervals()).forEach(i -> out.add("every " + i.getEvery()));
+    return out.isEmpty() ? "-" : String.join("; ", out);
+  }
+
+  /** One cron field from its ranges: {@code *}, {@code 5}, {@code 1-5}, {@code 0-59/15}, lists. */
+  private static <T> List<T> orEmpty(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+
+  static String field(List<ScheduleRange> ranges, int min, int max, String unset) {
+    if (ranges == null || ranges.isEmpty()) {
+      return unset;
+    }
+    List<String> parts = new ArrayList<>();
+    for (ScheduleRange r : ranges) {
+      int start = r.getStart();
+      int end = Math.max(start, r.getEnd()); // end 0 (unset) means the start alone
+      int step = Math.max(1, r.getStep());
+      if (start <= min && end >= max) {
+        parts.add(step == 1 ? "*" : "*/" + step);
+      } else if (start == end) {
+        parts.add(String.valueOf(start));
+      } else {
+        parts.add(start + "-" + end + (step == 1 ? "" : "/" + step));
+      }
+    }
+    return String.join(",", parts);
   }
 
   /** Our schedules as the server has them (missing ones are left out). */

@@ -81,7 +81,12 @@ class CrashBackupTest {
       run = BackupRuns.startDatabase(temporal.client(), TaskQueues.DR, "test");
       Waits.await("pg_dump of " + DB + " running", Duration.ofMinutes(2),
           () -> Waits.processRunning("pg_dump", DB));
-      Thread.sleep(500); // some parts on their way into the multipart upload
+      // killed once at least one 16 MiB part is in the multipart upload
+      var s3 = stack.clients.client(plan.storage());
+      Waits.await("a part uploaded into the dump's multipart upload", Duration.ofMinutes(2),
+          () -> s3.listMultipartUploads(b -> b.bucket(bucket).prefix(plan.storage().prefix()))
+              .uploads().stream().anyMatch(u -> !s3.listParts(p -> p.bucket(bucket).key(u.key())
+                  .uploadId(u.uploadId())).parts().isEmpty()));
       first.kill9(); // pg_dump then dies on its broken pipe
     }
     long killedAt = System.nanoTime();
@@ -121,6 +126,17 @@ class CrashBackupTest {
     // until the retention sweep aborts stale uploads
     assertTrue(uploads.stream().anyMatch(u -> u.key().equals(killedKey)),
         "no open multipart upload for " + killedKey + ": " + uploads);
+    // the retention sweep's step, on the real S3 server: uploads older than its cut-off are
+    // aborted (the sweep's cut-off is a day; here "now", so the killed attempt's upload is stale)
+    int aborted = new StorageActivitiesImpl(stack.clients).abortStaleUploads(
+        new io.drorch.workflows.contracts.commands.AbortUploadsInput(plan.storage(),
+            java.time.Instant.now().plusSeconds(1)));
+    assertTrue(aborted >= 1, "aborted " + aborted);
+    assertTrue(stack.clients.client(plan.storage()).listMultipartUploads(
+            b -> b.bucket(bucket).prefix(plan.storage().prefix())).uploads().isEmpty(),
+        "an upload survived the sweep");
+    assertEquals(result.backupId(), StorageActivitiesImpl.catalog(store).backups().get(0)
+        .manifest().backupId(), "the committed backup is untouched");
 
     // it verifies (size + SHA-256 re-read from storage) ...
     VerifyBackupResult verified = new BackupVerifier(store, n -> { }).verify(result.backupId());

@@ -82,24 +82,64 @@ class BackupCliTest {
     }
   }
 
+  /** Valid backups in the bucket; any S3 error fails the test (it must not read as "none"). */
   private long validBackups(String bucket) {
     StorageTarget st = new StorageTarget(bucket, "ai-docs-assistant", "us-east-1",
         stack.s3.endpoint(), true, 30, true, 30);
+    return StorageActivitiesImpl.catalog(stack.clients.store(st)).backups().stream()
+        .filter(b -> b.valid()).count();
+  }
+
+  private boolean bucketExists(String bucket) {
     try {
-      return StorageActivitiesImpl.catalog(stack.clients.store(st)).backups().stream()
-          .filter(b -> b.valid()).count();
-    } catch (RuntimeException e) {
-      return 0; // no bucket: nothing valid
+      stack.s3.client().headBucket(b -> b.bucket(bucket));
+      return true;
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+      return false;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
     }
+  }
+
+  /** The outcome column of `dr storage init`'s line for {@code step}. */
+  private static String outcome(String out, String step) {
+    return out.lines().filter(l -> l.startsWith(step + " ")).findFirst()
+        .map(l -> l.substring(11).strip().split("\\s+")[0])
+        .orElseThrow(() -> new AssertionError("no line for " + step + ": " + out));
   }
 
   @Test
   void storageInitThenBothBackupsThenListAndVerify() throws Exception {
     Path plan = plan("happy", values("cli-happy"));
 
+    assertTrue(!bucketExists("cli-happy"));
     Cli.Result init = Cli.run(with(plan, "storage", "init"));
     assertEquals(0, init.exitCode(), init.out() + init.err());
-    assertTrue(init.out().contains("bucket") && init.out().contains("created"), init.out());
+    assertEquals("DONE", outcome(init.out(), "bucket"), init.out());
+    assertTrue(bucketExists("cli-happy"), "storage init made no bucket");
+    // read back what the server now holds, not what init said
+    var client = stack.s3.client();
+    if (stack.s3.supportsVersioning()) {
+      assertEquals("DONE", outcome(init.out(), "versioning"), init.out());
+      assertEquals(software.amazon.awssdk.services.s3.model.BucketVersioningStatus.ENABLED,
+          client.getBucketVersioning(b -> b.bucket("cli-happy")).status());
+    } else {
+      assertEquals("UNSUPPORTED", outcome(init.out(), "versioning"), init.out());
+    }
+    if (outcome(init.out(), "lifecycle").equals("DONE")) {
+      var rule = client.getBucketLifecycleConfiguration(b -> b.bucket("cli-happy")).rules().get(0);
+      assertEquals("dr-orchestrator-backups", rule.id());
+      assertEquals(30, rule.noncurrentVersionExpiration().noncurrentDays());
+    } else { // S3Proxy has no lifecycle API: init must say so (moto: StorageInitObjectLockTest)
+      assertEquals("UNSUPPORTED", outcome(init.out(), "lifecycle"), init.out());
+      assertTrue(init.out().contains("does not implement lifecycle"), init.out());
+    }
+    Cli.Result again = Cli.run(with(plan, "storage", "init"));
+    assertEquals(0, again.exitCode(), again.out() + again.err());
+    assertEquals("ALREADY", outcome(again.out(), "bucket"), again.out());
 
     Cli.Result db = withWorker(plan, "backup", "database", "--wait");
     assertEquals(0, db.exitCode(), db.err());
@@ -147,7 +187,7 @@ class BackupCliTest {
     Cli.Result r = withWorker(plan, "backup", "database", "--wait");
     assertEquals(1, r.exitCode());
     assertTrue(r.err().contains("BUCKET_MISSING") && r.err().contains("dr storage init"), r.err());
-    assertEquals(0, validBackups("no-such-bucket"));
+    assertTrue(!bucketExists("no-such-bucket"), "the failed backup created the bucket");
   }
 
   @Test
@@ -184,9 +224,27 @@ class BackupCliTest {
     stack.s3.createBucket("cli-unreachable");
     Map<String, String> v = values("cli-unreachable");
     v.put("DR_DB_PORT", "1"); // nothing listens on port 1
-    Cli.Result r = withWorker(plan("unreachable", v), "backup", "database", "--wait");
-    assertEquals(1, r.exitCode());
+    Path plan = plan("unreachable", v);
+    Cli.Result r;
+    String queue;
+    try (DrWorker worker = stack.worker(plan)) {
+      queue = worker.taskQueue();
+      r = Cli.run(with(plan, "backup", "database", "--wait", "--task-queue", queue));
+    }
+    assertEquals(4, r.exitCode(), "PostgreSQL unreachable: exit 4 (README): " + r.err());
     assertTrue(r.err().contains("DATABASE_UNREACHABLE") && r.err().contains(":1"), r.err());
     assertEquals(0, validBackups("cli-unreachable"));
+    // retried by the activity's retry policy before failing: the history's last attempt > 1
+    var client = stack.temporal.client();
+    String query = "TaskQueue = '" + queue + "'";
+    io.drorch.starter.Waits.await("the backup run listed (visibility is eventually consistent)",
+        java.time.Duration.ofMinutes(1), () -> client.listExecutions(query).findAny().isPresent());
+    var runs = client.listExecutions(query).toList();
+    assertEquals(1, runs.size(), runs.toString());
+    var history = client.fetchHistory(runs.get(0).getExecution().getWorkflowId());
+    int attempts = history.getEvents().stream()
+        .filter(e -> e.hasActivityTaskStartedEventAttributes())
+        .mapToInt(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).max().orElse(0);
+    assertTrue(attempts > 1, "the unreachable database was tried " + attempts + " time(s)");
   }
 }

@@ -17,12 +17,16 @@ import io.temporal.api.workflowservice.v1.DeleteWorkflowExecutionRequest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** `dr recover | status | approve | report` against the real stack, with the example plan. */
+/**
+ * `dr recover | status [--json] | approve | report` against the real stack, with the example plan
+ * (`dr recover --follow` runs in ApplicationRecoveryCliTest; `status --follow` in StatusFollowTest).
+ */
 class RecoveryCliTest {
   static TestStack stack;
 
@@ -60,7 +64,7 @@ class RecoveryCliTest {
   }
 
   @Test
-  void recoverFollowStatusApproveAndReport() throws Exception {
+  void recoverStatusApproveAndReport() throws Exception {
     SampleApplication.createDatabase(stack.pg, "cli_rec", 1);
     Path uploads = stack.dir.resolve("cli-rec-uploads");
     SampleApplication.createUploads(uploads, 20);
@@ -79,11 +83,11 @@ class RecoveryCliTest {
     Path planFile = Cli.planFile(stack.dir, "cli-rec", v);
     try (DrWorker worker = stack.worker(planFile)) {
       queue = worker.taskQueue();
-      recoverFollowStatusApproveAndReport(planFile, worker.plan().sha256());
+      recoverStatusApproveAndReport(planFile, worker.plan().sha256());
     }
   }
 
-  private void recoverFollowStatusApproveAndReport(Path planFile, String planSha)
+  private void recoverStatusApproveAndReport(Path planFile, String planSha)
       throws Exception {
     BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     BackupRuns.await(BackupRuns.startFiles(stack.temporal.client(), queue, "test"));
@@ -98,6 +102,27 @@ class RecoveryCliTest {
     assertTrue(status.out().contains("plan sha256 " + planSha + " (the worker's)"), status.out());
     assertTrue(status.out().contains("  about backup db-"), status.out());
     assertEquals("", status.err(), "the same plan file: no warning");
+    Cli.Result json = Cli.run(with(planFile, "status", "CLI-1", "--json"));
+    assertEquals(0, json.exitCode(), json.err());
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals("CLI-1", tree.get("incidentId").asText(), json.out());
+    assertEquals("recovery-CLI-1", tree.get("workflowId").asText(), json.out());
+    assertEquals(planSha, tree.get("planSha256").asText(), json.out());
+    assertTrue(tree.get("runId").asText().length() > 10, json.out());
+    assertTrue(tree.path("outcome").isNull() || tree.path("outcome").isMissingNode(), json.out());
+    assertTrue(tree.get("secondsLeftToRto").asLong() > 0, json.out());
+    // the files swap may be waiting too (database and files are recovered in parallel)
+    com.fasterxml.jackson.databind.JsonNode swap = null;
+    for (var p : tree.get("pending")) {
+      swap = p.get("step").asText().equals("database-swap") ? p : swap;
+    }
+    assertTrue(swap != null, json.out());
+    assertEquals("DESTRUCTIVE_STEP", swap.get("kind").asText());
+    assertEquals(1, swap.get("level").asInt());
+    assertEquals(List.of("alice", "bob"), List.of(swap.get("approvers").get(0).asText(),
+        swap.get("approvers").get(1).asText()));
+    assertTrue(swap.get("backupId").asText().startsWith("db-"), json.out());
+    assertEquals(64, swap.get("copyFingerprint").asText().length(), json.out());
     Path otherPlan = stack.dir.resolve("cli-rec-edited.yaml");
     Files.writeString(otherPlan, Files.readString(planFile) + "\n# edited\n");
     Cli.Result warned = Cli.run(with(otherPlan, "status", "CLI-1"));

@@ -122,6 +122,24 @@ class SignedApprovalsEndToEndTest {
     return w.status().refused();
   }
 
+  /**
+   * Nothing moved toward the database swap: the parent rang its child's doorbell for no decision
+   * and the child scheduled no SwapDatabase (the histories hold every command given so far).
+   */
+  private static void assertNoSwapCommanded(Waiting w) {
+    var client = w.stack().temporal.client();
+    var rings = client.fetchHistory(w.id()).getEvents().stream()
+        .filter(e -> e.hasSignalExternalWorkflowExecutionInitiatedEventAttributes()
+            && e.getSignalExternalWorkflowExecutionInitiatedEventAttributes().getSignalName()
+                .equals(io.drorch.workflows.recovery.ChildRecovery.DOORBELL)).toList();
+    assertEquals(List.of(), rings, "the gate passed a decision on to the child");
+    var swaps = client.fetchHistory(w.id() + "-database").getEvents().stream()
+        .filter(e -> e.hasActivityTaskScheduledEventAttributes()
+            && e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
+                .equals("SwapDatabase")).toList();
+    assertEquals(List.of(), swaps, "the child scheduled the swap");
+  }
+
   private static RecoveryReport result(Waiting w) {
     return assertTimeoutPreemptively(Duration.ofMinutes(2),
         () -> RecoveryRuns.result(w.stack().temporal.client(), w.incident()));
@@ -205,7 +223,9 @@ class SignedApprovalsEndToEndTest {
       assertEquals(List.of("x", "database-swap", "APPROVE", "signal to child"),
           List.of(childRing.approver(), childRing.step(), childRing.verdict(), childRing.via()));
       assertTrue(childRing.reason().contains("not confirmed by the gate"), childRing.reason());
-      Thread.sleep(2000); // a swap would have started by now
+      // the child's refusal reached the parent: the child's task that handled the ring is in its
+      // history with every command it gave, so a swap would be there already (no waiting needed)
+      assertNoSwapCommanded(w);
       assertEquals(liveBefore, live(stack, "sec_refusals"), "the live database is untouched");
       assertTrue(w.status().pending().stream().anyMatch(p -> p.step().equals("database-swap")),
           "still waiting at the gate: " + w.status());
@@ -296,7 +316,8 @@ class SignedApprovalsEndToEndTest {
           first.out());
       Cli.Result status = w.dr("status", "SEC-2");
       assertTrue(status.out().contains("approvals: 1 of 2: bob"), status.out());
-      Thread.sleep(1500);
+      // the Update returned once the gate recorded it: that task's commands are in the history
+      assertNoSwapCommanded(w);
       assertEquals(liveBefore, live(stack, "sec_four_eyes"), "one approval swaps nothing");
       Cli.Result again = w.dr("approve", "SEC-2", "--as", "bob", "--key", bob);
       assertEquals(1, again.exitCode(), again.out());
@@ -357,7 +378,9 @@ class SignedApprovalsEndToEndTest {
       PendingDecision p = Waits.pending(wf, "database-swap", 0, Duration.ofMinutes(2));
       assertEquals(List.of("alice", "bob"), p.approvers(), "the worker's plan names approvers");
       assertEquals(worker.planSha256(), wf.status().planSha256());
-      assertTrue(p.description().contains("sec_forged_restore_forged_1"), p.description());
+      assertTrue(p.description().contains(
+          io.drorch.workflows.recovery.Names.database("sec_forged", "_restore_", "FORGED-1")),
+          p.description());
       TemporalCli.Run mallory = cli.workflow("update", "execute", "-w", "recovery-FORGED-1",
           "--name", "decide", "--input",
           "{\"approver\":\"mallory\",\"verdict\":\"APPROVE\",\"step\":\"database-swap\"}");

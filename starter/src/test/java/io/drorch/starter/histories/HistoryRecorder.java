@@ -1,31 +1,47 @@
 package io.drorch.starter.histories;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
+import io.drorch.activities.storage.StorageActivitiesImpl;
 import io.drorch.local.SampleApplication;
 import io.drorch.starter.TestStack;
 import io.drorch.starter.Waits;
 import io.drorch.starter.backup.BackupRuns;
 import io.drorch.starter.demo.LocalWorker;
+import io.drorch.starter.drill.DrillRuns;
 import io.drorch.starter.pitr.PitrStack;
 import io.drorch.starter.rpo.RpoRuns;
 import io.drorch.starter.recovery.RecoveryRuns;
+import io.drorch.workflows.backup.VerifyByRestoreWorkflow;
 import io.drorch.workflows.contracts.commands.EscalateRequest;
+import io.drorch.workflows.contracts.commands.PostmortemEntry;
+import io.drorch.workflows.contracts.commands.VerifyByRestoreInput;
 import io.drorch.workflows.contracts.plan.ApplicationTarget;
 import io.drorch.workflows.contracts.plan.DeployHook;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.plan.HealthCheck;
+import io.drorch.workflows.contracts.values.BackupKind;
+import io.drorch.workflows.contracts.values.DrillReport;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.contracts.values.Postmortem;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
+import io.drorch.workflows.contracts.values.RestoreTestOutcome;
+import io.drorch.workflows.contracts.values.RestoreVerdict;
 import io.drorch.workflows.contracts.values.RetentionResult;
 import io.drorch.workflows.contracts.values.RpoWatchResult;
+import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.contracts.values.Tier;
 import io.drorch.workflows.contracts.values.Verdict;
+import io.drorch.workflows.drill.Drills;
+import io.drorch.workflows.postincident.PostIncidentWorkflow;
 import io.drorch.workflows.recovery.RecoveryWorkflow;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.net.InetSocketAddress;
@@ -84,10 +100,20 @@ class HistoryRecorder {
             List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow", "FileRecoveryWorkflow"),
             this::waitingAndEscalated),
         new Scenario("recovered", List.of("RecoveryWorkflow", "DatabaseRecoveryWorkflow",
-            "FileRecoveryWorkflow", "ApplicationRecoveryWorkflow"), this::recovered),
-        new Scenario("pitr", List.of("BaseBackupWorkflow", "RpoWatchWorkflow"),
-            (stack, queue) -> pitr()));
+            "FileRecoveryWorkflow", "ApplicationRecoveryWorkflow", "PostIncidentWorkflow"),
+            (stack, queue) -> {
+              recovered(stack, queue);
+              postIncident(stack, queue); // the post-mortem the recovered incident opened
+            }),
+        new Scenario("verify-by-restore", List.of("VerifyByRestoreWorkflow"),
+            this::verifyByRestore),
+        new Scenario("drill", List.of("DrillWorkflow", "DrillCleanupWorkflow"),
+            (stack, queue) -> {
+              drillPassed(stack, queue);
+              drillFailedAndCleanedUp(stack, queue); // last: it corrupts the newest backup
+            }));
   }
+  private DrPlan plan;
 
   @Test
   void record() throws Exception {
@@ -112,7 +138,8 @@ class HistoryRecorder {
       x.close();
     });
     app.start();
-    try (LocalWorker worker = stack.worker(plan(stack, app.getAddress().getPort()))) {
+    plan = plan(stack, app.getAddress().getPort());
+    try (LocalWorker worker = stack.worker(plan)) {
       String queue = worker.taskQueue();
       for (Scenario sc : chosen) {
         System.out.println("[recorder] scenario " + sc.name());
@@ -159,9 +186,11 @@ class HistoryRecorder {
   /** A database and a file backup. */
   private void backups(String queue) throws Exception {
     WorkflowStub db = BackupRuns.startDatabase(client, queue, "recorder");
-    BackupRuns.await(db);
+    long second = BackupRuns.await(db).startedAt().getEpochSecond();
     save(db.getExecution().getWorkflowId(), "backup");
-    Thread.sleep(1100); // backup ids have whole seconds
+    // backup ids have whole seconds: the next one starts in a later second
+    Waits.await("a second later than the database backup's", Duration.ofSeconds(10),
+        () -> java.time.Instant.now().getEpochSecond() > second);
     WorkflowStub files = BackupRuns.startFiles(client, queue, "recorder");
     BackupRuns.await(files);
     save(files.getExecution().getWorkflowId(), "backup");
@@ -213,6 +242,92 @@ class HistoryRecorder {
     save(id + "-database", "recovered");
     save(id + "-files", "recovered");
     save(id + "-application", "recovered");
+  }
+
+  /**
+   * The post-mortem the recovered incident opened: open (nothing recorded), then its five items
+   * recorded with {@code dr postmortem}'s Update, closed and the report re-rendered.
+   */
+  private void postIncident(TestStack stack, String queue) throws Exception {
+    String id = PostIncidentWorkflow.ID_PREFIX + "HIST-OK";
+    PostIncidentWorkflow pm = client.newWorkflowStub(PostIncidentWorkflow.class, id);
+    Waits.await(id + " open with its five items", Duration.ofMinutes(1),
+        () -> {
+          try {
+            return pm.status().items().size() == 5;
+          } catch (RuntimeException notYet) {
+            return false; // the recovery starts it as it ends
+          }
+        });
+    save(id, "open");
+    pm.record(new PostmortemEntry("alice", "the recorder broke nothing; it recovered anyway",
+        "recording histories", "record every new workflow type", "dana", Duration.ofDays(7),
+        null, null, null, null));
+    pm.record(new PostmortemEntry("dana", null, null, null, null, null, List.of(1),
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", true,
+        List.of("alice", "dana")));
+    Postmortem closed = WorkflowStub.fromTyped(pm).getResult(Postmortem.class);
+    assertTrue(closed.closed(), closed.toString());
+    save(id, "closed");
+  }
+
+  /**
+   * Verify-by-restore of the newest database backup (restored into scratch, marked), then the
+   * daily mode's skip of a second backup of the same day.
+   */
+  private void verifyByRestore(TestStack stack, String queue) throws Exception {
+    StoredBackup newest = newestDatabaseBackup(stack);
+    String first = "verify-" + newest.manifest().backupId();
+    RestoreVerdict v = verifier(queue, first).verify(
+        new VerifyByRestoreInput(newest.manifest(), false));
+    assertEquals(RestoreTestOutcome.VERIFIED_BY_RESTORE, v.outcome(), v.reason());
+    save(first, "verified");
+    Thread.sleep(1100); // backup ids have whole seconds
+    BackupRuns.await(BackupRuns.startDatabase(client, queue, "recorder"));
+    StoredBackup second = newestDatabaseBackup(stack);
+    String next = "verify-" + second.manifest().backupId();
+    assertNull(verifier(queue, next).verify(new VerifyByRestoreInput(second.manifest(), true)),
+        "daily: a backup of the same day was verified");
+    save(next, "skipped-same-day");
+  }
+
+  private VerifyByRestoreWorkflow verifier(String queue, String workflowId) {
+    return client.newWorkflowStub(VerifyByRestoreWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(workflowId).setTaskQueue(queue).build());
+  }
+
+  private StoredBackup newestDatabaseBackup(TestStack stack) {
+    return StorageActivitiesImpl.catalog(stack.clients.store(plan.storage())).backups().stream()
+        .filter(b -> b.manifest().kind() == BackupKind.DATABASE).findFirst().orElseThrow();
+  }
+
+  /** A drill of both kinds into scratch that passes and cleans up after itself. */
+  private void drillPassed(TestStack stack, String queue) throws Exception {
+    WorkflowStub run = DrillRuns.start(client, queue, "drill-hist-ok", List.of(), "recorder");
+    DrillReport r = DrillRuns.report(run).orElseThrow();
+    assertTrue(r.passed(), r.problems().toString());
+    save("drill-hist-ok", "passed");
+  }
+
+  /**
+   * A drill of a corrupt newest database backup: it fails, keeps its scratch for inspection
+   * (its cleanup workflow waits), then {@code dr drill cleanup} removes the scratch at once.
+   */
+  private void drillFailedAndCleanedUp(TestStack stack, String queue) throws Exception {
+    var store = stack.clients.store(plan.storage());
+    var newest = newestDatabaseBackup(stack).manifest();
+    byte[] garbage = new byte[(int) newest.sizeBytes()];
+    java.util.Arrays.fill(garbage, (byte) 7);
+    store.put(newest.dataKey(), garbage, "application/octet-stream");
+    WorkflowStub run = DrillRuns.start(client, queue, "drill-hist-bad", List.of("database"),
+        "recorder");
+    DrillReport r = DrillRuns.report(run).orElseThrow();
+    assertFalse(r.passed(), "a corrupt backup fails the drill");
+    save("drill-hist-bad", "failed");
+    String cleanupId = Drills.cleanupId("drill-hist-bad");
+    save(cleanupId, "kept-for-inspection");
+    DrillRuns.cleanup(client, queue, "drill-hist-bad", "recorder").getResult(List.class);
+    save(cleanupId, "cleaned-up-now");
   }
 
   /**

@@ -64,7 +64,7 @@ class RpoWatchEndToEndTest {
         new Objectives(Duration.ofHours(4), Duration.ofHours(24), Duration.ofSeconds(30),
             Duration.ofHours(24)),
         base.database(), base.files(), base.storage(),
-        new ScheduleSettings("UTC", "0 2 * * *", "30 2 * * *", "0 4 * * *", Duration.ofHours(1),
+        new ScheduleSettings("UTC", "0 2 * * *", "30 2 * * *", "0 4 * * *", Duration.ofHours(1), null,
             Duration.ofSeconds(3)),
         List.of(
             new EscalationLevel(1, "Infrastructure Team", List.of("alice", "bob"),

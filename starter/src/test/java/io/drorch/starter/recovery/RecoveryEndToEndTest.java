@@ -14,6 +14,7 @@ import io.drorch.starter.demo.LocalWorker;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupResult;
 import io.drorch.workflows.contracts.values.Outcome;
+import io.drorch.workflows.recovery.Names;
 import io.drorch.workflows.contracts.values.RecoveryReport;
 import io.drorch.workflows.contracts.values.RecoveryScope;
 import io.drorch.workflows.contracts.values.Tier;
@@ -110,8 +111,8 @@ class RecoveryEndToEndTest {
           "pending migration V3 applied");
     }
     assertEquals(filesAtBackup, DataFingerprint.tree(uploads));
-    assertEquals(dbDamaged, db(stack, "e2e_full_pre_e2e_1"), "the previous database is kept");
-    assertEquals(filesDamaged, DataFingerprint.tree(Path.of(uploads + ".pre-E2E-1")),
+    assertEquals(dbDamaged, db(stack, Names.database("e2e_full", "_pre_", "E2E-1")), "the previous database is kept");
+    assertEquals(filesDamaged, DataFingerprint.tree(Path.of(Names.directory(uploads.toString(), ".pre-", "E2E-1"))),
         "the previous directory is kept");
     assertEquals(2, report.decisions().size());
     assertTrue(report.markdownKey().endsWith(".md"), report.markdownKey());
@@ -129,12 +130,16 @@ class RecoveryEndToEndTest {
   }
 
   private void corruptNewest(TestStack stack, DrPlan plan, String queue) throws Exception {
-    BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
+    BackupResult first =
+        BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     var dbAtFirstBackup = db(stack, "e2e_corrupt");
     try (Connection c = stack.pg.connect("e2e_corrupt")) {
       c.createStatement().execute("DELETE FROM messages WHERE id % 3 = 0");
     }
-    Thread.sleep(1100); // a later backup id
+    // ids and workflow ids carry the start second: the next backup starts in a later one
+    long firstSecond = first.startedAt().getEpochSecond();
+    Waits.await("a second later than the first backup", Duration.ofSeconds(10),
+        () -> java.time.Instant.now().getEpochSecond() > firstSecond);
     BackupResult newest =
         BackupRuns.await(BackupRuns.startDatabase(stack.temporal.client(), queue, "test"));
     flipOneByte(stack, plan, newest.dataKey());
@@ -156,7 +161,8 @@ class RecoveryEndToEndTest {
     }
     try (Connection c = stack.pg.connect("postgres")) {
       assertFalse(c.createStatement().executeQuery(
-              "SELECT 1 FROM pg_database WHERE datname = 'e2e_corrupt_pre_e2e_2'").next(),
+              "SELECT 1 FROM pg_database WHERE datname = '"
+                  + Names.database("e2e_corrupt", "_pre_", "E2E-2") + "'").next(),
           "the dropped database left nothing to keep");
     }
   }

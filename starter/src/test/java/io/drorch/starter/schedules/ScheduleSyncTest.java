@@ -44,11 +44,11 @@ class ScheduleSyncTest {
     var second = ScheduleSync.apply(client, plan, "schedule", queue);
     Map<String, String> shapeAfterSecond = shapes(ScheduleSync.describe(client));
 
-    assertEquals(List.of("created", "created", "created"),
+    assertEquals(List.of("created", "created", "created", "created"),
         first.stream().map(ScheduleSync.Applied::action).toList());
-    assertEquals(List.of("updated", "updated", "updated"),
+    assertEquals(List.of("updated", "updated", "updated", "updated"),
         second.stream().map(ScheduleSync.Applied::action).toList());
-    assertEquals(3, shapeAfterFirst.size());
+    assertEquals(4, shapeAfterFirst.size());
     assertEquals(shapeAfterFirst, shapeAfterSecond);
     assertTrue(shapeAfterFirst.get(ScheduleSync.DATABASE_BACKUP)
         .startsWith("DatabaseBackupWorkflow|UTC|SCHEDULE_OVERLAP_POLICY_SKIP|PT1H|backup-db|"),

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  *   PREFIX/pgbackrest/...                                      pgBackRest's repository (its own)
  *   PREFIX/reports/...                                         incident and drill reports
  *   PREFIX/leases/recovery-INC-42.json                         backups a running recovery may use
+ *   PREFIX/drills/drill-20261201T030000Z/drill-report.md       DR drill reports (and .json)
  * </pre>
  *
  * A retried upload attempt writes under a fresh key ({@code .attempt2.dump}) so no object is ever
@@ -191,6 +192,25 @@ public final class BackupKeys {
       }
     }
     return root(storage) + "reports/" + incidentId + "/" + fileName;
+  }
+
+  /** {@code PREFIX/drills/}: where DR drill reports live, one folder per drill. */
+  public static String drillsFolder(StorageTarget storage) {
+    return root(storage) + "drills/";
+  }
+
+  /**
+   * A report file of a drill: {@code PREFIX/drills/drill-20261201T030000Z/drill-report.md}. Drill
+   * ids and file names are single key segments of letters, digits, {@code . _ -}.
+   */
+  public static String drillReportKey(StorageTarget storage, String drillId, String fileName) {
+    for (String part : new String[] {drillId, fileName}) {
+      if (part == null || !part.matches("[A-Za-z0-9._-]+") || part.matches("\\.+")) {
+        throw new IllegalArgumentException(
+            "not a key segment (letters, digits, . _ - only): " + part);
+      }
+    }
+    return drillsFolder(storage) + drillId + "/" + fileName;
   }
 
   /** The backup id a key belongs to (its file name up to the first dot). */

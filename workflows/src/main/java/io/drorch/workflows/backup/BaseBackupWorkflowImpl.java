@@ -14,10 +14,13 @@ import io.drorch.workflows.contracts.values.BaseBackupResult;
 import io.drorch.workflows.pitr.PitrActivities;
 import io.drorch.workflows.plan.Plans;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
 public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
+  /** No worker of the database host took the backup in this long: it fails. */
+  static final Duration DATABASE_HOST_SCHEDULE_TO_START = Duration.ofHours(1);
   @Override
   public BackupResult backup(BaseBackupInput input) {
     SearchAttributes.upsert(SearchAttributes.DR_KIND, SearchAttributes.KIND_BACKUP_BASE);
@@ -48,9 +51,9 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
         + " of stanza " + plan.database().pitr().stanza() + " on " + plan.database().host()
         + " → " + repo);
     SearchAttributes.upsert(SearchAttributes.DR_PHASE, "pgbackrest-backup");
-    BaseBackupResult r = ActivityStubs.longRunningOn(PitrActivities.class, queue,
+    BaseBackupResult r = ActivityStubs.longRunningOn(PitrActivities.class,
             "pgbackrest backup --type=" + type + " (stanza " + plan.database().pitr().stanza()
-                + ") on the database host → " + repo)
+                + ") on the database host → " + repo, queue, DATABASE_HOST_SCHEDULE_TO_START)
         .baseBackup(new PgBackRestBackupInput(backupId, type, plan.database(), plan.storage()));
 
     BackupManifest manifest = new BackupManifest(

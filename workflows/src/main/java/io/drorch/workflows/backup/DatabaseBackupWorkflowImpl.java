@@ -64,6 +64,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             dump.details(),
             null);
-    return BackupCommit.commit(plan.storage(), manifest);
+    return BackupCommit.commit(plan, manifest);
   }
 }

@@ -62,6 +62,6 @@ public class FileBackupWorkflowImpl implements FileBackupWorkflow {
             Workflow.getInfo().getWorkflowId(),
             null,
             archive.details());
-    return BackupCommit.commit(plan.storage(), manifest);
+    return BackupCommit.commit(plan, manifest);
   }
 }

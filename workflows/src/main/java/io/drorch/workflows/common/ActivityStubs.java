@@ -6,7 +6,10 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
- * Activity options in one place: every stub has a StartToClose timeout, long ones heartbeat.
+ * Activity options in one place: every stub has a StartToClose timeout and a {@link
+ * #HEARTBEAT_TIMEOUT}: the worker's heartbeat ticker beats for every activity while it runs
+ * (blocking steps included), so an attempt whose worker died is retried elsewhere within about
+ * 20 s, whatever the activity (measured: about 22 s after kill -9, was 10 min for quick calls).
  *
  * <p>The variants with a {@code summary} make a stub for one call: the summary is what the Web UI
  * shows for that activity ("pg_restore db-… into ai_docs_restore_inc_42"). A stub is a cheap
@@ -15,9 +18,15 @@ import java.time.Duration;
 public final class ActivityStubs {
   private ActivityStubs() {}
 
+  /** No heartbeat for this long: the worker is taken for dead and the attempt retried. */
+  public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+  /** Quick calls: a live but hung worker gives up after this (a dead one: heartbeat timeout). */
+  public static final Duration QUICK_START_TO_CLOSE = Duration.ofMinutes(2);
+
   /**
-   * Streams of gigabytes (pg_dump, pg_restore, tar): hours allowed; they heartbeat every 2 s, so a
-   * dead worker is noticed within 30 s and the attempt moves to another worker.
+   * Streams of gigabytes (pg_dump, pg_restore, tar): hours allowed; they heartbeat (progress every
+   * 2 s, the worker's ticker between), so a dead worker is noticed within 20 s and the attempt
+   * moves to another worker.
    */
   public static <T> T longRunning(Class<T> activities) {
     return Workflow.newActivityStub(activities, longRunningOptions().build());
@@ -28,13 +37,26 @@ public final class ActivityStubs {
     return Workflow.newActivityStub(activities, longRunningOptions().setSummary(summary).build());
   }
 
+  /** No worker of the host took a pinned step in this long: it fails (and a human is asked). */
+  public static final Duration HOST_SCHEDULE_TO_START = Duration.ofMinutes(10);
+
   /**
-   * {@link #longRunning(Class, String)} on another task queue (e.g. the database host's), with a
-   * schedule-to-start limit: a call nobody picks up fails instead of waiting forever.
+   * {@link #longRunning(Class, String)} on {@code hostQueue}, the queue of one host (its disk
+   * holds what the step needs): waits at most {@link #HOST_SCHEDULE_TO_START} for that host.
    */
-  public static <T> T longRunningOn(Class<T> activities, String taskQueue, String summary) {
-    return Workflow.newActivityStub(activities, longRunningOptions().setTaskQueue(taskQueue)
-        .setScheduleToStartTimeout(Duration.ofHours(1)).setSummary(summary).build());
+  public static <T> T longRunningOn(Class<T> activities, String summary, String hostQueue) {
+    return longRunningOn(activities, summary, hostQueue, HOST_SCHEDULE_TO_START);
+  }
+
+  /**
+   * {@link #longRunningOn(Class, String, String)} waiting at most {@code scheduleToStart} for a
+   * worker of {@code hostQueue} (e.g. the database host's): a call nobody picks up fails instead
+   * of waiting forever.
+   */
+  public static <T> T longRunningOn(Class<T> activities, String summary, String hostQueue,
+      Duration scheduleToStart) {
+    return Workflow.newActivityStub(activities, longRunningOptions().setSummary(summary)
+        .setTaskQueue(hostQueue).setScheduleToStartTimeout(scheduleToStart).build());
   }
 
   /** Calls that take seconds (S3 metadata, manifests, listings). */
@@ -56,6 +78,7 @@ public final class ActivityStubs {
         activities,
         ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(20))
+            .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
             .setRetryOptions(
                 RetryOptions.newBuilder()
                     .setInitialInterval(Duration.ofSeconds(2))
@@ -68,13 +91,14 @@ public final class ActivityStubs {
   private static ActivityOptions.Builder longRunningOptions() {
     return ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofHours(6))
-        .setHeartbeatTimeout(Duration.ofSeconds(30))
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
         .setRetryOptions(retry(3, Duration.ofSeconds(10)));
   }
 
   private static ActivityOptions.Builder quickOptions() {
     return ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(Duration.ofMinutes(10))
+        .setStartToCloseTimeout(QUICK_START_TO_CLOSE)
+        .setHeartbeatTimeout(HEARTBEAT_TIMEOUT)
         .setRetryOptions(retry(5, Duration.ofSeconds(2)));
   }
 

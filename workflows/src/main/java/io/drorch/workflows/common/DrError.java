@@ -54,7 +54,33 @@ public enum DrError {
    * A retention sweep stopped on an error (a manifest or listing that could not be read after
    * retries, S3 unreachable): nothing more was deleted. The next scheduled sweep tries again.
    */
-  RETENTION_ABORTED(false);
+  RETENTION_ABORTED(false),
+  /**
+   * A DR drill failed: a backup did not restore, differs from its manifest or its checks, or the
+   * RTO was missed. The drill report says why; the scratch targets are kept for inspection.
+   */
+  DRILL_FAILED(false),
+  /**
+   * The database or directory this attempt would work on is held by another attempt that still
+   * runs (its lock): this one gives way, nothing is touched, and it is retried.
+   */
+  TARGET_BUSY(true),
+  /**
+   * Not enough free space in the work directory (or beside the target) for the download or the
+   * extraction: nothing was written; free space or point {@code recovery.workDir} elsewhere.
+   */
+  INSUFFICIENT_SPACE(false),
+  /**
+   * The restored copy no longer has the fingerprint its approval was bound to (changed between
+   * the approval and the swap): not swapped; it is restored and verified again, and asked again.
+   */
+  COPY_CHANGED(false),
+  /**
+   * The staging directory is not on this host and the live directory does not carry this
+   * recovery's marker (incident, backup, listing): nothing was swapped, and "already swapped" is
+   * not assumed. The swap must run where staging was restored; restore again.
+   */
+  STAGING_NOT_HERE(false);
 
   private final boolean retryable;
 

@@ -42,6 +42,8 @@ public final class SearchAttributes {
   public static final String KIND_RPO_WATCH = "rpo-watch";
   public static final String KIND_RETENTION = "retention";
   public static final String KIND_DRILL = "drill";
+  public static final String KIND_VERIFY = "verify-by-restore";
+  public static final String KIND_POST_INCIDENT = "post-incident";
 
   private SearchAttributes() {}
 

@@ -13,7 +13,21 @@ public final class TaskQueues {
    */
   public static final String ENV = "DR_TASK_QUEUE";
 
+  /**
+   * The environment variable naming this worker's host for its host task queue (default: the
+   * host name). Two workers on one host share local directories, so they share the name.
+   */
+  public static final String HOST_ENV = "DR_HOST_NAME";
+
   private TaskQueues() {}
+
+  /**
+   * The queue only the workers of {@code host} poll, beside {@code queue}: steps that need what an
+   * earlier step left on that host's disk (staging → swap) are sent there.
+   */
+  public static String ofHost(String queue, String host) {
+    return queue + "@host:" + host;
+  }
 
   /**
    * The queue of the activities that must run on the database host (pgBackRest reads the data

@@ -31,8 +31,46 @@ public final class Versions {
    */
   public static final String LAST_LEVEL_WAITS = "last-level-waits-its-timeout";
 
+  /**
+   * After a backup commits, its verify-by-restore child is started as the plan's
+   * {@code drills.verify-by-restore} asks (issue 11); backups from before commit without it.
+   */
+  public static final String VERIFY_BY_RESTORE = "verify-by-restore";
+
+  /**
+   * Recoveries order each kind's candidate backups to prefer restore-verified ones within the
+   * kind's RPO, restore-failed ones last (issue 11); runs from before take the newest valid first.
+   */
+  public static final String PREFER_VERIFIED = "prefer-verified";
+
+  /** A recovery opens its post-mortem workflow ({@code postincident-<INC>}) when it ends (issue 11). */
+  public static final String POST_INCIDENT = "post-incident";
+
+  /**
+   * A candidate whose object is missing (BACKUP_NOT_FOUND) or whose archive is refused
+   * (UNSAFE_ARCHIVE) is passed over for the previous one like a corrupt one, never offered RETRY;
+   * runs from before asked RETRY / SKIP / ABORT (issue 8, item 7).
+   */
+  public static final String FALLBACK_MISSING_UNSAFE = "fallback-missing-unsafe";
+
+  /**
+   * A swap whose restored copy changed after its approval (COPY_CHANGED) restores the copy again
+   * and asks again ({@code <part>-swap-2}, ...); runs from before asked RETRY / SKIP / ABORT
+   * (issue 8, item 4).
+   */
+  public static final String CHANGED_COPY_RESTORED_AGAIN = "changed-copy-restored-again";
+
+  /**
+   * The directory swap runs on the host that restored staging (its host task queue, which the
+   * restore returned) and must find this recovery's marker there; runs from before scheduled it
+   * on the shared queue (issue 8, item 2).
+   */
+  public static final String HOST_AFFINITY = "swap-on-the-staging-host";
+
   /** Every change id above (a test checks each is used and unique). */
-  public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS);
+  public static final Set<String> ALL = Set.of(BACKUP_LEASE, QUIET_WAITS, LAST_LEVEL_WAITS,
+      VERIFY_BY_RESTORE, PREFER_VERIFIED, POST_INCIDENT, FALLBACK_MISSING_UNSAFE,
+      CHANGED_COPY_RESTORED_AGAIN, HOST_AFFINITY);
 
   private static final Set<String> SIMULATED_BEFORE = ConcurrentHashMap.newKeySet();
 

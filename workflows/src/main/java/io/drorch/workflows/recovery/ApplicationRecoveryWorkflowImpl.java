@@ -64,9 +64,11 @@ public class ApplicationRecoveryWorkflowImpl extends ChildRecoveryBase implement
       }
       if (a.environment() != null) {
         String env = "restore environment variables from " + a.environment().from();
-        s.run("app-environment", env, () -> app(env).restoreEnvironment(new EnvironmentInput(a.environment(), plan.storage())))
+        s.run("app-environment", env, () -> app(env).restoreEnvironment(
+                new EnvironmentInput(a.environment(), plan.storage(), in.incidentId())))
             .ifPresent(r -> details.add("environment restored to " + r.writtenTo() + ": "
-                + r.variableNames().size() + " variables " + r.variableNames()));
+                + r.variableNames().size() + " variables " + r.variableNames()
+                + (r.keptAs() == null ? "" : "; the previous file kept as " + r.keptAs())));
       }
       if (a.health() != null) {
         String health = "wait until " + a.health().url() + " is healthy";

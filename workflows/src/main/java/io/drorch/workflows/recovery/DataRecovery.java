@@ -2,6 +2,7 @@ package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.common.DrError;
 import io.drorch.workflows.common.Failures;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
 import io.drorch.workflows.contracts.values.BackupUsed;
@@ -37,8 +38,11 @@ final class DataRecovery {
     final String name;
     /** In messages: "no valid {noun} backup", "{noun} restore skipped". */
     final String noun;
-    /** Where the restored copy stays when it is not swapped in: "as db_restore_x", "in /dir". */
-    final String restoredCopy;
+    /**
+     * Where the restored copy stays when it is not swapped in: "as db_restore_x", "in /dir" (set
+     * again by the restore: each attempt restores under a name of its own).
+     */
+    String restoredCopy;
     /** The fingerprint of the verified copy (null until verified): what an approval names. */
     String copyFingerprint;
     /** When the copy was fingerprinted: an approval signed before cannot be about it. */
@@ -77,7 +81,17 @@ final class DataRecovery {
     }
   }
 
+  /** Approvals asked for one part before a copy that keeps changing fails it. */
+  static final int MAX_SWAP_ROUNDS = 3;
+
   static <R> PartResult recover(ChildSteps s, List<BackupManifest> candidates, Part<R> part) {
+    Set<String> fallback = Versions.has(Versions.FALLBACK_MISSING_UNSAFE)
+        ? Set.of(DrError.CHECKSUM_MISMATCH.name(), DrError.BACKUP_NOT_FOUND.name(),
+            DrError.UNSAFE_ARCHIVE.name())
+        : Set.of(DrError.CHECKSUM_MISMATCH.name());
+    // a copy that changed after its approval: restore again and ask again (else RETRY/SKIP/ABORT)
+    Set<String> swapAgain = Versions.has(Versions.CHANGED_COPY_RESTORED_AGAIN)
+        ? Set.of(DrError.COPY_CHANGED.name()) : Set.of();
     List<String> rejected = new ArrayList<>();
     List<String> details = new ArrayList<>();
     BackupManifest used = null;
@@ -86,7 +100,7 @@ final class DataRecovery {
         try {
           String restore = part.restoreDescription(m);
           Optional<R> r = s.run(part.name + "-restore", restore, () -> part.restore(m),
-              Set.of(DrError.CHECKSUM_MISMATCH.name()));
+              fallback);
           if (r.isEmpty()) {
             throw new PartStopped(Outcome.SKIPPED, part.noun + " restore skipped");
           }
@@ -100,19 +114,42 @@ final class DataRecovery {
       if (used == null) {
         throw new PartStopped(Outcome.FAILED, candidates.isEmpty()
             ? "no valid " + part.noun + " backup to restore"
-            : "every candidate backup is corrupt: " + String.join("; ", rejected));
+            : "every candidate backup is corrupt, missing or refused: "
+                + String.join("; ", rejected));
       }
       part.prepare(s, used, details);
 
-      String step = part.name + "-swap";
-      DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP, part.swapQuestion(used),
-          used.backupId(), part.copyFingerprint, part.copyMadeAt);
-      if (approval.verdict() != Verdict.APPROVE) {
-        throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
-            + ": the live " + live(part) + " was not touched; the restored copy stays "
-            + part.restoredCopy);
+      Optional<Kept> swapped = Optional.empty();
+      for (int round = 1; ; round++) {
+        // a copy that changed after its approval is restored afresh and asked about again
+        String step = part.name + "-swap" + (round == 1 ? "" : "-" + round);
+        DecisionRecord approval = s.ask(step, DecisionKind.DESTRUCTIVE_STEP,
+            part.swapQuestion(used), used.backupId(), part.copyFingerprint, part.copyMadeAt);
+        if (approval.verdict() != Verdict.APPROVE) {
+          throw new PartStopped(Outcome.ABORTED, "swap rejected by " + approval.approver()
+              + ": the live " + live(part) + " was not touched; the restored copy stays "
+              + part.restoredCopy);
+        }
+        try {
+          swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()), swapAgain);
+          break;
+        } catch (ActivityFailure changed) {
+          String why = Failures.reason(changed);
+          details.add("not swapped: " + why);
+          if (round >= MAX_SWAP_ROUNDS) {
+            throw new PartStopped(Outcome.FAILED, "the restored copy changed after each of "
+                + round + " approvals; not swapped: " + why);
+          }
+          BackupManifest again = used;
+          Optional<R> r = s.run(part.name + "-restore", part.restoreDescription(again),
+              () -> part.restore(again));
+          if (r.isEmpty()) {
+            throw new PartStopped(Outcome.SKIPPED, part.noun + " restore skipped");
+          }
+          details.add(part.restored(again, r.get()) + " (again: the copy had changed)");
+          part.prepare(s, used, details);
+        }
       }
-      Optional<Kept> swapped = s.run(step, part.swapDescription(), () -> new Kept(part.swap()));
       if (swapped.isEmpty()) {
         throw new PartStopped(Outcome.SKIPPED,
             "swap skipped: restored copy stays " + part.restoredCopy);

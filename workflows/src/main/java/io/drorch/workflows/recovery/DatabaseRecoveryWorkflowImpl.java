@@ -55,7 +55,10 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
     private final DatabaseTarget live;
     private final StorageTarget storage;
     private final RecoverySettings recovery;
-    private final String restoreName;
+    /** The restore's base name; each attempt restores into {@code <it>_a<N>}. */
+    private final String restoreBase;
+    /** The database restored (the attempt that succeeded; the base until then). */
+    private String restoreName;
     private final String keepAs;
 
     Part(String incidentId, DatabaseTarget live, StorageTarget storage, RecoverySettings recovery) {
@@ -65,19 +68,26 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
       this.live = live;
       this.storage = storage;
       this.recovery = recovery;
-      this.restoreName = Names.database(live.name(), "_restore_", incidentId);
+      this.restoreBase = Names.database(live.name(), "_restore_", incidentId);
+      this.restoreName = restoreBase;
       this.keepAs = Names.database(live.name(), "_pre_", incidentId);
     }
 
     @Override
     String restoreDescription(BackupManifest m) {
-      return "download, verify and pg_restore " + m.backupId() + " into " + restoreName;
+      return "download, verify and pg_restore " + m.backupId() + " into " + restoreBase + "_a<N>";
     }
 
     @Override
     RestoreDatabaseResult restore(BackupManifest m) {
-      return pg(restoreDescription(m)).restoreFromBackup(new RestoreDatabaseInput(incidentId,
-          live, restoreName, storage, m, recovery.workDir(), recovery.restoreJobs()));
+      RestoreDatabaseResult r = pg(restoreDescription(m)).restoreFromBackup(
+          new RestoreDatabaseInput(incidentId, live, restoreBase, storage, m, recovery.workDir(),
+              recovery.restoreJobs(), recovery.restoreRole()));
+      if (r.restoreName() != null) {
+        restoreName = r.restoreName(); // the attempt that succeeded
+        restoredCopy = "as " + restoreName;
+      }
+      return r;
     }
 
     @Override
@@ -112,8 +122,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
 
     @Override
     String swap() {
-      return pg(swapDescription()).swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs))
-          .previousKeptAs();
+      return pg(swapDescription()).swapDatabase(new SwapDatabaseInput(live, restoreName, keepAs,
+              copyFingerprint)).previousKeptAs();
     }
 
     /** Integrity checks until they pass, or a human accepts the problems (SKIP) or aborts. */
@@ -128,7 +138,8 @@ public class DatabaseRecoveryWorkflowImpl extends ChildRecoveryBase
                 + ", Flyway validate, " + checks.size() + " SQL checks")
                 .verifyIntegrity(new VerifyIntegrityInput(live.withName(restoreName),
                     backup.database() == null ? Map.of() : backup.database().rowCounts(),
-                    live.migrations(), recovery.integrityChecks(), recovery.restoreJobs())));
+                    live.migrations(), recovery.integrityChecks(), recovery.restoreJobs(),
+                    true))); // closed to connections until the swap
         madeCopy(r.map(IntegrityResult::fingerprint).orElse(null));
         if (r.isEmpty() || r.get().ok()) {
           r.ifPresent(ir -> details.add("integrity verified: " + ir.rowCounts().size()

@@ -1,6 +1,7 @@
 package io.drorch.workflows.recovery;
 
 import io.drorch.workflows.common.ActivityStubs;
+import io.drorch.workflows.common.Versions;
 import io.drorch.workflows.contracts.commands.FileRecoveryInput;
 import io.drorch.workflows.contracts.commands.RestoreFilesInput;
 import io.drorch.workflows.contracts.commands.SwapDirectoryInput;
@@ -45,8 +46,14 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
     private final StorageTarget storage;
     private final RecoverySettings recovery;
     private final String target;
-    private final String staging;
+    /** The staging base; each attempt extracts into {@code <it>.a<N>}. */
+    private final String stagingBase;
+    /** The staging directory restored (the attempt that succeeded; the base until then). */
+    private String staging;
     private final String keepAs;
+    /** The restoring host's queue and the marker it wrote into staging (null: older worker). */
+    private String hostQueue;
+    private String marker;
 
     Part(String incidentId, FilesTarget files, StorageTarget storage, RecoverySettings recovery) {
       super(RecoveryScope.FILES, "files", "file",
@@ -56,19 +63,26 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
       this.storage = storage;
       this.recovery = recovery;
       this.target = files.uploadsDir();
-      this.staging = Names.directory(target, ".restore-", incidentId);
+      this.stagingBase = Names.directory(target, ".restore-", incidentId);
+      this.staging = stagingBase;
       this.keepAs = Names.directory(target, ".pre-", incidentId);
     }
 
     @Override
     String restoreDescription(BackupManifest m) {
-      return "download, verify and extract " + m.backupId() + " into " + staging;
+      return "download, verify and extract " + m.backupId() + " into " + stagingBase + ".a<N>";
     }
 
     @Override
     RestoreFilesResult restore(BackupManifest m) {
       RestoreFilesResult r = files(restoreDescription(m)).restoreToStaging(new RestoreFilesInput(
-          incidentId, files, staging, storage, m, recovery.workDir()));
+          incidentId, files, stagingBase, storage, m, recovery.workDir()));
+      if (r.stagingDir() != null) {
+        staging = r.stagingDir(); // the attempt that succeeded
+        restoredCopy = "in " + staging;
+      }
+      hostQueue = r.hostQueue();
+      marker = r.marker();
       madeCopy(r.fingerprint());
       return r;
     }
@@ -91,10 +105,15 @@ public class FileRecoveryWorkflowImpl extends ChildRecoveryBase
       return "rename " + staging + " → " + target + ", keeping the old one as " + keepAs;
     }
 
+    /** On the host that holds staging (its queue), proven by the marker; older runs: shared. */
     @Override
     String swap() {
-      return files(swapDescription())
-          .swapDirectory(new SwapDirectoryInput(target, staging, keepAs)).previousKeptAs();
+      boolean pinned = Versions.has(Versions.HOST_AFFINITY) && hostQueue != null;
+      FileRecoveryActivities stub = pinned
+          ? ActivityStubs.longRunningOn(FileRecoveryActivities.class, swapDescription(), hostQueue)
+          : files(swapDescription());
+      return stub.swapDirectory(new SwapDirectoryInput(target, staging, keepAs, copyFingerprint,
+          marker)).previousKeptAs();
     }
   }
 }

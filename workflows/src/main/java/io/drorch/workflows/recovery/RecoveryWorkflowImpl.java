@@ -14,6 +14,7 @@ import io.drorch.workflows.contracts.commands.DatabaseRecoveryInput;
 import io.drorch.workflows.contracts.commands.DecisionRequest;
 import io.drorch.workflows.contracts.commands.EscalateRequest;
 import io.drorch.workflows.contracts.commands.FileRecoveryInput;
+import io.drorch.workflows.contracts.commands.PostIncidentInput;
 import io.drorch.workflows.contracts.commands.RecoveryInput;
 import io.drorch.workflows.contracts.commands.WriteReportInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
@@ -38,6 +39,7 @@ import io.drorch.workflows.contracts.values.StepState;
 import io.drorch.workflows.contracts.values.StoredBackup;
 import io.drorch.workflows.notify.Notifier;
 import io.drorch.workflows.plan.Plans;
+import io.drorch.workflows.postincident.PostIncidentWorkflow;
 import io.drorch.workflows.report.ReportActivities;
 import io.drorch.workflows.storage.StorageActivities;
 import io.temporal.failure.ActivityFailure;
@@ -123,7 +125,10 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     BackupCatalog catalog = ActivityStubs.quick(StorageActivities.class, "list the backups in "
             + BackupKeys.url(plan.storage(), BackupKeys.root(plan.storage())))
         .listBackups(plan.storage());
-    Map<BackupKind, List<BackupManifest>> candidates = candidates(catalog, in.asOf());
+    Map<BackupKind, List<BackupManifest>> candidates =
+        !Versions.has(Versions.PREFER_VERIFIED)
+            ? candidates(catalog, in.asOf())
+            : preferVerified(catalog, in.asOf(), plan.objectives());
     end("select-backups", StepState.DONE, candidates.entrySet().stream()
         .map(e -> e.getKey().folder() + ": " + (e.getValue().isEmpty() ? "none"
             : e.getValue().get(0).backupId()))
@@ -192,6 +197,9 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
     notifier.awaitDelivered();
     // The recovery no longer needs its backups: end the lease taken after select-backups.
     BackupLeases.release(plan.storage());
+    if (Versions.has(Versions.POST_INCIDENT)) {
+      openPostIncident(report);
+    }
     Workflow.await(Workflow::isEveryHandlerFinished);
     return report(parts, report.markdownKey(), report.jsonKey());
   }
@@ -210,6 +218,73 @@ public class RecoveryWorkflowImpl implements RecoveryWorkflow {
           .toList());
     }
     return out;
+  }
+
+  /**
+   * The candidates of {@link #candidates}, reordered to prefer backups proven restorable: the
+   * newest VERIFIED_BY_RESTORE backup goes first when it is no older than the kind's RPO objective
+   * before the newest candidate (a verified backup is worth that much data, not more); backups
+   * marked FAILED_RESTORE go last. The rest keep their order (newest first), so the fallback on a
+   * corrupt candidate still walks back in time.
+   */
+  static Map<BackupKind, List<BackupManifest>> preferVerified(BackupCatalog catalog, Instant asOf,
+      io.drorch.workflows.contracts.plan.Objectives objectives) {
+    Map<String, StoredBackup> byId = new LinkedHashMap<>();
+    catalog.backups().forEach(b -> byId.put(b.manifest().backupId(), b));
+    Map<BackupKind, List<BackupManifest>> out = new LinkedHashMap<>();
+    candidates(catalog, asOf).forEach((kind, list) -> {
+      List<BackupManifest> good = new ArrayList<>();
+      List<BackupManifest> failed = new ArrayList<>();
+      for (BackupManifest m : list) {
+        StoredBackup b = byId.get(m.backupId());
+        boolean failedRestore = b != null && b.verification() != null
+            && b.verification().outcome() == io.drorch.workflows.contracts.values
+                .RestoreTestOutcome.FAILED_RESTORE;
+        (failedRestore ? failed : good).add(m);
+      }
+      Duration rpo = objectives == null ? null
+          : kind == BackupKind.DATABASE ? objectives.rpoDatabase() : objectives.rpoFiles();
+      if (!good.isEmpty() && rpo != null) {
+        Instant newest = good.get(0).startedAt();
+        for (BackupManifest m : good) {
+          if (Duration.between(m.startedAt(), newest).compareTo(rpo) > 0) {
+            break;
+          }
+          StoredBackup b = byId.get(m.backupId());
+          if (b != null && b.verifiedByRestore()) {
+            good.remove(m);
+            good.add(0, m);
+            break;
+          }
+        }
+      }
+      List<BackupManifest> ordered = new ArrayList<>(good);
+      ordered.addAll(failed);
+      out.put(kind, List.copyOf(ordered));
+    });
+    return out;
+  }
+
+  /**
+   * Opens the post-mortem ({@code postincident-<INC>}), abandoned: it outlives the recovery by
+   * days. One per incident: when it already runs (a second recovery of the incident), it stays.
+   */
+  private void openPostIncident(RecoveryReport report) {
+    PostIncidentWorkflow child = Workflow.newChildWorkflowStub(PostIncidentWorkflow.class,
+        ChildWorkflowOptions.newBuilder()
+            .setWorkflowId(PostIncidentWorkflow.ID_PREFIX + input.incidentId())
+            .setParentClosePolicy(io.temporal.api.enums.v1.ParentClosePolicy
+                .PARENT_CLOSE_POLICY_ABANDON)
+            .setStaticSummary("Post-mortem of incident " + input.incidentId())
+            .build());
+    Async.function(child::run, new PostIncidentInput(input.incidentId(), now(),
+        report.jsonKey()));
+    try {
+      Workflow.getWorkflowExecution(child).get();
+    } catch (io.temporal.failure.TemporalFailure e) {
+      Workflow.getLogger(RecoveryWorkflowImpl.class).warn("the post-mortem of {} was not"
+          + " opened: {}", input.incidentId(), Failures.reason(e));
+    }
   }
 
   // ---- children ------------------------------------------------------------------------------

@@ -4,6 +4,10 @@ import io.drorch.workflows.backup.BaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.drorch.workflows.backup.FileBackupWorkflowImpl;
 import io.drorch.workflows.backup.RetentionWorkflowImpl;
+import io.drorch.workflows.backup.VerifyByRestoreWorkflowImpl;
+import io.drorch.workflows.drill.DrillCleanupWorkflowImpl;
+import io.drorch.workflows.drill.DrillWorkflowImpl;
+import io.drorch.workflows.postincident.PostIncidentWorkflowImpl;
 import io.drorch.workflows.recovery.ApplicationRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.DatabaseRecoveryWorkflowImpl;
 import io.drorch.workflows.recovery.FileRecoveryWorkflowImpl;
@@ -31,6 +35,10 @@ public final class WorkflowRegistry {
       DatabaseRecoveryWorkflowImpl.class,
       FileRecoveryWorkflowImpl.class,
       ApplicationRecoveryWorkflowImpl.class,
+      VerifyByRestoreWorkflowImpl.class,
+      DrillWorkflowImpl.class,
+      DrillCleanupWorkflowImpl.class,
+      PostIncidentWorkflowImpl.class,
       RpoWatchWorkflowImpl.class);
 
   private WorkflowRegistry() {}

@@ -39,7 +39,8 @@ final class Fixtures {
   /** The worker's plan as the tests' workers read it. */
   static DrPlan plan() {
     return new DrPlan("AI Docs Assistant", null, DATABASE, FILES, STORAGE, null, List.of(), null,
-        null, null, null);
+        null, null, null).withDrills(new io.drorch.workflows.contracts.plan.DrillSettings(null,
+            null, io.drorch.workflows.contracts.plan.VerifyByRestore.OFF));
   }
 
   /** The first activity of every workflow, answering {@code plan}. */

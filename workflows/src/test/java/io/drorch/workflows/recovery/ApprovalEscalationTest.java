@@ -296,9 +296,11 @@ class ApprovalEscalationTest {
     h.awaitPending();
     r.escalate(new EscalateRequest("alice", "I am on a plane"));
     // the pending list is briefly empty while the escalation re-opens the decision one level higher
-    h.awaitVirtual(() -> r.status().pending().stream().anyMatch(p -> p.level() == 2),
+    // and its notification is an activity that may run a moment after the status shows level 2
+    h.awaitVirtual(() -> r.status().pending().stream().anyMatch(p -> p.level() == 2)
+            && !h.events("escalated").isEmpty(),
         Duration.ofSeconds(1),
-        Duration.ofSeconds(30), "raised to level 2");
+        Duration.ofSeconds(30), "raised to level 2 and the escalation sent");
     assertEquals(2, h.events("escalated").get(0).level());
     r.decide(h.signed("dana", Verdict.APPROVE, null, null));
     assertEquals(Outcome.RECOVERED, h.result().outcome());
@@ -394,6 +396,71 @@ class ApprovalEscalationTest {
         report.incidentAt()), report.rpoAchieved().get("database"));
   }
 
+  /** Tampered with between approval and swap: not swapped, restored again, asked again. */
+  @Test
+  void aCopyThatChangedAfterItsApprovalIsRestoredAgainAndAskedAgain(TestWorkflowEnvironment env,
+      Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    AtomicInteger swaps = new AtomicInteger();
+    org.mockito.Mockito.doAnswer(i -> {
+      if (swaps.incrementAndGet() == 1) {
+        throw DrError.COPY_CHANGED.failure("The restored database changed after it was approved");
+      }
+      return new io.drorch.workflows.contracts.values.SwapDatabaseResult("docs", "docs_pre");
+    }).when(h.pg).swapDatabase(any());
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
+    h.awaitPending();
+    assertEquals("database-swap", r.status().pending().get(0).step());
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
+    while (r.status().pending().isEmpty()) {
+      env.sleep(Duration.ofMinutes(1));
+    }
+    assertEquals("database-swap-2", r.status().pending().get(0).step(), "asked again");
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome(), report.toString());
+    verify(h.pg, times(2)).restoreFromBackup(any());
+    verify(h.pg, times(2)).swapDatabase(any());
+    assertTrue(report.toString().contains("changed after it was approved"), report.toString());
+  }
+
+  /** A missing backup object and a refused archive pass the candidate over, never ask RETRY. */
+  @Test
+  void missingOrRefusedNewestBackupIsPassedOverForThePreviousOne(TestWorkflowEnvironment env,
+      Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    org.mockito.Mockito.doAnswer(i -> {
+      RestoreDatabaseInput in = i.getArgument(0);
+      if (in.backup().backupId().equals("db-new")) {
+        throw DrError.BACKUP_NOT_FOUND.failure("Backup object x is missing from bucket 'b'");
+      }
+      return new RestoreDatabaseResult(in.restoreName() + "_a1", in.backup().backupId(), 1, "s", 1);
+    }).when(h.pg).restoreFromBackup(any());
+    RecoveryWorkflow r = h.start(DB, OnUnanswered.REMIND);
+    h.awaitPending();
+    assertEquals("database-swap", r.status().pending().get(0).step(), "asked RETRY instead");
+    r.decide(h.signed("alice", Verdict.APPROVE, null, null));
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.RECOVERED, report.outcome());
+    assertEquals("db-old", report.backups().get(0).backupId());
+    assertTrue(report.backups().get(0).rejected().get(0).startsWith("db-new: Backup object x"),
+        report.backups().get(0).rejected().toString());
+  }
+
+  @Test
+  void aRefusedArchiveIsNeverOfferedRetry(TestWorkflowEnvironment env, Worker w) {
+    RecoveryHarness h = new RecoveryHarness(env, w);
+    org.mockito.Mockito.doAnswer(i -> {
+      throw DrError.UNSAFE_ARCHIVE.failure("entry '../etc/passwd' escapes the staging directory");
+    }).when(h.files).restoreToStaging(any());
+    // ABORT when unanswered: had it asked RETRY / SKIP / ABORT, nobody answers and it aborts
+    h.start(List.of(RecoveryScope.FILES), OnUnanswered.ABORT);
+    RecoveryReport report = h.result();
+    assertEquals(Outcome.FAILED, report.outcome(), report.toString());
+    assertTrue(report.toString().contains("every candidate backup is corrupt, missing or refused:"
+        + " files-new: entry '../etc/passwd' escapes the staging directory"), report.toString());
+  }
+
   @Test
   void searchAttributesAndSummariesFollowTheGateForTheWebUi(TestWorkflowEnvironment env, Worker w) {
     RecoveryHarness h = new RecoveryHarness(env, w);
@@ -427,11 +494,11 @@ class ApprovalEscalationTest {
         UiMetadata.history(c, child, SearchAttributes.DR_PHASE));
     assertEquals(List.of(
             "read the worker's plan (dr-plan.yaml): approvers, keys, commands, paths, hosts",
-            "download, verify and pg_restore db-new into docs_restore_inc_1",
-            "verify docs_restore_inc_1: row counts against backup db-new, Flyway validate,"
+            "download, verify and pg_restore db-new into docs_restore_inc_1_c1bcc9_a<N>",
+            "verify docs_restore_inc_1_c1bcc9_a1: row counts against backup db-new, Flyway validate,"
                 + " 0 SQL checks",
             "ask the approval gate of recovery-INC-1 what was decided on database-swap",
-            "rename docs_restore_inc_1 → docs, keeping the old one as docs_pre_inc_1"),
+            "rename docs_restore_inc_1_c1bcc9_a1 → docs, keeping the old one as docs_pre_inc_1_c1bcc9"),
         UiMetadata.activitySummaries(c, child));
 
     List<String> parentActivities = UiMetadata.activitySummaries(c, id);

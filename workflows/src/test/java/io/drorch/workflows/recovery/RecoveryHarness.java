@@ -125,14 +125,16 @@ final class RecoveryHarness {
         stored(BackupKind.FILES, "files-new", T0.minus(Duration.ofHours(8)))), List.of()));
     when(pg.restoreFromBackup(any())).thenAnswer(i -> {
       RestoreDatabaseInput in = i.getArgument(0);
-      return new RestoreDatabaseResult(in.restoreName(), in.backup().backupId(), 100, "sha", 1000);
+      // each attempt restores into <base>_a<N>
+      return new RestoreDatabaseResult(in.restoreName() + "_a1", in.backup().backupId(), 100,
+          "sha", 1000);
     });
     when(pg.verifyIntegrity(any())).thenReturn(
         new IntegrityResult(true, List.of(), Map.of("public.users", 10L), 1, DB_COPY));
     when(pg.swapDatabase(any())).thenReturn(new SwapDatabaseResult("docs", "docs_pre_inc_1"));
     when(files.restoreToStaging(any())).thenAnswer(i -> {
       RestoreFilesInput in = i.getArgument(0);
-      return new RestoreFilesResult(in.stagingDir(), in.backup().backupId(), 3, 300, 5,
+      return new RestoreFilesResult(in.stagingDir() + ".a1", in.backup().backupId(), 3, 300, 5,
           FILES_COPY);
     });
     when(files.swapDirectory(any())).thenReturn(
@@ -225,7 +227,10 @@ final class RecoveryHarness {
     }
     w.registerWorkflowImplementationTypes(RecoveryWorkflowImpl.class,
         DatabaseRecoveryWorkflowImpl.class, FileRecoveryWorkflowImpl.class,
-        ApplicationRecoveryWorkflowImpl.class);
+        ApplicationRecoveryWorkflowImpl.class,
+        // a recovery opens its post-mortem as it ends: without it the child's tasks fail and
+        // time skipping stops
+        io.drorch.workflows.postincident.PostIncidentWorkflowImpl.class);
     w.registerActivitiesImplementations(storage, pg, files, app, notify, report, plans,
         new GateConfirmations(env.getWorkflowClient()));
   }

@@ -16,7 +16,13 @@ public record VerifyIntegrityInput(
     Map<String, Long> expectedRowCounts,
     String migrations,
     List<String> sqlChecks,
-    Integer jobs) {
+    Integer jobs,
+    Boolean closeAfter) {
+
+  public VerifyIntegrityInput(DatabaseTarget database, Map<String, Long> expectedRowCounts,
+      String migrations, List<String> sqlChecks, Integer jobs) {
+    this(database, expectedRowCounts, migrations, sqlChecks, jobs, null);
+  }
 
   public VerifyIntegrityInput(DatabaseTarget database, Map<String, Long> expectedRowCounts,
       String migrations, List<String> sqlChecks) {

@@ -96,9 +96,12 @@ public final class PlanDefaults {
         a.minApprovers() == null ? Map.of() : a.minApprovers());
   }
 
+  /** {@code recovery.keep-copies}: kept copies of a recovery live this long before cleanup. */
+  public static final Duration KEEP_COPIES = Duration.ofDays(7);
+
   /** The recovery section of a plan that has none. */
   public static final RecoverySettings RECOVERY = new RecoverySettings(
-      WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL);
+      WORK_DIR, RESTORE_JOBS, List.of(), ON_UNANSWERED, REMINDER_INTERVAL, null, KEEP_COPIES);
 
   /** The plan's {@code storage.keep-verified}, or its default. */
   public static int keepVerified(StorageTarget storage) {
@@ -116,6 +119,58 @@ public final class PlanDefaults {
         r.restoreJobs() <= 0 ? RESTORE_JOBS : r.restoreJobs(),
         r.integrityChecks() == null ? List.of() : r.integrityChecks(),
         r.onUnanswered() == null ? ON_UNANSWERED : r.onUnanswered(),
-        r.reminderInterval() == null ? REMINDER_INTERVAL : r.reminderInterval());
+        r.reminderInterval() == null ? REMINDER_INTERVAL : r.reminderInterval(),
+        r.restoreRole() == null || r.restoreRole().isBlank() ? null : r.restoreRole(),
+        r.keepCopies() == null ? KEEP_COPIES : r.keepCopies());
+  }
+
+  // ---- drills and post-incident (issue 11) ----------------------------------------------------
+
+  /** {@code schedules.drill}: quarterly, 03:00 on the first day of January, April, July, October. */
+  public static final String DRILL_SCHEDULE = "0 3 1 1,4,7,10 *";
+  /** {@code drills.scope}: a drill restores both kinds of data. */
+  public static final List<String> DRILL_SCOPE = List.of("database", "files");
+  /** {@code drills.keep-failed-for}: a failed drill's scratch targets are kept a week. */
+  public static final Duration DRILL_KEEP_FAILED_FOR = Duration.ofDays(7);
+  /** {@code drills.verify-by-restore}: the newest database backup of each day. */
+  public static final VerifyByRestore VERIFY_BY_RESTORE = VerifyByRestore.DAILY;
+
+  /** The drills section of a plan that has none. */
+  public static final DrillSettings DRILLS =
+      new DrillSettings(DRILL_SCOPE, DRILL_KEEP_FAILED_FOR, VERIFY_BY_RESTORE);
+
+  /** {@code settings} with every missing value replaced by its default (null: all defaults). */
+  public static DrillSettings drills(DrillSettings d) {
+    if (d == null) {
+      return DRILLS;
+    }
+    return new DrillSettings(
+        d.scope() == null || d.scope().isEmpty() ? DRILL_SCOPE : d.scope(),
+        d.keepFailedFor() == null ? DRILL_KEEP_FAILED_FOR : d.keepFailedFor(),
+        d.verifyByRestore() == null ? VERIFY_BY_RESTORE : d.verifyByRestore());
+  }
+
+  /** The plan's drill schedule, or the quarterly default. */
+  public static String drillSchedule(ScheduleSettings s) {
+    return s == null || s.drill() == null || s.drill().isBlank() ? DRILL_SCHEDULE : s.drill();
+  }
+
+  /** {@code post-incident.due}: every post-mortem item is due a week after the recovery. */
+  public static final Duration POST_INCIDENT_DUE = Duration.ofDays(7);
+  /** {@code post-incident.remind-before}: a day before an item is due. */
+  public static final Duration POST_INCIDENT_REMIND_BEFORE = Duration.ofDays(1);
+  /** {@code post-incident.reminder-interval}: overdue items are reminded daily, a level higher. */
+  public static final Duration POST_INCIDENT_REMINDER_INTERVAL = Duration.ofDays(1);
+
+  /** {@code settings} with every missing value replaced by its default (null: all defaults). */
+  public static PostIncidentSettings postIncident(PostIncidentSettings p) {
+    if (p == null) {
+      return new PostIncidentSettings(null, POST_INCIDENT_DUE, POST_INCIDENT_REMIND_BEFORE,
+          POST_INCIDENT_REMINDER_INTERVAL);
+    }
+    return new PostIncidentSettings(p.owner(),
+        p.due() == null ? POST_INCIDENT_DUE : p.due(),
+        p.remindBefore() == null ? POST_INCIDENT_REMIND_BEFORE : p.remindBefore(),
+        p.reminderInterval() == null ? POST_INCIDENT_REMINDER_INTERVAL : p.reminderInterval());
   }
 }

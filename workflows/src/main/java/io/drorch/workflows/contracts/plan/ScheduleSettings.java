@@ -6,6 +6,7 @@ import java.time.Duration;
  * Cron expressions (5 fields, in {@code timezone}) for the recurring jobs, applied as Temporal
  * Schedules by {@code dr schedules apply}.
  *
+ * @param drill the DR drill's cron ({@code null}: {@link PlanDefaults#DRILL_SCHEDULE}, quarterly)
  * @param rpoWatch how often the RPO watch runs ({@code schedules.rpo-watch}, an interval); null:
  *     no watch
  */
@@ -15,11 +16,12 @@ public record ScheduleSettings(
     String fileBackup,
     String retention,
     Duration catchupWindow,
+    String drill,
     Duration rpoWatch) {
 
-  /** Schedules without an RPO watch. */
+  /** Settings without a drill schedule (the default, quarterly, applies) and without an RPO watch. */
   public ScheduleSettings(String timezone, String databaseBackup, String fileBackup,
       String retention, Duration catchupWindow) {
-    this(timezone, databaseBackup, fileBackup, retention, catchupWindow, null);
+    this(timezone, databaseBackup, fileBackup, retention, catchupWindow, null, null);
   }
 }
