@@ -111,7 +111,11 @@ class BaseBackupEndToEndTest {
       Map<String, String> a = shapes(ScheduleSync.describe(client));
       var second = ScheduleSync.apply(client, plan, "schedule", queue);
       Map<String, String> b = shapes(ScheduleSync.describe(client));
-      assertEquals(5, first.size(), first.toString());
+      // database, files, retention, the drill, and the two base backups of database.pitr
+      assertEquals(List.of(ScheduleSync.DATABASE_BACKUP, ScheduleSync.FILE_BACKUP,
+              ScheduleSync.RETENTION, ScheduleSync.DRILL, ScheduleSync.BASE_FULL,
+              ScheduleSync.BASE_DIFF),
+          first.stream().map(ScheduleSync.Applied::scheduleId).toList(), first.toString());
       assertTrue(second.stream().allMatch(x -> x.action().equals("updated")), second.toString());
       assertEquals(a, b);
       assertTrue(a.get(ScheduleSync.BASE_FULL).startsWith("BaseBackupWorkflow|backup-base-full|"
