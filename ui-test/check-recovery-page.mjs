@@ -7,27 +7,17 @@
 // "Incident <incident>" (Workflow.setCurrentDetails); each further argument is expected too.
 // Exit 0 when everything is shown; 1 with the list of what is missing; 2 on bad usage or when
 // Chromium / playwright-core is missing (run scripts/ensure-tools.sh).
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { chromiumOrExit } from './chromium.mjs';
 
 const [uiUrl, workflowId, screenshot, ...extra] = process.argv.slice(2);
 if (!uiUrl || !workflowId || !screenshot) {
   console.error('usage: node check-recovery-page.mjs <uiUrl> <workflowId> <screenshot.png> [expected text ...]');
   process.exit(2);
 }
-const chromiumPath = process.env.DR_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  console.error(`Chromium not found at ${chromiumPath}: run scripts/ensure-tools.sh (apt-get install chromium)`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error(`playwright-core is not installed in ui-test/: run scripts/ensure-tools.sh (npm ci in ui-test) — ${e.message}`);
-  process.exit(2);
-}
+const { chromium, chromiumPath } = await chromiumOrExit();
 
 const incident = workflowId.replace(/^recovery-/, '');
 const expected = [`Recovery ${incident}`, `Incident ${incident}`, ...extra];

@@ -8,27 +8,17 @@
 // answered 200 and the dialog to close. Exit 0 when
 // sent; 1 when the form could not be used or the UI reported an error (the page text is printed,
 // a screenshot written); 2 on bad usage or when Chromium / playwright-core is missing.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { chromiumOrExit } from './chromium.mjs';
 
 const [uiUrl, workflowId, signalName, inputFile, screenshot] = process.argv.slice(2);
 if (!uiUrl || !workflowId || !signalName || !inputFile || !screenshot) {
   console.error('usage: node send-signal.mjs <uiUrl> <workflowId> <signalName> <input.json> <screenshot.png>');
   process.exit(2);
 }
-const chromiumPath = process.env.DR_CHROMIUM || '/usr/bin/chromium';
-if (!existsSync(chromiumPath)) {
-  console.error(`Chromium not found at ${chromiumPath}: run scripts/ensure-tools.sh (apt-get install chromium)`);
-  process.exit(2);
-}
-let chromium;
-try {
-  ({ chromium } = await import('playwright-core'));
-} catch (e) {
-  console.error(`playwright-core is not installed in ui-test/: run scripts/ensure-tools.sh (npm ci in ui-test) — ${e.message}`);
-  process.exit(2);
-}
+const { chromium, chromiumPath } = await chromiumOrExit();
 const input = readFileSync(inputFile, 'utf8').trim();
 const timeoutMs = Number(process.env.UI_CHECK_TIMEOUT_MS || 60000);
 const url = `${uiUrl.replace(/\/$/, '')}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`;

@@ -282,7 +282,9 @@ class HistoryRecorder {
         new VerifyByRestoreInput(newest.manifest(), false));
     assertEquals(RestoreTestOutcome.VERIFIED_BY_RESTORE, v.outcome(), v.reason());
     save(first, "verified");
-    Thread.sleep(1100); // backup ids have whole seconds
+    long verifiedSecond = newest.manifest().startedAt().getEpochSecond(); // ids: whole seconds
+    Waits.await("a second later than the verified backup's", Duration.ofSeconds(10),
+        () -> java.time.Instant.now().getEpochSecond() > verifiedSecond);
     BackupRuns.await(BackupRuns.startDatabase(client, queue, "recorder"));
     StoredBackup second = newestDatabaseBackup(stack);
     String next = "verify-" + second.manifest().backupId();

@@ -40,6 +40,13 @@ import org.junit.jupiter.api.TestFactory;
 class RecordedHistoriesReplayTest {
   static final Path HISTORIES = Path.of("src/test/resources/histories");
 
+  /**
+   * A replay runs the workflow code without a server: on a loaded machine a workflow thread may
+   * not yield within the SDK's default 1 s deadlock detection, which is no finding about the code.
+   */
+  static final io.temporal.worker.WorkerOptions REPLAY = io.temporal.worker.WorkerOptions
+      .newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build();
+
   private static TestWorkflowEnvironment env;
 
   @BeforeAll
@@ -58,7 +65,7 @@ class RecordedHistoriesReplayTest {
   @TestFactory
   Stream<DynamicTest> everyRecordedHistoryReplaysOnTheCurrentCode() throws IOException {
     List<Path> files = recorded();
-    Worker worker = env.newWorker("replay-current");
+    Worker worker = env.newWorker("replay-current", REPLAY);
     worker.registerWorkflowImplementationTypes(WorkflowRegistry.implementations());
     return files.stream().map(f -> DynamicTest.dynamicTest(HISTORIES.relativize(f).toString(),
         () -> WorkflowReplayer.replayWorkflowExecution(history(f), worker)));
@@ -89,7 +96,7 @@ class RecordedHistoriesReplayTest {
   void anUnversionedChangeToTheCommandsIsCaught() throws Exception {
     Path recorded = HISTORIES.resolve("RecoveryWorkflow/recovered.json");
     assertTrue(Files.exists(recorded), recorded + " is missing: run scripts/record-histories");
-    Worker worker = env.newWorker("replay-changed");
+    Worker worker = env.newWorker("replay-changed", REPLAY);
     worker.registerWorkflowImplementationTypes(UnversionedChange.class);
     Exception e = assertThrows(Exception.class,
         () -> WorkflowReplayer.replayWorkflowExecution(history(recorded), worker));
