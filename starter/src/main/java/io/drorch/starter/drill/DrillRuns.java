@@ -1,5 +1,6 @@
 package io.drorch.starter.drill;
 
+import io.drorch.workflows.contracts.commands.CleanNowRequest;
 import io.drorch.workflows.contracts.commands.DrillCleanupInput;
 import io.drorch.workflows.contracts.commands.DrillInput;
 import io.drorch.workflows.contracts.values.BackupKind;
@@ -84,7 +85,7 @@ public final class DrillRuns {
     var batch = client.newSignalWithStartRequest();
     batch.add(wf::cleanup, new DrillCleanupInput(drillId,
         List.of(BackupKind.DATABASE, BackupKind.FILES), Instant.now()));
-    batch.add(wf::cleanNow, by);
+    batch.add(wf::cleanNow, new CleanNowRequest(by));
     client.signalWithStart(batch);
     return WorkflowStub.fromTyped(wf);
   }

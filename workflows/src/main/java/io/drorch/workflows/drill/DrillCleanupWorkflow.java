@@ -1,5 +1,6 @@
 package io.drorch.workflows.drill;
 
+import io.drorch.workflows.contracts.commands.CleanNowRequest;
 import io.drorch.workflows.contracts.commands.DrillCleanupInput;
 import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -16,5 +17,5 @@ public interface DrillCleanupWorkflow {
   List<String> cleanup(DrillCleanupInput input);
 
   @SignalMethod
-  void cleanNow(String by);
+  void cleanNow(CleanNowRequest request);
 }

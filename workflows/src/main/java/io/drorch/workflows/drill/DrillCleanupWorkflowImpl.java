@@ -3,6 +3,7 @@ package io.drorch.workflows.drill;
 import io.drorch.workflows.backup.RestoreTests;
 import io.drorch.workflows.common.SearchAttributes;
 import io.drorch.workflows.common.Timers;
+import io.drorch.workflows.contracts.commands.CleanNowRequest;
 import io.drorch.workflows.contracts.commands.DrillCleanupInput;
 import io.drorch.workflows.contracts.plan.DrPlan;
 import io.drorch.workflows.contracts.values.BackupKind;
@@ -52,7 +53,8 @@ public class DrillCleanupWorkflowImpl implements DrillCleanupWorkflow {
   }
 
   @Override
-  public void cleanNow(String by) {
+  public void cleanNow(CleanNowRequest request) {
+    String by = request == null ? null : request.by();
     requestedBy = by == null ? "someone" : by;
   }
 }

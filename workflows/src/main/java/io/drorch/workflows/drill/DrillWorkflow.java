@@ -1,6 +1,7 @@
 package io.drorch.workflows.drill;
 
 import io.drorch.workflows.contracts.commands.DrillInput;
+import io.drorch.workflows.contracts.queries.DrillPhase;
 import io.drorch.workflows.contracts.values.DrillReport;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
@@ -21,5 +22,5 @@ public interface DrillWorkflow {
 
   /** Where the drill is: a phase such as {@code restore}, {@code report}, {@code finished: PASSED}. */
   @QueryMethod
-  String phase();
+  DrillPhase phase();
 }

@@ -19,6 +19,7 @@ import io.drorch.workflows.contracts.plan.DrillSettings;
 import io.drorch.workflows.contracts.plan.LoadedPlan;
 import io.drorch.workflows.contracts.plan.PlanDefaults;
 import io.drorch.workflows.contracts.plan.RecoverySettings;
+import io.drorch.workflows.contracts.queries.DrillPhase;
 import io.drorch.workflows.contracts.values.BackupCatalog;
 import io.drorch.workflows.contracts.values.BackupKind;
 import io.drorch.workflows.contracts.values.BackupManifest;
@@ -309,8 +310,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
   }
 
   @Override
-  public String phase() {
-    return phase;
+  public DrillPhase phase() {
+    return new DrillPhase(phase);
   }
 
   private static Instant now() {
