@@ -60,7 +60,8 @@ wait_until() {
 app_healthy() { on_worker curl -fsS -o /dev/null --max-time 10 "$APP_URL/health" 2>/dev/null; }
 
 # The data as a hash: every sample table's row count and ordered md5, then the uploads' tree
-# (directories, every file's SHA-256, every link's target).
+# (directories, every file's SHA-256, every link's target). The recovery's marker file
+# (.dr-recovery: incident, backup, listing; it proves a swap was done) is not data.
 fingerprint() {
   local t
   for t in api_tokens conversations document_chunks documents messages users; do
@@ -68,7 +69,7 @@ fingerprint() {
       "SELECT '$t', count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM $t x"
   done
   on_worker sh -c 'cd "$1" && find . -type d | LC_ALL=C sort \
-    && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum \
+    && find . -type f ! -path ./.dr-recovery -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum \
     && find . -type l | LC_ALL=C sort | while read -r l; do echo "$l -> $(readlink "$l")"; done' \
     sh "$UPLOADS_DIR" | sha256sum
 }
